@@ -1,0 +1,54 @@
+using System.CommandLine;
+using PorousActors.Cli.Commands;
+using PorousActors.Core;
+
+namespace PorousActors.Cli;
+
+/// <summary>
+/// The <c>porous</c> command. Exit codes: 0 success, 2 bad input (the one-line message says what
+/// to fix), 1 any other failure.
+/// </summary>
+public static class PorousCli
+{
+    public const int ExitBadInput = 2;
+    public const int ExitFailure = 1;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var io = new CliIO(output, error);
+        var root = new RootCommand(
+            "porous: digital rock for pore-scale studies. Generates 3-D binary pore structures, computes their " +
+            "properties (porosity, specific surface, Euler characteristic, pore-network permeability and pore/throat " +
+            "sizes) and conditions generated rock on measured targets. Volumes: 1 = pore, 0 = solid, voxel size in metres.");
+        root.Subcommands.Add(SynthCommand.Build(io));
+        root.Subcommands.Add(AnalyzeCommand.Build(io));
+        root.Subcommands.Add(DemoCommand.Build(io));
+        root.Subcommands.Add(TorchCheckCommand.Build(io));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            error.WriteLine("error: " + parse.Errors[0].Message + " (see porous --help)");
+            return ExitBadInput;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+}
+
+/// <summary>Where a command writes, plus the shared error policy.</summary>
+public sealed class CliIO(TextWriter output, TextWriter error)
+{
+    public TextWriter Out { get; } = output;
+    public TextWriter Err { get; } = error;
+
+    /// <summary>Runs a command body, turning exceptions into one-line errors and exit codes.</summary>
+    public int Guard(Func<int> body)
+    {
+        try { return body(); }
+        catch (BadInputException e) { Err.WriteLine("error: " + OneLine(e.Message)); return PorousCli.ExitBadInput; }
+        catch (OperationCanceledException) { Err.WriteLine("error: cancelled"); return PorousCli.ExitFailure; }
+        catch (Exception e) { Err.WriteLine($"error: {e.GetType().Name}: {OneLine(e.Message)}"); return PorousCli.ExitFailure; }
+    }
+
+    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,53 @@
+namespace PorousActors.Core.Filters;
+
+/// <summary>
+/// Multi-Otsu thresholds (Otsu 1979; Liao et al. 2001) from a 256-bin histogram spanning the data
+/// range: the thresholds that maximise the between-class variance. Returns bin-centre thresholds
+/// as scikit-image's threshold_multiotsu does; a voxel's class is the number of thresholds below it.
+/// </summary>
+public static class MultiOtsu
+{
+    public const int Bins = 256;
+
+    public static float[] Thresholds(ReadOnlySpan<float> data, int classes)
+    {
+        if (classes is not (2 or 3)) throw new ArgumentOutOfRangeException(nameof(classes), "2 or 3 classes are supported");
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (var v in data)
+        {
+            if (float.IsNaN(v)) throw new BadInputException("image contains NaN values; cannot threshold");
+            if (v < min) min = v;
+            if (v > max) max = v;
+        }
+        if (!(max > min)) throw new BadInputException($"image has a single value ({min}); nothing to threshold");
+        var hist = new double[Bins];
+        double scale = Bins / (double)(max - min);
+        foreach (var v in data) hist[Math.Min(Bins - 1, (int)((v - min) * scale))]++;
+        double width = (max - min) / (double)Bins;
+        float Centre(int bin) => (float)(min + (bin + 0.5) * width);
+
+        // Prefix sums of counts and first moments make each class's weight and mean O(1).
+        var p = new double[Bins + 1]; var s = new double[Bins + 1];
+        for (int i = 0; i < Bins; i++) { p[i + 1] = p[i] + hist[i]; s[i + 1] = s[i] + hist[i] * i; }
+        double Term(int a, int b) { double w = p[b] - p[a]; return w > 0 ? (s[b] - s[a]) * (s[b] - s[a]) / w : 0; }
+
+        if (classes == 2)
+        {
+            int best = 0; double bestVal = double.NegativeInfinity;
+            for (int t = 1; t < Bins; t++)
+            {
+                double val = Term(0, t) + Term(t, Bins);
+                if (val > bestVal) { bestVal = val; best = t; }
+            }
+            return [Centre(best - 1)];
+        }
+        int b1 = 0, b2 = 0; double bv = double.NegativeInfinity;
+        for (int t1 = 1; t1 < Bins - 1; t1++)
+            for (int t2 = t1 + 1; t2 < Bins; t2++)
+            {
+                double val = Term(0, t1) + Term(t1, t2) + Term(t2, Bins);
+                if (val > bv) { bv = val; b1 = t1; b2 = t2; }
+            }
+        return [Centre(b1 - 1), Centre(b2 - 1)];
+    }
+}

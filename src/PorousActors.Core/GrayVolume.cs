@@ -1,0 +1,54 @@
+namespace PorousActors.Core;
+
+/// <summary>
+/// A grayscale (or labelled) 3-D image as read from disk: (z, y, x) C-contiguous floats plus the
+/// voxel size in metres when the file states it. Binarise it with <see cref="ToBinary"/> (labelled
+/// images) or with median filter + Multi-Otsu (grayscale scans).
+/// </summary>
+public sealed class GrayVolume
+{
+    public int Nz { get; }
+    public int Ny { get; }
+    public int Nx { get; }
+    public double? VoxelSize { get; }
+    public float[] Data { get; }
+
+    public GrayVolume(int nz, int ny, int nx, double? voxelSize = null, float[]? data = null)
+    {
+        Shape.Validate(nz, ny, nx);
+        Nz = nz; Ny = ny; Nx = nx; VoxelSize = voxelSize;
+        long n = (long)nz * ny * nx;
+        if (data is null) data = new float[n];
+        else if (data.LongLength != n)
+            throw new ArgumentException($"data has {data.LongLength} voxels, shape {nz}x{ny}x{nx} needs {n}");
+        Data = data;
+    }
+
+    public int Index(int z, int y, int x) => (z * Ny + y) * Nx + x;
+
+    /// <summary>Distinct values, or null when there are more than <paramref name="max"/>.</summary>
+    public float[]? DistinctValues(int max)
+    {
+        var set = new HashSet<float>();
+        foreach (var v in Data)
+            if (set.Add(v) && set.Count > max) return null;
+        return set.Order().ToArray();
+    }
+
+    /// <summary>Labelled image to binary: voxels equal to <paramref name="poreValue"/> become pore (1).</summary>
+    public Volume ToBinary(double poreValue, double voxelSize)
+    {
+        var v = new Volume(Nz, Ny, Nx, voxelSize);
+        float p = (float)poreValue;
+        var src = Data; var dst = v.Data;
+        for (int i = 0; i < src.Length; i++) dst[i] = src[i] == p ? (byte)1 : (byte)0;
+        return v;
+    }
+
+    public static GrayVolume FromBinary(Volume v)
+    {
+        var g = new GrayVolume(v.Nz, v.Ny, v.Nx, v.VoxelSize);
+        for (int i = 0; i < v.Data.Length; i++) g.Data[i] = v.Data[i];
+        return g;
+    }
+}

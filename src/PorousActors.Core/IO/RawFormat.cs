@@ -1,0 +1,24 @@
+namespace PorousActors.Core.IO;
+
+/// <summary>Headerless voxel bytes (little-endian, C order), described by a sidecar or by the user.</summary>
+public static class RawFormat
+{
+    public static GrayVolume Read(string path, (int Z, int Y, int X) shape, VoxelType type, double? voxelSize)
+    {
+        long expected = (long)shape.Z * shape.Y * shape.X * VoxelTypes.Size(type);
+        long actual = new FileInfo(path).Length;
+        if (actual != expected)
+            throw new BadInputException($"{path}: {actual} bytes, but shape {shape.Z}x{shape.Y}x{shape.X} of {VoxelTypes.Name(type)} needs {expected} bytes");
+        var bytes = File.ReadAllBytes(path);
+        var g = new GrayVolume(shape.Z, shape.Y, shape.X, voxelSize);
+        VoxelTypes.Decode(bytes, type, g.Data);
+        return g;
+    }
+
+    /// <summary>Writes a binary volume as uint8 raw (1 = pore) plus its JSON sidecar.</summary>
+    public static void Write(Volume v, string path)
+    {
+        File.WriteAllBytes(path, v.Data);
+        new VolumeSidecar([v.Nz, v.Ny, v.Nx], "uint8", v.VoxelSize, 1).Write(VolumeSidecar.PathFor(path));
+    }
+}

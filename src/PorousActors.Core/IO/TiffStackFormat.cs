@@ -1,0 +1,96 @@
+using System.Globalization;
+using BitMiracle.LibTiff.Classic;
+
+namespace PorousActors.Core.IO;
+
+/// <summary>
+/// Multi-page TIFF stacks (one page per z slice, 8- or 16-bit grayscale), the usual export of
+/// micro-CT software and ImageJ/Fiji. We write ImageJ-style metadata (unit=micron, spacing) so the
+/// voxel size survives the round trip, and read it back when present.
+/// </summary>
+public static class TiffStackFormat
+{
+    sealed class QuietHandler : TiffErrorHandler
+    {
+        public override void WarningHandler(Tiff tif, string method, string format, params object[] args) { }
+        public override void WarningHandlerExt(Tiff tif, object clientData, string method, string format, params object[] args) { }
+        public override void ErrorHandler(Tiff tif, string method, string format, params object[] args) { }
+        public override void ErrorHandlerExt(Tiff tif, object clientData, string method, string format, params object[] args) { }
+    }
+
+    static TiffStackFormat() => Tiff.SetErrorHandler(new QuietHandler());
+
+    public static GrayVolume Read(string path, double? voxelSize)
+    {
+        using var tif = Tiff.Open(path, "r") ?? throw new BadInputException($"{path}: not a readable TIFF file");
+        int pages = tif.NumberOfDirectories();
+        int width = tif.GetField(TiffTag.IMAGEWIDTH)[0].ToInt();
+        int height = tif.GetField(TiffTag.IMAGELENGTH)[0].ToInt();
+        voxelSize ??= ReadImageJVoxelSize(tif);
+        var g = new GrayVolume(pages, height, width, voxelSize);
+        for (short p = 0; p < pages; p++)
+        {
+            if (!tif.SetDirectory(p)) throw new BadInputException($"{path}: page {p} of {pages} cannot be read (truncated file?)");
+            int w = tif.GetField(TiffTag.IMAGEWIDTH)[0].ToInt(), h = tif.GetField(TiffTag.IMAGELENGTH)[0].ToInt();
+            if (w != width || h != height) throw new BadInputException($"{path}: page {p} is {w}x{h}, page 0 is {width}x{height}; all slices must share one size");
+            int bits = tif.GetField(TiffTag.BITSPERSAMPLE)?[0].ToInt() ?? 1;
+            int spp = tif.GetField(TiffTag.SAMPLESPERPIXEL)?[0].ToInt() ?? 1;
+            if (spp != 1 || bits is not (8 or 16))
+                throw new BadInputException($"{path}: page {p} has {spp} samples of {bits} bits; expected 8- or 16-bit grayscale");
+            if (tif.IsTiled()) throw new BadInputException($"{path}: tiled TIFF pages are not supported; save as strips");
+            var line = new byte[tif.ScanlineSize()];
+            for (int y = 0; y < height; y++)
+            {
+                if (!tif.ReadScanline(line, y)) throw new BadInputException($"{path}: page {p}, row {y} cannot be read (truncated file?)");
+                int o = g.Index(p, y, 0);
+                if (bits == 8) for (int x = 0; x < width; x++) g.Data[o + x] = line[x];
+                else for (int x = 0; x < width; x++) g.Data[o + x] = BitConverter.ToUInt16(line, 2 * x);
+            }
+        }
+        return g;
+    }
+
+    static double? ReadImageJVoxelSize(Tiff tif)
+    {
+        var desc = tif.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
+        var xres = tif.GetField(TiffTag.XRESOLUTION);
+        if (desc is null || xres is null) return null;
+        bool micron = desc.Contains("unit=micron") || desc.Contains("unit=\u00b5m") || desc.Contains("unit=um");
+        double res = xres[0].ToDouble();
+        if (!micron || !(res > 0)) return null;
+        return 1e-6 / res;
+    }
+
+    /// <summary>Writes a binary volume as an 8-bit stack, pore = 255, solid = 0.</summary>
+    public static void Write(Volume v, string path)
+    {
+        using var tif = Tiff.Open(path, "w") ?? throw new IOException($"{path}: cannot create TIFF file");
+        var line = new byte[v.Nx];
+        double um = v.VoxelSize * 1e6;
+        string desc = $"ImageJ=1.54f\nimages={v.Nz}\nslices={v.Nz}\nunit=micron\nspacing={um.ToString("R", CultureInfo.InvariantCulture)}\nloop=false\n";
+        for (int z = 0; z < v.Nz; z++)
+        {
+            tif.SetField(TiffTag.IMAGEWIDTH, v.Nx);
+            tif.SetField(TiffTag.IMAGELENGTH, v.Ny);
+            tif.SetField(TiffTag.BITSPERSAMPLE, 8);
+            tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
+            tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
+            tif.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+            tif.SetField(TiffTag.ROWSPERSTRIP, v.Ny);
+            tif.SetField(TiffTag.COMPRESSION, Compression.NONE);
+            tif.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
+            tif.SetField(TiffTag.PAGENUMBER, z, v.Nz);
+            tif.SetField(TiffTag.XRESOLUTION, 1.0 / um);
+            tif.SetField(TiffTag.YRESOLUTION, 1.0 / um);
+            tif.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.NONE);
+            if (z == 0) tif.SetField(TiffTag.IMAGEDESCRIPTION, desc);
+            for (int y = 0; y < v.Ny; y++)
+            {
+                int o = v.Index(z, y, 0);
+                for (int x = 0; x < v.Nx; x++) line[x] = v.Data[o + x] != 0 ? (byte)255 : (byte)0;
+                tif.WriteScanline(line, y);
+            }
+            tif.WriteDirectory();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace PorousActors.Core.IO;
+
+/// <summary>Element types we read and write, with NumPy names (uint8, bool, int16, uint16, float32).</summary>
+public enum VoxelType { UInt8, Bool, Int16, UInt16, Float32 }
+
+public static class VoxelTypes
+{
+    public static int Size(VoxelType t) => t switch
+    {
+        VoxelType.UInt8 or VoxelType.Bool => 1,
+        VoxelType.Int16 or VoxelType.UInt16 => 2,
+        VoxelType.Float32 => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(t)),
+    };
+
+    public static string Name(VoxelType t) => t switch
+    {
+        VoxelType.UInt8 => "uint8", VoxelType.Bool => "bool", VoxelType.Int16 => "int16",
+        VoxelType.UInt16 => "uint16", VoxelType.Float32 => "float32",
+        _ => throw new ArgumentOutOfRangeException(nameof(t)),
+    };
+
+    public static VoxelType Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "uint8" or "u1" or "byte" => VoxelType.UInt8,
+        "bool" or "b1" => VoxelType.Bool,
+        "int16" or "i2" => VoxelType.Int16,
+        "uint16" or "u2" => VoxelType.UInt16,
+        "float32" or "f4" or "float" => VoxelType.Float32,
+        _ => throw new BadInputException($"unknown dtype '{name}': expected uint8, bool, int16, uint16 or float32"),
+    };
+
+    /// <summary>Decodes little-endian raw bytes into floats.</summary>
+    public static void Decode(ReadOnlySpan<byte> src, VoxelType t, Span<float> dst)
+    {
+        switch (t)
+        {
+            case VoxelType.UInt8:
+            case VoxelType.Bool:
+                for (int i = 0; i < dst.Length; i++) dst[i] = src[i];
+                break;
+            case VoxelType.Int16:
+                for (int i = 0; i < dst.Length; i++) dst[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(src.Slice(2 * i));
+                break;
+            case VoxelType.UInt16:
+                for (int i = 0; i < dst.Length; i++) dst[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(src.Slice(2 * i));
+                break;
+            case VoxelType.Float32:
+                for (int i = 0; i < dst.Length; i++) dst[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(src.Slice(4 * i));
+                break;
+        }
+    }
+}
