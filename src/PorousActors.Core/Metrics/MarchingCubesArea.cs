@@ -1,16 +1,15 @@
 namespace PorousActors.Core.Metrics;
 
 /// <summary>
-/// Area of the marching-cubes iso-surface at level 0.5 of a binary image, per 2x2x2 cell
-/// configuration. On a binary image every surface vertex sits at an edge midpoint, so the surface
-/// inside a cell depends only on which of its 8 corners are pore: we build it once per
-/// configuration by tracing, face by face, the iso-lines between crossed edges into closed loops
-/// and fanning each loop from its centroid. On an ambiguous face (diagonal pore corners) each pore
-/// corner is cut off on its own. Area in voxel-edge units squared.
+/// Marching-cubes iso-surface area. The surface inside a cell depends on which of its 8 corners lie
+/// above the level: we build the polygon loops once per configuration by tracing, face by face,
+/// the iso-lines between crossed edges into closed loops (on an ambiguous face, with two diagonal
+/// corners above the level, each such corner is cut off on its own). Per cell the loop vertices are
+/// placed on their edges by linear interpolation and each loop is fanned from its centroid.
 /// </summary>
 public static class MarchingCubesArea
 {
-    // Faces as corner cycles.
+    // Faces as corner cycles; corner i has (x, y, z) = (i & 1, i >> 1 & 1, i >> 2 & 1).
     static readonly int[][] Faces =
     [
         [0, 2, 6, 4], [1, 3, 7, 5], // x = 0, x = 1
@@ -18,22 +17,34 @@ public static class MarchingCubesArea
         [0, 1, 3, 2], [4, 5, 7, 6], // z = 0, z = 1
     ];
 
-    /// <summary>Area for each of the 256 configurations; corner i is bit i with (x, y, z) = (i&amp;1, i&gt;&gt;1&amp;1, i&gt;&gt;2&amp;1).</summary>
-    public static readonly double[] Table = Build(); // after Faces: static fields initialise in order
+    /// <summary>The 12 cell edges as corner pairs (a, b), a &lt; b.</summary>
+    public static readonly (int A, int B)[] Edges = BuildEdges();
 
-    static double[] Build()
+    /// <summary>Per configuration, its surface loops as lists of edge indices.</summary>
+    public static readonly int[][][] Loops = BuildLoops(); // after Faces and Edges: static fields initialise in order
+
+    static (int, int)[] BuildEdges()
     {
-        var table = new double[256];
-        for (int cfg = 1; cfg < 255; cfg++) table[cfg] = CellArea(cfg);
-        return table;
+        var list = new List<(int, int)>();
+        for (int a = 0; a < 8; a++)
+            for (int bit = 1; bit < 8; bit <<= 1)
+                if ((a & bit) == 0) list.Add((a, a | bit));
+        return [.. list];
     }
 
-    static int EdgeKey(int a, int b) => a < b ? a * 8 + b : b * 8 + a;
+    static int EdgeIndex(int a, int b) => Array.IndexOf(Edges, a < b ? (a, b) : (b, a));
 
-    static double CellArea(int cfg)
+    static int[][][] BuildLoops()
+    {
+        var all = new int[256][][];
+        for (int cfg = 0; cfg < 256; cfg++) all[cfg] = CellLoops(cfg);
+        return all;
+    }
+
+    static int[][] CellLoops(int cfg)
     {
         bool In(int c) => ((cfg >> c) & 1) != 0;
-        // Each crossed edge (a vertex of the surface) gets one neighbour per face it lies on.
+        // Each crossed edge (a surface vertex) gets one neighbour per face it lies on.
         var links = new Dictionary<int, List<int>>();
         void Link(int e1, int e2)
         {
@@ -47,16 +58,15 @@ public static class MarchingCubesArea
             for (int j = 0; j < 4; j++)
                 if (In(f[j]) != In(f[(j + 1) % 4])) crossed.Add(j);
             if (crossed.Count == 2)
-                Link(EdgeKey(f[crossed[0]], f[(crossed[0] + 1) % 4]), EdgeKey(f[crossed[1]], f[(crossed[1] + 1) % 4]));
+                Link(EdgeIndex(f[crossed[0]], f[(crossed[0] + 1) % 4]), EdgeIndex(f[crossed[1]], f[(crossed[1] + 1) % 4]));
             else if (crossed.Count == 4)
                 for (int j = 0; j < 4; j++)
-                    if (In(f[j])) // cut off this pore corner: join its two face edges
-                        Link(EdgeKey(f[(j + 3) % 4], f[j]), EdgeKey(f[j], f[(j + 1) % 4]));
+                    if (In(f[j])) // cut off this corner: join its two face edges
+                        Link(EdgeIndex(f[(j + 3) % 4], f[j]), EdgeIndex(f[j], f[(j + 1) % 4]));
         }
-
-        double area = 0;
+        var loops = new List<int[]>();
         var seen = new HashSet<int>();
-        foreach (var start in links.Keys)
+        foreach (var start in links.Keys.Order())
         {
             if (seen.Contains(start)) continue;
             var loop = new List<int>();
@@ -68,30 +78,45 @@ public static class MarchingCubesArea
                 int next = nb[0] != prev ? nb[0] : nb[1];
                 prev = cur; cur = next;
             }
-            area += LoopArea(loop);
+            loops.Add([.. loop]);
+        }
+        return [.. loops];
+    }
+
+    /// <summary>Surface area inside one cell, given the 8 corner values and the level.</summary>
+    public static double CellArea(ReadOnlySpan<float> corner, float level, Span<double> px, Span<double> py, Span<double> pz)
+    {
+        int cfg = 0;
+        for (int c = 0; c < 8; c++) if (corner[c] > level) cfg |= 1 << c;
+        if (cfg == 0 || cfg == 255) return 0;
+        double area = 0;
+        foreach (var loop in Loops[cfg])
+        {
+            int n = loop.Length;
+            double cx = 0, cy = 0, cz = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var (a, b) = Edges[loop[i]];
+                double t = (level - corner[a]) / (double)(corner[b] - corner[a]);
+                px[i] = (a & 1) + t * ((b & 1) - (a & 1));
+                py[i] = (a >> 1 & 1) + t * ((b >> 1 & 1) - (a >> 1 & 1));
+                pz[i] = (a >> 2 & 1) + t * ((b >> 2 & 1) - (a >> 2 & 1));
+                cx += px[i]; cy += py[i]; cz += pz[i];
+            }
+            if (n == 3) { area += Triangle(px[0], py[0], pz[0], px[1], py[1], pz[1], px[2], py[2], pz[2]); continue; }
+            cx /= n; cy /= n; cz /= n;
+            for (int i = 0; i < n; i++)
+            {
+                int j = (i + 1) % n;
+                area += Triangle(cx, cy, cz, px[i], py[i], pz[i], px[j], py[j], pz[j]);
+            }
         }
         return area;
     }
 
-    static (double X, double Y, double Z) Midpoint(int key)
+    static double Triangle(double ax, double ay, double az, double bx, double by, double bz, double qx, double qy, double qz)
     {
-        int a = key / 8, b = key % 8;
-        return (((a & 1) + (b & 1)) / 2.0, (((a >> 1) & 1) + ((b >> 1) & 1)) / 2.0, (((a >> 2) & 1) + ((b >> 2) & 1)) / 2.0);
-    }
-
-    static double LoopArea(List<int> loop)
-    {
-        var pts = loop.Select(Midpoint).ToArray();
-        if (pts.Length == 3) return Triangle(pts[0], pts[1], pts[2]);
-        var c = (pts.Average(p => p.X), pts.Average(p => p.Y), pts.Average(p => p.Z));
-        double a = 0;
-        for (int i = 0; i < pts.Length; i++) a += Triangle(c, pts[i], pts[(i + 1) % pts.Length]);
-        return a;
-    }
-
-    static double Triangle((double X, double Y, double Z) a, (double X, double Y, double Z) b, (double X, double Y, double Z) c)
-    {
-        double ux = b.X - a.X, uy = b.Y - a.Y, uz = b.Z - a.Z, vx = c.X - a.X, vy = c.Y - a.Y, vz = c.Z - a.Z;
+        double ux = bx - ax, uy = by - ay, uz = bz - az, vx = qx - ax, vy = qy - ay, vz = qz - az;
         double cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
         return 0.5 * Math.Sqrt(cx * cx + cy * cy + cz * cz);
     }

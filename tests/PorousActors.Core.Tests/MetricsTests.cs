@@ -1,0 +1,187 @@
+using PorousActors.Core.Metrics;
+
+namespace PorousActors.Core.Tests;
+
+public class EulerCharacteristicTests
+{
+    [Fact]
+    public void SolidBallHasOne()
+    {
+        var v = Shapes.Ball(32, 10);
+        Assert.Equal(1, EulerCharacteristic.Compute26(v));
+        Assert.Equal(1, EulerCharacteristic.Compute6(v));
+    }
+
+    [Fact]
+    public void TorusHasZero()
+    {
+        var v = Shapes.Torus(48, 14, 5);
+        Assert.Equal(0, EulerCharacteristic.Compute26(v));
+        Assert.Equal(0, EulerCharacteristic.Compute6(v));
+    }
+
+    [Fact]
+    public void HollowSphereHasTwo()
+    {
+        var v = Shapes.HollowSphere(40, 8, 15);
+        Assert.Equal(2, EulerCharacteristic.Compute26(v));
+        Assert.Equal(2, EulerCharacteristic.Compute6(v));
+    }
+
+    [Fact]
+    public void TwoSeparateBallsHaveTwo()
+    {
+        var v = Shapes.Ball(40, 7, 10, 10, 10);
+        Shapes.Ball(40, 7, 28, 28, 28, v);
+        Assert.Equal(2, EulerCharacteristic.Compute26(v));
+        Assert.Equal(2, EulerCharacteristic.Compute6(v));
+    }
+
+    [Fact]
+    public void ConnectivityMattersForDiagonalVoxels()
+    {
+        // Two pore voxels sharing only an edge: one object for 26-connectivity, two for 6.
+        var v = Shapes.Empty(4);
+        v[1, 1, 1] = 1; v[1, 2, 2] = 1;
+        Assert.Equal(1, EulerCharacteristic.Compute26(v));
+        Assert.Equal(2, EulerCharacteristic.Compute6(v));
+    }
+
+    [Fact]
+    public void BallTouchingTheImageBorderIsClosedByPadding()
+    {
+        // The image is padded with solid (as scikit-image), so a cut ball is still one object.
+        var v = Shapes.Ball(20, 8, 0, 10, 10);
+        Assert.Equal(1, EulerCharacteristic.Compute26(v));
+        var all = Shapes.Empty(6); Array.Fill(all.Data, (byte)1);
+        Assert.Equal(1, EulerCharacteristic.Compute26(all));
+        Assert.Equal(1, EulerCharacteristic.Compute6(all));
+    }
+
+    [Theory]
+    [InlineData(1, 0.3)]
+    [InlineData(2, 0.5)]
+    [InlineData(3, 0.7)]
+    public void MatchesExplicitCellCountingOnRandomVolumes(int seed, double porosity)
+    {
+        var v = Shapes.Random(7, 6, 5, porosity, seed);
+        Assert.Equal(BruteForce(v, any: true), EulerCharacteristic.Compute26(v));
+        Assert.Equal(BruteForce(v, any: false), EulerCharacteristic.Compute6(v));
+    }
+
+    /// <summary>χ by listing every vertex, edge, face and cube of the complex explicitly.</summary>
+    static long BruteForce(Volume v, bool any)
+    {
+        bool Pore(int z, int y, int x) => z >= 0 && y >= 0 && x >= 0 && z < v.Nz && y < v.Ny && x < v.Nx && v[z, y, x] == 1;
+        // A cell with lattice origin (z,y,x) and extent (ez,ey,ex) in {0,1} touches the voxels
+        // (z - 1 + ez' ...) around it: those with index in [z-1+ez, z] per axis.
+        long chi = 0;
+        for (int z = 0; z <= v.Nz; z++)
+            for (int y = 0; y <= v.Ny; y++)
+                for (int x = 0; x <= v.Nx; x++)
+                    for (int ez = 0; ez <= 1; ez++)
+                        for (int ey = 0; ey <= 1; ey++)
+                            for (int ex = 0; ex <= 1; ex++)
+                            {
+                                bool anyP = false, allP = true;
+                                for (int vz = z - 1 + ez; vz <= z; vz++)
+                                    for (int vy = y - 1 + ey; vy <= y; vy++)
+                                        for (int vx = x - 1 + ex; vx <= x; vx++)
+                                        {
+                                            bool p = Pore(vz, vy, vx);
+                                            anyP |= p; allP &= p;
+                                        }
+                                // The closed complex (26) holds cells touching any pore voxel; the dual
+                                // complex (6) holds cells surrounded by pore, with dimension 3 - dim.
+                                int dim = ez + ey + ex;
+                                if (any ? anyP : allP) chi += (any ? dim : 3 - dim) % 2 == 0 ? 1 : -1;
+                            }
+        return chi;
+    }
+}
+
+public class SpecificSurfaceTests
+{
+    [Fact]
+    public void SphereAreaWithinThreePercentOfAnalytic()
+    {
+        const double r = 20;
+        var v = Shapes.Ball(48, r);
+        double area = SpecificSurface.AreaVoxels(v);
+        double exact = 4 * Math.PI * r * r;
+        Assert.InRange(area / exact, 0.97, 1.03);
+    }
+
+    [Fact]
+    public void FlatInterfaceAreaIsExactAndBoxFacesDoNotCount()
+    {
+        var v = new Volume(20, 16, 12, 2e-6);
+        for (int z = 0; z < 9; z++) for (int y = 0; y < 16; y++) for (int x = 0; x < 12; x++) v[z, y, x] = 1;
+        // The iso-surface spans the (Ny-1) x (Nx-1) cell centres; the image box is not surface.
+        Assert.Equal(15 * 11, SpecificSurface.AreaVoxels(v), 9);
+        double expected = 15 * 11 * 2e-6 * 2e-6 / (20 * 16 * 12 * Math.Pow(2e-6, 3));
+        Assert.Equal(expected, SpecificSurface.Compute(v), 6);
+    }
+
+    [Fact]
+    public void SpecificSurfaceScalesInverselyWithVoxelSize()
+    {
+        var v = Shapes.Ball(32, 10);
+        double s1 = SpecificSurface.Compute(v), s2 = SpecificSurface.Compute(v.WithVoxelSize(2e-6));
+        Assert.Equal(s1 / 2, s2, 6);
+    }
+
+    [Fact]
+    public void UniformVolumesHaveNoSurface()
+    {
+        var v = Shapes.Empty(8);
+        Assert.Equal(0, SpecificSurface.AreaVoxels(v));
+        Array.Fill(v.Data, (byte)1);
+        Assert.Equal(0, SpecificSurface.AreaVoxels(v));
+    }
+
+    [Fact]
+    public void ComplementHasTheSameSurface()
+    {
+        var v = Shapes.Random(12, 11, 10, 0.5, 7);
+        var c = v.Clone();
+        for (int i = 0; i < c.Count; i++) c.Data[i] ^= 1;
+        // The surface between the two phases does not depend on which one is called pore, up to
+        // the ambiguous-face rule; on a random image that changes the area by well under 5 %.
+        Assert.InRange(SpecificSurface.AreaVoxels(c) / SpecificSurface.AreaVoxels(v), 0.95, 1.05);
+    }
+
+    [Fact]
+    public void SingleCornerCellAreaIsTheCutOffTriangle()
+    {
+        Span<double> px = stackalloc double[12], py = stackalloc double[12], pz = stackalloc double[12];
+        float[] oneCorner = [1, 0, 0, 0, 0, 0, 0, 0];
+        Assert.Equal(Math.Sqrt(3) / 8, MarchingCubesArea.CellArea(oneCorner, 0.5f, px, py, pz), 12);
+        float[] bottomFace = [1, 1, 1, 1, 0, 0, 0, 0];
+        Assert.Equal(1.0, MarchingCubesArea.CellArea(bottomFace, 0.5f, px, py, pz), 12);
+    }
+
+    [Fact]
+    public void EveryConfigurationGivesClosedLoopsOfAtLeastThreeVertices()
+    {
+        for (int cfg = 1; cfg < 255; cfg++)
+        {
+            Assert.NotEmpty(MarchingCubesArea.Loops[cfg]);
+            Assert.All(MarchingCubesArea.Loops[cfg], l => Assert.True(l.Length >= 3));
+            // Every crossed edge appears in exactly one loop.
+            int crossed = MarchingCubesArea.Edges.Count(e => ((cfg >> e.A) & 1) != ((cfg >> e.B) & 1));
+            Assert.Equal(crossed, MarchingCubesArea.Loops[cfg].Sum(l => l.Length));
+        }
+    }
+}
+
+public class PorosityTests
+{
+    [Fact]
+    public void CountsPoreFraction()
+    {
+        var v = new Volume(2, 2, 2, 1e-6);
+        v[0, 0, 0] = 1; v[1, 1, 1] = 1; v[1, 0, 1] = 1;
+        Assert.Equal(3 / 8.0, Porosity.Compute(v));
+    }
+}
