@@ -13,27 +13,29 @@ public static class DistanceTransform
 
     public static float[] Compute(Volume v) => Compute(v.Data, v.Nz, v.Ny, v.Nx);
 
-    public static float[] Compute(byte[] pore, int nz, int ny, int nx)
+    /// <param name="parallel">false for small images computed inside an outer parallel loop</param>
+    public static float[] Compute(byte[] pore, int nz, int ny, int nx, bool parallel = true)
     {
+        var po = new ParallelOptions { MaxDegreeOfParallelism = parallel ? -1 : 1 };
         int n = pore.Length;
         var sq = new double[n];
         for (int i = 0; i < n; i++) sq[i] = pore[i] != 0 ? Inf : 0;
         int maxLen = Math.Max(nz, Math.Max(ny, nx));
 
         // Pass along x: one line per (z, y).
-        Parallel.For(0, nz, () => new Scratch(maxLen), (z, _, s) =>
+        Parallel.For(0, nz, po, () => new Scratch(maxLen), (z, _, s) =>
         {
             for (int y = 0; y < ny; y++) s.Line(sq, (z * ny + y) * nx, 1, nx);
             return s;
         }, _ => { });
         // Pass along y: one line per (z, x).
-        Parallel.For(0, nz, () => new Scratch(maxLen), (z, _, s) =>
+        Parallel.For(0, nz, po, () => new Scratch(maxLen), (z, _, s) =>
         {
             for (int x = 0; x < nx; x++) s.Line(sq, z * ny * nx + x, nx, ny);
             return s;
         }, _ => { });
         // Pass along z: one line per (y, x).
-        Parallel.For(0, ny, () => new Scratch(maxLen), (y, _, s) =>
+        Parallel.For(0, ny, po, () => new Scratch(maxLen), (y, _, s) =>
         {
             for (int x = 0; x < nx; x++) s.Line(sq, y * nx + x, ny * nx, nz);
             return s;

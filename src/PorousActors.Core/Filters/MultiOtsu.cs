@@ -24,7 +24,7 @@ public static class MultiOtsu
         double scale = Bins / (double)(max - min);
         foreach (var v in data) hist[Math.Min(Bins - 1, (int)((v - min) * scale))]++;
         double width = (max - min) / (double)Bins;
-        float Centre(int bin) => (float)(min + (bin + 0.5) * width);
+        float Edge(int bin) => (float)(min + bin * width); // lower edge of a bin
 
         // Prefix sums of counts and first moments make each class's weight and mean O(1).
         var p = new double[Bins + 1]; var s = new double[Bins + 1];
@@ -39,7 +39,7 @@ public static class MultiOtsu
                 double val = Term(0, t) + Term(t, Bins);
                 if (val > bestVal) { bestVal = val; best = t; }
             }
-            return [Centre(best - 1)];
+            return [Edge(best)];
         }
         int b1 = 0, b2 = 0; double bv = double.NegativeInfinity;
         for (int t1 = 1; t1 < Bins - 1; t1++)
@@ -48,6 +48,6 @@ public static class MultiOtsu
                 double val = Term(0, t1) + Term(t1, t2) + Term(t2, Bins);
                 if (val > bv) { bv = val; b1 = t1; b2 = t2; }
             }
-        return [Centre(b1 - 1), Centre(b2 - 1)];
+        return [Edge(b1), Edge(b2)];
     }
 }

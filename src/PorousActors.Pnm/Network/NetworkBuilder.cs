@@ -1,0 +1,192 @@
+using PorousActors.Core.Filters;
+
+namespace PorousActors.Pnm.Network;
+
+/// <summary>Turns watershed regions into pores and their shared boundaries into throats.</summary>
+public static class NetworkBuilder
+{
+    struct ThroatAcc
+    {
+        public long Count, SolidAdjacent;
+        public double Sz, Sy, Sx;
+        public float MaxDt;
+    }
+
+    /// <param name="labels">region id per voxel, 1..regions, 0 = solid or unassigned</param>
+    /// <param name="dt">whole-image distance transform of the pore phase (voxels)</param>
+    public static PoreNetwork Build(int[] labels, int regions, float[] dt, byte[] pore, int nz, int ny, int nx, double voxelSize)
+    {
+        int plane = ny * nx;
+        // --- Per-pore sums in one parallel pass: volume, centroid, bounding box, face areas.
+        var count = new long[regions]; var sz = new double[regions]; var sy = new double[regions]; var sx = new double[regions];
+        var faces = new int[regions * 6];
+        var lo = new int[regions * 3]; var hi = new int[regions * 3];
+        Array.Fill(lo, int.MaxValue); Array.Fill(hi, -1);
+        var sync = new object();
+        Parallel.For(0, nz, () => new RegionAcc(regions), (z, _, acc) =>
+        {
+            for (int y = 0; y < ny; y++)
+                for (int x = 0; x < nx; x++)
+                {
+                    int l = labels[(z * ny + y) * nx + x] - 1;
+                    if (l < 0) continue;
+                    acc.Count[l]++; acc.Sz[l] += z; acc.Sy[l] += y; acc.Sx[l] += x;
+                    acc.Lo[3 * l] = Math.Min(acc.Lo[3 * l], z); acc.Hi[3 * l] = Math.Max(acc.Hi[3 * l], z);
+                    acc.Lo[3 * l + 1] = Math.Min(acc.Lo[3 * l + 1], y); acc.Hi[3 * l + 1] = Math.Max(acc.Hi[3 * l + 1], y);
+                    acc.Lo[3 * l + 2] = Math.Min(acc.Lo[3 * l + 2], x); acc.Hi[3 * l + 2] = Math.Max(acc.Hi[3 * l + 2], x);
+                    if (z == 0) acc.Faces[6 * l]++;
+                    if (z == nz - 1) acc.Faces[6 * l + 1]++;
+                    if (y == 0) acc.Faces[6 * l + 2]++;
+                    if (y == ny - 1) acc.Faces[6 * l + 3]++;
+                    if (x == 0) acc.Faces[6 * l + 4]++;
+                    if (x == nx - 1) acc.Faces[6 * l + 5]++;
+                }
+            return acc;
+        }, acc =>
+        {
+            lock (sync)
+            {
+                for (int l = 0; l < regions; l++)
+                {
+                    count[l] += acc.Count[l]; sz[l] += acc.Sz[l]; sy[l] += acc.Sy[l]; sx[l] += acc.Sx[l];
+                    for (int k = 0; k < 3; k++) { lo[3 * l + k] = Math.Min(lo[3 * l + k], acc.Lo[3 * l + k]); hi[3 * l + k] = Math.Max(hi[3 * l + k], acc.Hi[3 * l + k]); }
+                }
+                for (int i = 0; i < faces.Length; i++) faces[i] += acc.Faces[i];
+            }
+        });
+
+        // Regions a marker never reached would have count 0: drop them and renumber.
+        var id = new int[regions];
+        int poreCount = 0;
+        for (int l = 0; l < regions; l++) id[l] = count[l] > 0 ? poreCount++ : -1;
+
+        var volume = new double[poreCount]; var centroid = new double[3 * poreCount];
+        var inscribed = new double[poreCount]; var equivalent = new double[poreCount];
+        var faceArea = new int[6 * poreCount];
+        for (int l = 0; l < regions; l++)
+        {
+            int p = id[l];
+            if (p < 0) continue;
+            volume[p] = count[l];
+            centroid[3 * p] = sz[l] / count[l]; centroid[3 * p + 1] = sy[l] / count[l]; centroid[3 * p + 2] = sx[l] / count[l];
+            equivalent[p] = Math.Cbrt(6 * count[l] / Math.PI);
+            for (int f = 0; f < 6; f++) faceArea[6 * p + f] = faces[6 * l + f];
+        }
+
+        // --- Pore inscribed diameter: the region's own distance transform (its borders are walls).
+        Parallel.For(0, regions, l =>
+        {
+            int p = id[l];
+            if (p < 0) return;
+            int z0 = Math.Max(0, lo[3 * l] - 1), y0 = Math.Max(0, lo[3 * l + 1] - 1), x0 = Math.Max(0, lo[3 * l + 2] - 1);
+            int z1 = Math.Min(nz - 1, hi[3 * l] + 1), y1 = Math.Min(ny - 1, hi[3 * l + 1] + 1), x1 = Math.Min(nx - 1, hi[3 * l + 2] + 1);
+            int bz = z1 - z0 + 1, by = y1 - y0 + 1, bx = x1 - x0 + 1;
+            var mask = new byte[bz * by * bx];
+            for (int z = 0; z < bz; z++)
+                for (int y = 0; y < by; y++)
+                {
+                    int src = ((z + z0) * ny + y + y0) * nx + x0, dst = (z * by + y) * bx;
+                    for (int x = 0; x < bx; x++) mask[dst + x] = labels[src + x] == l + 1 ? (byte)1 : (byte)0;
+                }
+            var own = DistanceTransform.Compute(mask, bz, by, bx, parallel: false);
+            float m = 0;
+            for (int i = 0; i < own.Length; i++) if (mask[i] != 0 && own[i] > m && float.IsFinite(own[i])) m = own[i];
+            // A region with no wall in its box at all (the whole image is one pore) has an infinite
+            // own distance: fall back to the whole-image distance map, then to the box size.
+            if (m == 0) m = Math.Max(bz, Math.Max(by, bx)) / 2f;
+            inscribed[p] = 2 * m;
+        });
+
+        // --- Throats: for each voxel of pore j, the pores i < j among its 6 neighbours.
+        var throats = new Dictionary<long, ThroatAcc>();
+        Parallel.For(0, nz, () => new Dictionary<long, ThroatAcc>(), (z, _, local) =>
+        {
+            Span<int> seen = stackalloc int[6];
+            Span<int> nbr = stackalloc int[6];
+            for (int y = 0; y < ny; y++)
+                for (int x = 0; x < nx; x++)
+                {
+                    int q = (z * ny + y) * nx + x;
+                    int j = labels[q];
+                    if (j == 0) continue;
+                    int nn = 0;
+                    if (x > 0) nbr[nn++] = q - 1;
+                    if (x < nx - 1) nbr[nn++] = q + 1;
+                    if (y > 0) nbr[nn++] = q - nx;
+                    if (y < ny - 1) nbr[nn++] = q + nx;
+                    if (z > 0) nbr[nn++] = q - plane;
+                    if (z < nz - 1) nbr[nn++] = q + plane;
+                    int nSeen = 0; bool solid = false;
+                    for (int n = 0; n < nn; n++)
+                    {
+                        int r = nbr[n], i = labels[r];
+                        if (i == 0) { if (pore[r] == 0) solid = true; continue; }
+                        if (i >= j) continue;
+                        bool dup = false;
+                        for (int k = 0; k < nSeen; k++) if (seen[k] == i) dup = true;
+                        if (!dup) seen[nSeen++] = i;
+                    }
+                    for (int k = 0; k < nSeen; k++)
+                    {
+                        long key = (long)seen[k] << 32 | (uint)j;
+                        local.TryGetValue(key, out var a);
+                        a.Count++; a.Sz += z; a.Sy += y; a.Sx += x;
+                        if (solid) a.SolidAdjacent++;
+                        if (dt[q] > a.MaxDt) a.MaxDt = dt[q];
+                        local[key] = a;
+                    }
+                }
+            return local;
+        }, local =>
+        {
+            lock (sync)
+                foreach (var (key, a) in local)
+                {
+                    throats.TryGetValue(key, out var t);
+                    t.Count += a.Count; t.SolidAdjacent += a.SolidAdjacent; t.Sz += a.Sz; t.Sy += a.Sy; t.Sx += a.Sx;
+                    t.MaxDt = Math.Max(t.MaxDt, a.MaxDt);
+                    throats[key] = t;
+                }
+        });
+
+        var keys = throats.Keys.Order().ToArray();
+        int nt = keys.Length;
+        var conns = new int[2 * nt];
+        var tIns = new double[nt]; var tEq = new double[nt]; var tArea = new double[nt]; var tPer = new double[nt];
+        var tCen = new double[3 * nt]; var tLen = new double[nt];
+        for (int t = 0; t < nt; t++)
+        {
+            var a = throats[keys[t]];
+            int p1 = id[(int)(keys[t] >> 32) - 1], p2 = id[(int)(keys[t] & 0xffffffff) - 1];
+            conns[2 * t] = Math.Min(p1, p2); conns[2 * t + 1] = Math.Max(p1, p2);
+            tIns[t] = 2 * a.MaxDt;
+            tArea[t] = a.Count;
+            tEq[t] = Math.Sqrt(4 * a.Count / Math.PI);
+            // Staircase estimate: interface voxels that also touch solid trace the throat's rim.
+            tPer[t] = Math.Max(a.SolidAdjacent, 1);
+            tCen[3 * t] = a.Sz / a.Count; tCen[3 * t + 1] = a.Sy / a.Count; tCen[3 * t + 2] = a.Sx / a.Count;
+        }
+        var net = new PoreNetwork
+        {
+            VoxelSize = voxelSize, ImageShape = (nz, ny, nx),
+            PoreVolume = volume, PoreCentroid = centroid, PoreInscribedDiameter = inscribed, PoreEquivalentDiameter = equivalent,
+            PoreFaceArea = faceArea,
+            ThroatConns = conns, ThroatInscribedDiameter = tIns, ThroatEquivalentDiameter = tEq, ThroatArea = tArea,
+            ThroatPerimeter = tPer, ThroatCentroid = tCen, ThroatTotalLength = new double[nt],
+        };
+        for (int t = 0; t < nt; t++) net.ThroatTotalLength[t] = net.Distance(conns[2 * t], conns[2 * t + 1]);
+        return net;
+    }
+
+    sealed class RegionAcc
+    {
+        public readonly long[] Count; public readonly double[] Sz, Sy, Sx;
+        public readonly int[] Lo, Hi, Faces;
+        public RegionAcc(int n)
+        {
+            Count = new long[n]; Sz = new double[n]; Sy = new double[n]; Sx = new double[n];
+            Lo = new int[3 * n]; Hi = new int[3 * n]; Faces = new int[6 * n];
+            Array.Fill(Lo, int.MaxValue); Array.Fill(Hi, -1);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PorousActors.Pnm.Network;
+
+/// <summary>
+/// Writes a network in SI units as OpenPNM-style JSON arrays ("pore.coords", "throat.conns", ...)
+/// or as two CSV tables (NAME.pores.csv, NAME.throats.csv) that pandas reads directly.
+/// Coordinates are (x, y, z) in metres of voxel centres, as OpenPNM expects.
+/// </summary>
+public static class NetworkWriter
+{
+    public static void Write(PoreNetwork net, string path)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".json": WriteJson(net, path); break;
+            case ".csv": WriteCsv(net, path); break;
+            default: throw new Core.BadInputException($"{path}: network files are .json or .csv");
+        }
+    }
+
+    static void WriteJson(PoreNetwork net, string path)
+    {
+        double vs = net.VoxelSize;
+        JsonArray Arr(IEnumerable<double> xs) => new(xs.Select(x => (JsonNode)x).ToArray());
+        var coords = new JsonArray(Enumerable.Range(0, net.PoreCount).Select(p => (JsonNode)new JsonArray(
+            net.PoreCentroid[3 * p + 2] * vs, net.PoreCentroid[3 * p + 1] * vs, net.PoreCentroid[3 * p] * vs)).ToArray());
+        var conns = new JsonArray(Enumerable.Range(0, net.ThroatCount).Select(t => (JsonNode)new JsonArray(net.ThroatConns[2 * t], net.ThroatConns[2 * t + 1])).ToArray());
+        var root = new JsonObject
+        {
+            ["voxelSize_m"] = vs,
+            ["imageShape_zyx"] = new JsonArray(net.ImageShape.Z, net.ImageShape.Y, net.ImageShape.X),
+            ["pore.coords"] = coords,
+            ["pore.volume"] = Arr(net.PoreVolume.Select(x => x * vs * vs * vs)),
+            ["pore.inscribed_diameter"] = Arr(net.PoreInscribedDiameter.Select(x => x * vs)),
+            ["pore.equivalent_diameter"] = Arr(net.PoreEquivalentDiameter.Select(x => x * vs)),
+            ["throat.conns"] = conns,
+            ["throat.inscribed_diameter"] = Arr(net.ThroatInscribedDiameter.Select(x => x * vs)),
+            ["throat.equivalent_diameter"] = Arr(net.ThroatEquivalentDiameter.Select(x => x * vs)),
+            ["throat.cross_sectional_area"] = Arr(net.ThroatArea.Select(x => x * vs * vs)),
+            ["throat.perimeter"] = Arr(net.ThroatPerimeter.Select(x => x * vs)),
+            ["throat.total_length"] = Arr(net.ThroatTotalLength.Select(x => x * vs)),
+        };
+        foreach (Face f in Enum.GetValues<Face>())
+            root[$"pore.{f.ToString().ToLowerInvariant()}"] = new JsonArray(Enumerable.Range(0, net.PoreCount).Select(p => (JsonNode)net.Touches(p, f)).ToArray());
+        File.WriteAllText(path, root.ToJsonString());
+    }
+
+    static void WriteCsv(PoreNetwork net, string path)
+    {
+        double vs = net.VoxelSize;
+        string S(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path));
+        var sb = new StringBuilder("pore,x_m,y_m,z_m,volume_m3,inscribed_diameter_m,equivalent_diameter_m,zmin,zmax,ymin,ymax,xmin,xmax\n");
+        for (int p = 0; p < net.PoreCount; p++)
+        {
+            sb.Append(p).Append(',').Append(S(net.PoreCentroid[3 * p + 2] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p + 1] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p] * vs))
+              .Append(',').Append(S(net.PoreVolume[p] * vs * vs * vs)).Append(',').Append(S(net.PoreInscribedDiameter[p] * vs)).Append(',').Append(S(net.PoreEquivalentDiameter[p] * vs));
+            for (int f = 0; f < 6; f++) sb.Append(',').Append(net.PoreFaceArea[6 * p + f] > 0 ? 1 : 0);
+            sb.Append('\n');
+        }
+        File.WriteAllText(stem + ".pores.csv", sb.ToString());
+        sb.Clear().Append("throat,pore1,pore2,inscribed_diameter_m,equivalent_diameter_m,cross_sectional_area_m2,perimeter_m,total_length_m\n");
+        for (int t = 0; t < net.ThroatCount; t++)
+            sb.Append(t).Append(',').Append(net.ThroatConns[2 * t]).Append(',').Append(net.ThroatConns[2 * t + 1]).Append(',')
+              .Append(S(net.ThroatInscribedDiameter[t] * vs)).Append(',').Append(S(net.ThroatEquivalentDiameter[t] * vs)).Append(',')
+              .Append(S(net.ThroatArea[t] * vs * vs)).Append(',').Append(S(net.ThroatPerimeter[t] * vs)).Append(',').Append(S(net.ThroatTotalLength[t] * vs)).Append('\n');
+        File.WriteAllText(stem + ".throats.csv", sb.ToString());
+    }
+}

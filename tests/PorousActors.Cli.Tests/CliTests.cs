@@ -1,0 +1,89 @@
+using System.Text.Json;
+using PorousActors.Cli;
+
+namespace PorousActors.Cli.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-cli-").FullName;
+    public void Dispose() => Directory.Delete(dir, true);
+
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = PorousCli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void SynthThenAnalyzePrintsTheDocumentedJsonKeys()
+    {
+        string path = Path.Combine(dir, "rock.raw");
+        var synth = Run("synth", "spheres", "--size", "40", "--porosity", "0.25", "--radius", "4", "--seed", "3", "--out", path);
+        Assert.Equal(0, synth.Code);
+        Assert.True(File.Exists(Path.ChangeExtension(path, ".json")));
+
+        var r = Run("analyze", path, "--json");
+        Assert.Equal(0, r.Code);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.InRange(root.GetProperty("porosity").GetDouble(), 0.24, 0.2501);
+        Assert.True(root.GetProperty("specificSurface_per_m").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("eulerCharacteristic26").ValueKind);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("eulerCharacteristic6").ValueKind);
+        Assert.True(root.GetProperty("timings_ms").GetProperty("total").GetDouble() > 0);
+        Assert.Equal(5.345e-6, root.GetProperty("voxelSize_m").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void VoxelSizeOptionOverridesTheSidecar()
+    {
+        string path = Path.Combine(dir, "b.npy");
+        Assert.Equal(0, Run("synth", "blobs", "--size", "24", "--out", path).Code);
+        var missing = Run("analyze", path);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("--voxel-size", missing.Err);
+        var ok = Run("analyze", path, "--voxel-size", "2e-6", "--json");
+        Assert.Equal(0, ok.Code);
+        Assert.Equal(2e-6, JsonDocument.Parse(ok.Out).RootElement.GetProperty("voxelSize_m").GetDouble(), 12);
+    }
+
+    [Theory]
+    [InlineData("analyze", "/nonexistent/rock.raw")]
+    [InlineData("synth", "spheres", "--size", "16", "--porosity", "1.5", "--out", "x.raw")]
+    [InlineData("synth", "spheres", "--size", "16", "--porosity", "NaN", "--out", "x.raw")]
+    [InlineData("analyze", "rock.raw", "--shape", "2,2")]
+    [InlineData("frobnicate")]
+    [InlineData("synth", "spheres")]
+    public void BadInputGivesOneLineErrorAndExitCodeTwo(params string[] args)
+    {
+        var r = Run(args);
+        Assert.Equal(2, r.Code);
+        Assert.StartsWith("error: ", r.Err);
+        Assert.Single(r.Err.TrimEnd().Split('\n'));
+        Assert.Equal("", r.Out);
+    }
+
+    [Fact]
+    public void WrongSizeRawNamesTheFile()
+    {
+        string path = Path.Combine(dir, "odd.raw");
+        File.WriteAllBytes(path, new byte[1000]);
+        var r = Run("analyze", path, "--shape", "10,10,11", "--voxel-size", "1e-6");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("odd.raw", r.Err);
+        Assert.Contains("1100", r.Err);
+    }
+
+    [Fact]
+    public void HelpDescribesTheCommands()
+    {
+        var r = Run("--help");
+        Assert.Equal(0, r.Code);
+        Assert.Contains("analyze", r.Out);
+        Assert.Contains("synth", r.Out);
+        var a = Run("analyze", "--help");
+        Assert.Contains("--voxel-size", a.Out);
+        Assert.Contains("metres", a.Out);
+    }
+}
