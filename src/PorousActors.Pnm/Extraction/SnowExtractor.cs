@@ -37,7 +37,8 @@ public static class SnowExtractor
         var (markers, count) = PeakFinder.Find(smooth, pore, nz, ny, nx);
         t["peaks"] = Lap(sw);
 
-        var regions = Watershed.Flood(markers, smooth, pore, nz, ny, nx);
+        var regions = Watershed.Flood(markers, count, smooth, pore, nz, ny, nx);
+        count = Watershed.LabelOrphans(regions, count, pore, nz, ny, nx);
         t["watershed"] = Lap(sw);
 
         var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize);

@@ -7,7 +7,7 @@ public static class NetworkBuilder
 {
     struct ThroatAcc
     {
-        public long Count, SolidAdjacent;
+        public long Count, SolidAdjacent; // summed over both sides of the interface
         public double Sz, Sy, Sx;
         public float MaxDt;
     }
@@ -97,7 +97,8 @@ public static class NetworkBuilder
             inscribed[p] = 2 * m;
         });
 
-        // --- Throats: for each voxel of pore j, the pores i < j among its 6 neighbours.
+        // --- Throats: for each voxel of pore j, the other pores among its 6 neighbours. Both sides
+        // of an interface are counted and averaged, so the result does not depend on label order.
         var throats = new Dictionary<long, ThroatAcc>();
         Parallel.For(0, nz, () => new Dictionary<long, ThroatAcc>(), (z, _, local) =>
         {
@@ -121,14 +122,15 @@ public static class NetworkBuilder
                     {
                         int r = nbr[n], i = labels[r];
                         if (i == 0) { if (pore[r] == 0) solid = true; continue; }
-                        if (i >= j) continue;
+                        if (i == j) continue;
                         bool dup = false;
                         for (int k = 0; k < nSeen; k++) if (seen[k] == i) dup = true;
                         if (!dup) seen[nSeen++] = i;
                     }
                     for (int k = 0; k < nSeen; k++)
                     {
-                        long key = (long)seen[k] << 32 | (uint)j;
+                        int i = seen[k];
+                        long key = (long)Math.Min(i, j) << 32 | (uint)Math.Max(i, j);
                         local.TryGetValue(key, out var a);
                         a.Count++; a.Sz += z; a.Sy += y; a.Sx += x;
                         if (solid) a.SolidAdjacent++;
@@ -160,10 +162,10 @@ public static class NetworkBuilder
             int p1 = id[(int)(keys[t] >> 32) - 1], p2 = id[(int)(keys[t] & 0xffffffff) - 1];
             conns[2 * t] = Math.Min(p1, p2); conns[2 * t + 1] = Math.Max(p1, p2);
             tIns[t] = 2 * a.MaxDt;
-            tArea[t] = a.Count;
-            tEq[t] = Math.Sqrt(4 * a.Count / Math.PI);
+            tArea[t] = a.Count / 2.0; // interface voxels per side
+            tEq[t] = Math.Sqrt(4 * tArea[t] / Math.PI);
             // Staircase estimate: interface voxels that also touch solid trace the throat's rim.
-            tPer[t] = Math.Max(a.SolidAdjacent, 1);
+            tPer[t] = Math.Max(a.SolidAdjacent / 2.0, 1);
             tCen[3 * t] = a.Sz / a.Count; tCen[3 * t + 1] = a.Sy / a.Count; tCen[3 * t + 2] = a.Sx / a.Count;
         }
         var net = new PoreNetwork
