@@ -29,10 +29,18 @@ public sealed class GrayVolume
     /// <summary>Distinct values, or null when there are more than <paramref name="max"/>.</summary>
     public float[]? DistinctValues(int max)
     {
-        var set = new HashSet<float>();
+        // Segmented images repeat one or two values: test the last few values seen before hashing.
+        var seen = new List<float>(max + 1);
         foreach (var v in Data)
-            if (set.Add(v) && set.Count > max) return null;
-        return set.Order().ToArray();
+        {
+            bool known = false;
+            for (int k = 0; k < seen.Count; k++) if (seen[k] == v || (float.IsNaN(v) && float.IsNaN(seen[k]))) { known = true; break; }
+            if (known) continue;
+            seen.Add(v);
+            if (seen.Count > max) return null;
+        }
+        seen.Sort();
+        return [.. seen];
     }
 
     /// <summary>Labelled image to binary: voxels equal to <paramref name="poreValue"/> become pore (1).</summary>

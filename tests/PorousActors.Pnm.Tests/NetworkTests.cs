@@ -44,7 +44,8 @@ public class NetworkTests
     {
         var rock = OverlappingSpheres.Generate(48, 0.3, 4, 1, 1e-6);
         var r = SnowExtractor.Extract(rock);
-        Assert.Equal(rock.PoreVoxelCount(), (long)r.Network.PoreVolume.Sum());
+        Assert.Equal(rock.PoreVoxelCount(), (long)r.Network.PoreVolume.Sum() + r.Network.UnassignedPoreVoxels);
+        Assert.True(r.Network.UnassignedPoreVoxels < rock.PoreVoxelCount() / 100);
         // every throat joins two different existing pores, listed once
         var pairs = new HashSet<(int, int)>();
         for (int t = 0; t < r.Network.ThroatCount; t++)

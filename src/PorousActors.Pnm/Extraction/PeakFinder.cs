@@ -1,5 +1,3 @@
-using PorousActors.Core.Filters;
-
 namespace PorousActors.Pnm.Extraction;
 
 /// <summary>
@@ -19,13 +17,20 @@ public static class PeakFinder
     /// </summary>
     public static (int[] Markers, int Count) Find(float[] dt, byte[] pore, int nz, int ny, int nx)
     {
-        var maxf = MaxFilter(dt, nz, ny, nx, WindowRadius);
+        // A peak is the maximum of the (2r+1)^3 window around it. Test the 26 neighbours first
+        // (almost every voxel fails there at once), then the whole window for the few survivors.
         var isPeak = new byte[dt.Length];
+        int r = WindowRadius;
         Parallel.For(0, nz, z =>
         {
-            int start = z * ny * nx, end = start + ny * nx;
-            for (int i = start; i < end; i++)
-                if (pore[i] != 0 && dt[i] > 0 && dt[i] >= maxf[i]) isPeak[i] = 1;
+            for (int y = 0; y < ny; y++)
+                for (int x = 0; x < nx; x++)
+                {
+                    int i = (z * ny + y) * nx + x;
+                    float v = dt[i];
+                    if (pore[i] == 0 || !(v > 0)) continue;
+                    if (WindowMax(dt, nz, ny, nx, z, y, x, 1, v) && WindowMax(dt, nz, ny, nx, z, y, x, r, v)) isPeak[i] = 1;
+                }
         });
 
         // Plateaus of equal maxima (e.g. along a tube's axis) form one marker each.
@@ -40,27 +45,18 @@ public static class PeakFinder
         return (labels, count);
     }
 
-    /// <summary>Separable maximum filter over a (2r+1)^3 cube; edges use the voxels inside the image.</summary>
-    internal static float[] MaxFilter(float[] src, int nz, int ny, int nx, int r)
+    /// <summary>True when no voxel within the cube of radius <paramref name="r"/> exceeds <paramref name="v"/>.</summary>
+    static bool WindowMax(float[] dt, int nz, int ny, int nx, int z, int y, int x, int r, float v)
     {
-        var a = (float[])src.Clone();
-        int maxLen = Math.Max(nz, Math.Max(ny, nx));
-        Parallel.For(0, nz, () => new float[maxLen], (z, _, buf) => { for (int y = 0; y < ny; y++) Line(a, (z * ny + y) * nx, 1, nx, r, buf); return buf; }, _ => { });
-        Parallel.For(0, nz, () => new float[maxLen], (z, _, buf) => { for (int x = 0; x < nx; x++) Line(a, z * ny * nx + x, nx, ny, r, buf); return buf; }, _ => { });
-        Parallel.For(0, ny, () => new float[maxLen], (y, _, buf) => { for (int x = 0; x < nx; x++) Line(a, y * nx + x, ny * nx, nz, r, buf); return buf; }, _ => { });
-        return a;
-    }
-
-    static void Line(float[] a, int start, int stride, int len, int r, float[] buf)
-    {
-        for (int q = 0; q < len; q++) buf[q] = a[start + q * stride];
-        for (int q = 0; q < len; q++)
-        {
-            float m = float.NegativeInfinity;
-            int lo = Math.Max(0, q - r), hi = Math.Min(len - 1, q + r);
-            for (int j = lo; j <= hi; j++) if (buf[j] > m) m = buf[j];
-            a[start + q * stride] = m;
-        }
+        int z0 = Math.Max(0, z - r), z1 = Math.Min(nz - 1, z + r), y0 = Math.Max(0, y - r), y1 = Math.Min(ny - 1, y + r);
+        int x0 = Math.Max(0, x - r), x1 = Math.Min(nx - 1, x + r);
+        for (int zz = z0; zz <= z1; zz++)
+            for (int yy = y0; yy <= y1; yy++)
+            {
+                int row = (zz * ny + yy) * nx;
+                for (int xx = x0; xx <= x1; xx++) if (dt[row + xx] > v) return false;
+            }
+        return true;
     }
 
     internal sealed class Cluster

@@ -38,7 +38,6 @@ public static class SnowExtractor
         t["peaks"] = Lap(sw);
 
         var regions = Watershed.Flood(markers, count, smooth, pore, nz, ny, nx);
-        count = Watershed.LabelOrphans(regions, count, pore, nz, ny, nx);
         t["watershed"] = Lap(sw);
 
         var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize);

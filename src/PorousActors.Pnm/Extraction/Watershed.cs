@@ -13,36 +13,56 @@ public static class Watershed
 {
     public const int LevelsPerVoxel = 256;
 
+    // Working states in the label array, so each neighbour visit reads one array.
+    const int Solid = int.MinValue, Queued = -1;
+
     public static int[] Flood(int[] markers, int markerCount, float[] height, byte[] pore, int nz, int ny, int nx)
     {
-        var labels = (int[])markers.Clone();
+        int n = markers.Length;
+        var labels = new int[n];
         float hmax = 0;
-        for (int i = 0; i < height.Length; i++) if (pore[i] != 0 && height[i] > hmax && float.IsFinite(height[i])) hmax = height[i];
+        int nPore = 0;
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = pore[i] == 0 ? Solid : markers[i];
+            if (pore[i] == 0) continue;
+            nPore++;
+            if (height[i] > hmax && float.IsFinite(height[i])) hmax = height[i];
+        }
         int levels = (int)(hmax * LevelsPerVoxel) + 2;
-        var buckets = new List<int>[levels];
-        var heads = new int[levels];
-        for (int l = 0; l < levels; l++) buckets[l] = [];
-        int Level(int i) => Math.Clamp((int)(height[i] * LevelsPerVoxel), 0, levels - 1);
+
+        // Every pore voxel is queued once, either at its own level or, when reached from a lower
+        // level, in the "hot" queue of the level being flooded. Buckets are slices of one array
+        // sized by a histogram of the own levels: no list growth, no garbage.
+        var start = new int[levels + 1];
+        for (int i = 0; i < n; i++) if (pore[i] != 0) start[Level(height[i], levels) + 1]++;
+        for (int l = 0; l < levels; l++) start[l + 1] += start[l];
+        var fill = new int[levels];
+        var slots = new int[nPore];
+        var hot = new int[nPore];
 
         var peak = new float[markerCount + 1];
-        var queued = new bool[labels.Length];
-        for (int i = 0; i < labels.Length; i++)
-            if (labels[i] != 0)
+        for (int i = 0; i < n; i++)
+            if (labels[i] > 0)
             {
                 peak[labels[i]] = Math.Max(peak[labels[i]], height[i]);
-                queued[i] = true;
-                buckets[Level(i)].Add(i);
+                int l = Level(height[i], levels);
+                slots[start[l] + fill[l]++] = i;
             }
 
         int plane = ny * nx;
         Span<int> nbr = stackalloc int[6];
         for (int cur = levels - 1; cur >= 0; cur--)
         {
-            var b = buckets[cur];
-            while (heads[cur] < b.Count)
+            int next = 0, hotHead = 0, hotTail = 0;
+            while (true)
             {
-                int p = b[heads[cur]++];
-                int x = p % nx, y = p / nx % ny, z = p / plane;
+                int p;
+                if (hotHead < hotTail) p = hot[hotHead++];
+                else if (next < fill[cur]) p = slots[start[cur] + next++];
+                else break;
+
+                int z = p / plane, rem = p - z * plane, y = rem / nx, x = rem - y * nx;
                 int nn = 0;
                 if (x > 0) nbr[nn++] = p - 1;
                 if (x < nx - 1) nbr[nn++] = p + 1;
@@ -50,13 +70,13 @@ public static class Watershed
                 if (y < ny - 1) nbr[nn++] = p + nx;
                 if (z > 0) nbr[nn++] = p - plane;
                 if (z < nz - 1) nbr[nn++] = p + plane;
-                if (labels[p] == 0)
+                if (labels[p] <= 0)
                 {
                     int best = 0; float bestH = float.NegativeInfinity;
                     for (int k = 0; k < nn; k++)
                     {
                         int q = nbr[k], l = labels[q];
-                        if (l == 0) continue;
+                        if (l <= 0) continue;
                         float h = height[q];
                         if (h > bestH || (h == bestH && peak[l] > peak[best])) { best = l; bestH = h; }
                     }
@@ -65,47 +85,17 @@ public static class Watershed
                 for (int k = 0; k < nn; k++)
                 {
                     int q = nbr[k];
-                    if (pore[q] == 0 || queued[q]) continue;
-                    queued[q] = true;
-                    buckets[Math.Min(Level(q), cur)].Add(q);
+                    if (labels[q] != 0) continue; // solid, queued or labelled
+                    labels[q] = Queued;
+                    int lq = Level(height[q], levels);
+                    if (lq >= cur) hot[hotTail++] = q;
+                    else slots[start[lq] + fill[lq]++] = q;
                 }
             }
-            b.Clear(); b.TrimExcess();
         }
+        for (int i = 0; i < n; i++) if (labels[i] < 0) labels[i] = 0;
         return labels;
     }
 
-    /// <summary>
-    /// Gives each 6-connected group of pore voxels that no marker reached (a small isolated pore
-    /// whose distance peak was masked by a larger pore nearby, across solid) a label of its own,
-    /// so every pore voxel belongs to a pore. Returns the new region count.
-    /// </summary>
-    public static int LabelOrphans(int[] labels, int regionCount, byte[] pore, int nz, int ny, int nx)
-    {
-        int plane = ny * nx;
-        var stack = new Stack<int>();
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if (pore[i] == 0 || labels[i] != 0) continue;
-            int label = ++regionCount;
-            labels[i] = label; stack.Push(i);
-            while (stack.Count > 0)
-            {
-                int p = stack.Pop();
-                int x = p % nx, y = p / nx % ny, z = p / plane;
-                if (x > 0) Visit(p - 1);
-                if (x < nx - 1) Visit(p + 1);
-                if (y > 0) Visit(p - nx);
-                if (y < ny - 1) Visit(p + nx);
-                if (z > 0) Visit(p - plane);
-                if (z < nz - 1) Visit(p + plane);
-            }
-
-            void Visit(int q)
-            {
-                if (pore[q] != 0 && labels[q] == 0) { labels[q] = label; stack.Push(q); }
-            }
-        }
-        return regionCount;
-    }
+    static int Level(float h, int levels) => Math.Clamp((int)(h * LevelsPerVoxel), 0, levels - 1);
 }

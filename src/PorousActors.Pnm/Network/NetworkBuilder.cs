@@ -1,5 +1,3 @@
-using PorousActors.Core.Filters;
-
 namespace PorousActors.Pnm.Network;
 
 /// <summary>Turns watershed regions into pores and their shared boundaries into throats.</summary>
@@ -73,29 +71,41 @@ public static class NetworkBuilder
             for (int f = 0; f < 6; f++) faceArea[6 * p + f] = faces[6 * l + f];
         }
 
-        // --- Pore inscribed diameter: the region's own distance transform (its borders are walls).
-        Parallel.For(0, regions, l =>
+        // --- Pore inscribed diameter: 2 x the largest distance of the region's own distance
+        // transform (the region alone, its watershed borders acting as walls). The own distance of
+        // a voxel is never above its whole-image distance, so candidates are tried in decreasing
+        // whole-image distance and each is checked exactly against the other regions' voxels in
+        // the ball it could reach; the search stops once no candidate can beat the best found.
+        var offset = new long[regions + 1];
+        for (int l = 0; l < regions; l++) offset[l + 1] = offset[l] + count[l];
+        var members = new int[offset[regions]];
+        var cursor = (long[])offset.Clone();
+        for (int i = 0; i < labels.Length; i++) { int l = labels[i] - 1; if (l >= 0) members[cursor[l]++] = i; }
+        Parallel.For(0, regions, () => new List<int>(), (l, _, cand) =>
         {
             int p = id[l];
-            if (p < 0) return;
-            int z0 = Math.Max(0, lo[3 * l] - 1), y0 = Math.Max(0, lo[3 * l + 1] - 1), x0 = Math.Max(0, lo[3 * l + 2] - 1);
-            int z1 = Math.Min(nz - 1, hi[3 * l] + 1), y1 = Math.Min(ny - 1, hi[3 * l + 1] + 1), x1 = Math.Min(nx - 1, hi[3 * l + 2] + 1);
-            int bz = z1 - z0 + 1, by = y1 - y0 + 1, bx = x1 - x0 + 1;
-            var mask = new byte[bz * by * bx];
-            for (int z = 0; z < bz; z++)
-                for (int y = 0; y < by; y++)
+            if (p < 0) return cand;
+            long from = offset[l], to = offset[l + 1];
+            float top = 0;
+            for (long k = from; k < to; k++) top = Math.Max(top, dt[members[k]]);
+            double best = 0;
+            for (float band = 1; ; band *= 2)
+            {
+                // candidates with whole-image distance in (top - band, top - band / 2]
+                float hiCut = band == 1 ? float.PositiveInfinity : top - band / 2, loCut = top - band;
+                cand.Clear();
+                for (long k = from; k < to; k++) { float d = dt[members[k]]; if (d > loCut && d <= hiCut && d > best) cand.Add(members[k]); }
+                cand.Sort((a, b) => dt[b].CompareTo(dt[a]));
+                foreach (int v in cand)
                 {
-                    int src = ((z + z0) * ny + y + y0) * nx + x0, dst = (z * by + y) * bx;
-                    for (int x = 0; x < bx; x++) mask[dst + x] = labels[src + x] == l + 1 ? (byte)1 : (byte)0;
+                    if (dt[v] <= best) break;
+                    best = Math.Max(best, OwnDistance(v, l + 1, dt[v], labels, pore, nz, ny, nx));
                 }
-            var own = DistanceTransform.Compute(mask, bz, by, bx, parallel: false);
-            float m = 0;
-            for (int i = 0; i < own.Length; i++) if (mask[i] != 0 && own[i] > m && float.IsFinite(own[i])) m = own[i];
-            // A region with no wall in its box at all (the whole image is one pore) has an infinite
-            // own distance: fall back to the whole-image distance map, then to the box size.
-            if (m == 0) m = Math.Max(bz, Math.Max(by, bx)) / 2f;
-            inscribed[p] = 2 * m;
-        });
+                if (best >= loCut || loCut <= 0) break;
+            }
+            inscribed[p] = 2 * best;
+            return cand;
+        }, _ => { });
 
         // --- Throats: for each voxel of pore j, the other pores among its 6 neighbours. Both sides
         // of an interface are counted and averaged, so the result does not depend on label order.
@@ -173,11 +183,41 @@ public static class NetworkBuilder
             VoxelSize = voxelSize, ImageShape = (nz, ny, nx),
             PoreVolume = volume, PoreCentroid = centroid, PoreInscribedDiameter = inscribed, PoreEquivalentDiameter = equivalent,
             PoreFaceArea = faceArea,
+            UnassignedPoreVoxels = pore.LongLength - pore.Count(b => b == 0) - (long)volume.Sum(),
             ThroatConns = conns, ThroatInscribedDiameter = tIns, ThroatEquivalentDiameter = tEq, ThroatArea = tArea,
             ThroatPerimeter = tPer, ThroatCentroid = tCen, ThroatTotalLength = new double[nt],
         };
         for (int t = 0; t < nt; t++) net.ThroatTotalLength[t] = net.Distance(conns[2 * t], conns[2 * t + 1]);
         return net;
+    }
+
+    /// <summary>Distance from voxel v to the nearest voxel outside its region: solid (at most the
+    /// whole-image distance <paramref name="limit"/>) or a pore voxel of another region.</summary>
+    static double OwnDistance(int v, int label, float limit, int[] labels, byte[] pore, int nz, int ny, int nx)
+    {
+        int plane = ny * nx;
+        int z = v / plane, y = v / nx % ny, x = v % nx;
+        int r = (int)Math.Ceiling(limit);
+        double best2 = (double)limit * limit;
+        for (int zz = Math.Max(0, z - r); zz <= Math.Min(nz - 1, z + r); zz++)
+        {
+            int dz2 = (zz - z) * (zz - z);
+            if (dz2 >= best2) continue;
+            for (int yy = Math.Max(0, y - r); yy <= Math.Min(ny - 1, y + r); yy++)
+            {
+                int dzy2 = dz2 + (yy - y) * (yy - y);
+                if (dzy2 >= best2) continue;
+                int row = (zz * ny + yy) * nx;
+                for (int xx = Math.Max(0, x - r); xx <= Math.Min(nx - 1, x + r); xx++)
+                {
+                    int q = row + xx;
+                    if (labels[q] == label || pore[q] == 0) continue;
+                    double d2 = dzy2 + (xx - x) * (xx - x);
+                    if (d2 < best2) best2 = d2;
+                }
+            }
+        }
+        return Math.Sqrt(best2);
     }
 
     sealed class RegionAcc

@@ -37,6 +37,10 @@ public sealed class PoreNetwork
     /// <summary>Centroid-to-centroid distance between the two pores.</summary>
     public required double[] ThroatTotalLength { get; init; }
 
+    /// <summary>Pore voxels in no pore: tiny isolated clusters whose distance peak lies within the
+    /// peak window of a larger pore across solid (PoreSpy's snow2 leaves these unlabelled too).</summary>
+    public long UnassignedPoreVoxels { get; init; }
+
     public int PoreCount => PoreVolume.Length;
     public int ThroatCount => ThroatArea.Length;
 
