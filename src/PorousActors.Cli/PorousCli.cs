@@ -24,6 +24,9 @@ public static class PorousCli
         root.Subcommands.Add(AnalyzeCommand.Build(io));
         root.Subcommands.Add(DemoCommand.Build(io));
         root.Subcommands.Add(TorchCheckCommand.Build(io));
+        root.Subcommands.Add(ModelCommand.Build(io));
+        root.Subcommands.Add(TrainCommand.Build(io));
+        root.Subcommands.Add(GenerateCommand.Build(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Trains the shipped 64³ generator on the Berea sample (../shared/data/berea/berea.zip, 5.345 µm,
+# 0 = pore). Resumable: run it again and it continues from runs/berea64/checkpoint.ckpt.
+# Usage: scripts/train-berea.sh [ITERATIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+iters=${1:-5000}
+data=${POROUS_BEREA:-../shared/data/berea/berea.zip}
+out=runs/berea64
+dotnet build -c Release src/PorousActors.Cli >/dev/null
+porous="dotnet src/PorousActors.Cli/bin/Release/net10.0/porous.dll"
+resume=()
+[ -f "$out/checkpoint.ckpt" ] && resume=(--resume "$out/checkpoint.ckpt")
+$porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
+  --critic lean --iterations "$iters" --checkpoint-every 25 --seed 1 --out "$out" "${resume[@]}"

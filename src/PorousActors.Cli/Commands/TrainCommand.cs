@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using PorousActors.Core;
+using PorousActors.Core.IO;
+using PorousActors.Gan;
+
+namespace PorousActors.Cli.Commands;
+
+/// <summary><c>porous train</c>: WGAN-GP training on sub-cubes of training volumes, with checkpoints.</summary>
+public static class TrainCommand
+{
+    public static Command Build(CliIO io)
+    {
+        var data = new Option<string[]>("--data") { Description = "Training volume(s), any format `analyze` reads", Required = true, AllowMultipleArgumentsPerToken = true };
+        var poreValue = new Option<double?>("--pore-value") { Description = "Pore value of the training images (Berea: 0)" };
+        var voxel = new Option<double?>("--voxel-size") { Description = "Voxel size in metres when the files do not state it" };
+        var size = new Option<int>("--size") { Description = "Cube edge: 32, 64 or 128", DefaultValueFactory = _ => 64 };
+        var stride = new Option<int>("--stride") { Description = "Shift between overlapping training cubes, voxels (paper: ~30 at 128³)", DefaultValueFactory = _ => 16 };
+        var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 8 };
+        var iterations = new Option<int>("--iterations") { Description = "Total generator iterations to reach (a resumed run continues up to this)", DefaultValueFactory = _ => 1000 };
+        var critic = new Option<string>("--critic") { Description = "'lean' (fast on CPU) or 'paper'", DefaultValueFactory = _ => "lean" };
+        var every = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N iterations", DefaultValueFactory = _ => 50 };
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed and data give the same run on CPU", DefaultValueFactory = _ => 1 };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Do not apply random flips and axis permutations to training cubes" };
+        var resume = new Option<string?>("--resume") { Description = "Continue exactly from this checkpoint (architecture and options come from it)" };
+        var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
+        var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
+            { data, poreValue, voxel, size, stride, batch, iterations, critic, every, seed, noAugment, resume, output };
+        cmd.SetAction(p => io.Guard(() =>
+        {
+            string outDir = p.GetValue(output)!;
+            Directory.CreateDirectory(outDir);
+            var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: p.GetValue(voxel), PoreValue: p.GetValue(poreValue)))).ToList();
+            using var trainer = p.GetValue(resume) is { } ck
+                ? WganTrainer.Resume(ck)
+                : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!),
+                                  new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment) });
+            var set = new TrainingData(volumes, trainer.Architecture.Size, p.GetValue(stride));
+            int target = p.GetValue(iterations);
+            io.Err.WriteLine($"training {trainer.Architecture.Size}³ ({trainer.Architecture.Critic} critic) on {set.Count} cubes (stride {set.Stride}) " +
+                             $"at {Fmt.G(set.VoxelSize)} m, batch {trainer.Options.Batch}, from iteration {trainer.Iteration} to {target}");
+            string curve = Path.Combine(outDir, "curve.csv");
+            if (!File.Exists(curve) || trainer.Iteration == 0) File.WriteAllText(curve, "iteration,critic_loss,generator_loss,wasserstein,gradient_penalty,seconds\n");
+            var window = new Queue<double>();
+            string dataNames = string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName));
+            ModelCard Card() => new()
+            {
+                Architecture = trainer.Architecture, VoxelSize = set.VoxelSize,
+                GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
+                TrainingData = dataNames, Stride = set.Stride, TrainingCubes = set.Count,
+                Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),
+                FinalLosses = trainer.Last is { } l ? new() { ["critic"] = l.CriticLoss, ["generator"] = l.GeneratorLoss, ["wasserstein"] = l.Wasserstein, ["gradientPenalty"] = l.GradientPenalty } : null,
+            };
+            void Save()
+            {
+                trainer.SaveCheckpoint(Path.Combine(outDir, "checkpoint.ckpt"), Card());
+                new GeneratorModel(trainer.G, Card()).Save(Path.Combine(outDir, "generator.model"));
+            }
+            while (trainer.Iteration < target)
+            {
+                var s = trainer.Step(set);
+                File.AppendAllText(curve, string.Join(",", new double[] { s.Iteration, s.CriticLoss, s.GeneratorLoss, s.Wasserstein, s.GradientPenalty, s.Seconds }.Select(x => x.ToString("G6", CultureInfo.InvariantCulture))) + "\n");
+                window.Enqueue(s.Seconds); if (window.Count > 20) window.Dequeue();
+                double itPerS = 1 / window.Average();
+                var eta = TimeSpan.FromSeconds((target - s.Iteration) / itPerS);
+                io.Err.WriteLine($"iter {s.Iteration}/{target}  critic {s.CriticLoss:F3}  gen {s.GeneratorLoss:F3}  W {s.Wasserstein:F3}  GP {s.GradientPenalty:F3}  {itPerS:F2} it/s  ETA {eta:hh\\:mm\\:ss}");
+                if (s.Iteration % p.GetValue(every) == 0) Save();
+            }
+            Save();
+            io.Out.WriteLine($"trained to iteration {trainer.Iteration} in {trainer.WallSeconds:F0} s; wrote {Path.Combine(outDir, "generator.model")}");
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,165 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PorousActors.Core;
+using PorousActors.Core.Filters;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PorousActors.Gan;
+
+/// <summary>The JSON card stored with a generator: architecture, training provenance, voxel size.</summary>
+public sealed record ModelCard
+{
+    [JsonPropertyName("format")] public string Format { get; init; } = "porousactors-generator/1";
+    [JsonPropertyName("architecture")] public required GanArchitecture Architecture { get; init; }
+    [JsonPropertyName("voxelSize_m")] public required double VoxelSize { get; init; }
+    [JsonPropertyName("generatorParameters")] public long GeneratorParameters { get; init; }
+    [JsonPropertyName("criticParameters")] public long CriticParameters { get; init; }
+    [JsonPropertyName("trainingData")] public string? TrainingData { get; init; }
+    [JsonPropertyName("stride")] public int? Stride { get; init; }
+    [JsonPropertyName("trainingCubes")] public int? TrainingCubes { get; init; }
+    [JsonPropertyName("iterations")] public int Iterations { get; init; }
+    [JsonPropertyName("wallTime_s")] public double WallTimeSeconds { get; init; }
+    [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
+    [JsonPropertyName("notes")] public string? Notes { get; init; }
+}
+
+/// <summary>
+/// A trained generator ready to sample: loads from a model file or a training checkpoint (both
+/// zip archives holding <c>model.json</c> and <c>generator.bin</c>), runs batches of latents and
+/// post-processes the output as the paper (3³ median filter, then two-class Otsu; pore = bright).
+/// </summary>
+public sealed class GeneratorModel : IDisposable
+{
+    public const string CardEntry = "model.json", GeneratorEntry = "generator.bin";
+    static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public Generator Network { get; }
+    public ModelCard Card { get; }
+    public Device Device { get; }
+    public string? Sha256 { get; init; }
+
+    public GeneratorModel(Generator network, ModelCard card, Device? device = null)
+    {
+        Network = network; Card = card; Device = device ?? CPU;
+        Network.to(Device);
+        Network.eval();
+    }
+
+    public int Size => Card.Architecture.Size;
+    public int Latent => Card.Architecture.Latent;
+
+    public static GeneratorModel Load(string path, Device? device = null)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"{path}: model file not found");
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var cardEntry = zip.GetEntry(CardEntry) ?? throw new BadInputException($"{path}: not a PorousActors model (no {CardEntry})");
+            ModelCard card;
+            using (var s = cardEntry.Open()) card = JsonSerializer.Deserialize<ModelCard>(s) ?? throw new BadInputException($"{path}: empty {CardEntry}");
+            card.Architecture.Validate();
+            var g = new Generator(card.Architecture);
+            var genEntry = zip.GetEntry(GeneratorEntry) ?? throw new BadInputException($"{path}: no {GeneratorEntry} in the model file");
+            LoadModule(g, genEntry, path);
+            string hash;
+            using (var fs = File.OpenRead(path)) hash = Convert.ToHexString(SHA256.HashData(fs)).ToLowerInvariant();
+            return new GeneratorModel(g, card, device) { Sha256 = hash };
+        }
+        catch (InvalidDataException e) { throw new BadInputException($"{path}: corrupt model file ({e.Message})"); }
+        catch (JsonException e) { throw new BadInputException($"{path}: corrupt {CardEntry} ({e.Message.Split('\n')[0]})"); }
+    }
+
+    internal static void LoadModule(nn.Module m, ZipArchiveEntry entry, string path)
+    {
+        using var ms = new MemoryStream();
+        using (var s = entry.Open()) s.CopyTo(ms);
+        ms.Position = 0;
+        try { m.load(ms, strict: true); }
+        catch (Exception e) when (e is not BadInputException)
+        {
+            throw new BadInputException($"{path}: {entry.Name} does not match the architecture in its card ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    internal static void SaveModule(nn.Module m, ZipArchive zip, string name)
+    {
+        var e = zip.CreateEntry(name, CompressionLevel.Fastest);
+        var ms = new MemoryStream();
+        m.save(ms);
+        using var s = e.Open();
+        s.Write(ms.ToArray());
+    }
+
+    internal static void WriteCard(ZipArchive zip, ModelCard card)
+    {
+        var e = zip.CreateEntry(CardEntry);
+        using var s = e.Open();
+        JsonSerializer.Serialize(s, card, JsonOptions);
+    }
+
+    /// <summary>Writes the generator alone (fp32 weights + card): the shippable model file.</summary>
+    public void Save(string path)
+    {
+        string tmp = path + ".tmp";
+        using (var fs = File.Create(tmp))
+        using (var zip = new ZipArchive(fs, ZipArchiveMode.Create))
+        {
+            WriteCard(zip, Card);
+            SaveModule(Network, zip, GeneratorEntry);
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>Raw generator output (tanh, +1 = pore) for a batch of latents, each Latent long.</summary>
+    public float[][] Forward(IReadOnlyList<float[]> latents)
+    {
+        if (latents.Count == 0) return [];
+        foreach (var lat in latents)
+        {
+            if (lat.Length != Latent) throw new BadInputException($"latent has {lat.Length} values, the model expects {Latent}");
+            foreach (var v in lat) if (!float.IsFinite(v)) throw new BadInputException("latent contains NaN or infinite values");
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var flat = new float[latents.Count * Latent];
+        for (int i = 0; i < latents.Count; i++) latents[i].CopyTo(flat, i * Latent);
+        var z = tensor(flat, new long[] { latents.Count, Latent }).to(Device);
+        var y = Network.forward(z).to(CPU).contiguous();
+        var all = y.data<float>().ToArray();
+        int n3 = Size * Size * Size;
+        var result = new float[latents.Count][];
+        for (int i = 0; i < latents.Count; i++) result[i] = all.AsSpan(i * n3, n3).ToArray();
+        return result;
+    }
+
+    /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold.</summary>
+    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null)
+    {
+        var raw = Forward(latents);
+        var cubes = new Volume[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            var g = new GrayVolume(Size, Size, Size, Card.VoxelSize, raw[i]);
+            cubes[i] = PostProcess(g, Card.VoxelSize, threshold);
+        }
+        return cubes;
+    }
+
+    public static Volume PostProcess(GrayVolume g, double voxelSize, float? threshold)
+    {
+        // Otsu needs two values; a cube the generator made all one phase keeps that phase.
+        float min = g.Data.Min(), max = g.Data.Max();
+        if (threshold is null && !(max > min))
+        {
+            var v = new Volume(g.Nz, g.Ny, g.Nx, voxelSize);
+            if (min > 0) Array.Fill(v.Data, (byte)1);
+            return v;
+        }
+        return Segmentation.BinarizeGrayscale(g, voxelSize, poreIsBright: true, threshold);
+    }
+
+    public void Dispose() => Network.Dispose();
+}

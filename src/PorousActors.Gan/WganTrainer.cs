@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PorousActors.Core;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PorousActors.Gan;
+
+/// <summary>Training settings; the defaults are the paper's (Gulrajani et al. WGAN-GP).</summary>
+public sealed record TrainingOptions
+{
+    [JsonPropertyName("batch")] public int Batch { get; init; } = 8;
+    [JsonPropertyName("criticSteps")] public int CriticSteps { get; init; } = 5;
+    [JsonPropertyName("lambda")] public double Lambda { get; init; } = 10;
+    [JsonPropertyName("criticLr")] public double CriticLr { get; init; } = 1e-4;
+    [JsonPropertyName("generatorLr")] public double GeneratorLr { get; init; } = 5e-4;
+    [JsonPropertyName("beta1")] public double Beta1 { get; init; } = 0.0;
+    [JsonPropertyName("beta2")] public double Beta2 { get; init; } = 0.9;
+    [JsonPropertyName("augment")] public bool Augment { get; init; } = true;
+    [JsonPropertyName("seed")] public int Seed { get; init; } = 1;
+
+    public void Validate()
+    {
+        if (Batch < 1 || Batch > 1024) throw new BadInputException($"batch size must be in 1..1024, got {Batch}");
+        if (CriticSteps < 1) throw new BadInputException($"critic steps must be at least 1, got {CriticSteps}");
+        if (!(Lambda >= 0) || !(CriticLr > 0) || !(GeneratorLr > 0)) throw new BadInputException("lambda must be >= 0 and learning rates > 0");
+    }
+}
+
+/// <summary>One generator iteration's numbers.</summary>
+public sealed record IterationStats(int Iteration, double CriticLoss, double GeneratorLoss, double Wasserstein, double GradientPenalty, double Seconds);
+
+/// <summary>
+/// WGAN-GP training (Gulrajani et al. 2017): per generator step, <c>CriticSteps</c> critic steps on
+/// loss D(fake) − D(real) + λ (‖∇D(x̂)‖ − 1)² with x̂ random interpolates (second-order gradients),
+/// then the generator step on −D(G(z)); Adam for both. Every random draw of iteration i comes from
+/// seeds derived from (seed, i), so a run resumed from a checkpoint continues exactly.
+/// </summary>
+public sealed class WganTrainer : IDisposable
+{
+    const string CriticEntry = "critic.bin", OptGEntry = "optimizer-generator.bin", OptDEntry = "optimizer-critic.bin", StateEntry = "state.json";
+
+    public Generator G { get; }
+    public Critic D { get; }
+    readonly Adam optG, optD;
+    public GanArchitecture Architecture { get; }
+    public TrainingOptions Options { get; }
+    public Device Device { get; }
+    public int Iteration { get; private set; }
+    public double WallSeconds { get; private set; }
+    public IterationStats? Last { get; private set; }
+
+    public WganTrainer(GanArchitecture arch, TrainingOptions options, Device? device = null)
+    {
+        arch.Validate(); options.Validate();
+        Architecture = arch; Options = options; Device = device ?? CPU;
+        manual_seed(options.Seed);
+        G = new Generator(arch); D = new Critic(arch);
+        G.to(Device); D.to(Device);
+        optG = optim.Adam(G.parameters(), options.GeneratorLr, options.Beta1, options.Beta2);
+        optD = optim.Adam(D.parameters(), options.CriticLr, options.Beta1, options.Beta2);
+    }
+
+    /// <summary>Gradient penalty (‖∇ₓD(x̂)‖₂ − 1)² averaged over the batch.</summary>
+    public static Tensor GradientPenalty(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake, Tensor eps)
+    {
+        var xhat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
+        var score = critic.forward(xhat);
+        var grad = torch.autograd.grad([score], [xhat], [ones_like(score)], retain_graph: true, create_graph: true)[0];
+        var norm = grad.reshape(grad.shape[0], -1).norm(1, false, 2);
+        return (norm - 1).pow(2).mean();
+    }
+
+    /// <summary>Runs one generator iteration (CriticSteps critic updates, one generator update).</summary>
+    public IterationStats Step(TrainingData data)
+    {
+        var sw = Stopwatch.StartNew();
+        int it = Iteration + 1, b = Options.Batch, n = Architecture.Size;
+        manual_seed(Options.Seed * 1_000_003L + it);
+        var rng = new Random(HashCode.Combine(Options.Seed, it));
+        var batch = new float[b * n * n * n];
+        double lossD = 0, wass = 0, gpv = 0;
+        G.train(); D.train();
+        for (int k = 0; k < Options.CriticSteps; k++)
+        {
+            using var scope = NewDisposeScope();
+            data.Sample(rng, batch, b, Options.Augment);
+            var real = tensor(batch, new long[] { b, 1, n, n, n }).to(Device);
+            Tensor fake;
+            using (no_grad()) fake = G.forward(randn(b, Architecture.Latent, device: Device));
+            var dReal = D.forward(real).mean();
+            var dFake = D.forward(fake).mean();
+            var gp = GradientPenalty(D, real, fake, rand(new long[] { b, 1, 1, 1, 1 }, device: Device));
+            var loss = dFake - dReal + Options.Lambda * gp;
+            optD.zero_grad();
+            loss.backward();
+            optD.step();
+            lossD = loss.item<float>(); wass = (dReal - dFake).item<float>(); gpv = gp.item<float>();
+        }
+        double lossG;
+        using (var scope = NewDisposeScope())
+        {
+            var fake = G.forward(randn(b, Architecture.Latent, device: Device));
+            var loss = -D.forward(fake).mean();
+            optG.zero_grad();
+            loss.backward();
+            optG.step();
+            lossG = loss.item<float>();
+        }
+        Iteration = it;
+        WallSeconds += sw.Elapsed.TotalSeconds;
+        Last = new IterationStats(it, lossD, lossG, wass, gpv, sw.Elapsed.TotalSeconds);
+        return Last;
+    }
+
+    sealed record CheckpointState(
+        [property: JsonPropertyName("architecture")] GanArchitecture Architecture,
+        [property: JsonPropertyName("options")] TrainingOptions Options,
+        [property: JsonPropertyName("iteration")] int Iteration,
+        [property: JsonPropertyName("wallTime_s")] double WallSeconds);
+
+    /// <summary>Writes generator, critic, both optimisers and the iteration counter (atomic replace).</summary>
+    public void SaveCheckpoint(string path, ModelCard card)
+    {
+        string tmp = path + ".tmp";
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        using (var fs = File.Create(tmp))
+        using (var zip = new ZipArchive(fs, ZipArchiveMode.Create))
+        {
+            GeneratorModel.WriteCard(zip, card);
+            GeneratorModel.SaveModule(G, zip, GeneratorModel.GeneratorEntry);
+            GeneratorModel.SaveModule(D, zip, CriticEntry);
+            SaveOptimizer(optG, zip, OptGEntry);
+            SaveOptimizer(optD, zip, OptDEntry);
+            var e = zip.CreateEntry(StateEntry);
+            using var s = e.Open();
+            JsonSerializer.Serialize(s, new CheckpointState(Architecture, Options, Iteration, WallSeconds));
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    static void SaveOptimizer(OptimizerHelper opt, ZipArchive zip, string name)
+    {
+        var e = zip.CreateEntry(name, CompressionLevel.Fastest);
+        var ms = new MemoryStream();
+        opt.save_state_dict(new BinaryWriter(ms)); // TorchSharp closes the writer; ToArray still works
+        using var s = e.Open();
+        s.Write(ms.ToArray());
+    }
+
+    static void LoadOptimizer(OptimizerHelper opt, ZipArchive zip, string name, string path)
+    {
+        var e = zip.GetEntry(name) ?? throw new BadInputException($"{path}: checkpoint has no {name}");
+        using var ms = new MemoryStream();
+        using (var s = e.Open()) s.CopyTo(ms);
+        ms.Position = 0;
+        try { using var r = new BinaryReader(ms); opt.load_state_dict(r); }
+        catch (Exception ex) when (ex is not BadInputException) { throw new BadInputException($"{path}: {name} does not match the model ({ex.Message.Split('\n')[0]})"); }
+    }
+
+    /// <summary>Restores a trainer from a checkpoint; the architecture and options come from it.</summary>
+    public static WganTrainer Resume(string path, Device? device = null)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"{path}: checkpoint not found");
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var stateEntry = zip.GetEntry(StateEntry) ?? throw new BadInputException($"{path}: not a training checkpoint (no {StateEntry}); a model file cannot be resumed");
+            CheckpointState state;
+            using (var s = stateEntry.Open()) state = JsonSerializer.Deserialize<CheckpointState>(s) ?? throw new BadInputException($"{path}: empty {StateEntry}");
+            var t = new WganTrainer(state.Architecture, state.Options, device);
+            GeneratorModel.LoadModule(t.G, zip.GetEntry(GeneratorModel.GeneratorEntry) ?? throw new BadInputException($"{path}: no generator in checkpoint"), path);
+            GeneratorModel.LoadModule(t.D, zip.GetEntry(CriticEntry) ?? throw new BadInputException($"{path}: no critic in checkpoint"), path);
+            LoadOptimizer(t.optG, zip, OptGEntry, path);
+            LoadOptimizer(t.optD, zip, OptDEntry, path);
+            t.Iteration = state.Iteration;
+            t.WallSeconds = state.WallSeconds;
+            return t;
+        }
+        catch (InvalidDataException e) { throw new BadInputException($"{path}: corrupt checkpoint ({e.Message})"); }
+        catch (JsonException e) { throw new BadInputException($"{path}: corrupt checkpoint state ({e.Message.Split('\n')[0]})"); }
+    }
+
+    public void Dispose() { G.Dispose(); D.Dispose(); optG.Dispose(); optD.Dispose(); }
+}

@@ -1,0 +1,191 @@
+using PorousActors.Core;
+using PorousActors.Core.Generators;
+using PorousActors.Gan;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PorousActors.Gan.Tests;
+
+public class ArchitectureTests
+{
+    [Fact]
+    public void PaperNetworksHaveThePublishedParameterCounts()
+    {
+        var arch = new GanArchitecture(128);
+        using var g = new Gan.Generator(arch);
+        using var d = new Critic(arch);
+        Assert.Equal(5_769_889, ParameterCount.Of(g));
+        Assert.Equal(820_841, ParameterCount.Of(d));
+    }
+
+    [Theory]
+    [InlineData(32, "paper")]
+    [InlineData(64, "paper")]
+    [InlineData(32, "lean")]
+    [InlineData(64, "lean")]
+    public void GeneratorMakesCubesInMinusOneToOneAndCriticScoresThem(int size, string critic)
+    {
+        using var scope = NewDisposeScope();
+        var arch = new GanArchitecture(size, 20, critic);
+        using var g = new Gan.Generator(arch);
+        using var d = new Critic(arch);
+        g.eval();
+        var x = g.forward(randn(2, 20));
+        Assert.Equal(new long[] { 2, 1, size, size, size }, x.shape);
+        Assert.True(x.min().item<float>() >= -1 && x.max().item<float>() <= 1);
+        Assert.Equal(new long[] { 2 }, d.forward(x).shape);
+    }
+
+    [Fact]
+    public void UnsupportedSizesAreRefused()
+    {
+        Assert.Throws<BadInputException>(() => new Gan.Generator(new GanArchitecture(48)));
+        Assert.Throws<BadInputException>(() => new Critic(new GanArchitecture(64, 20, "huge")));
+    }
+}
+
+public class GradientPenaltyTests
+{
+    /// <summary>A linear critic: its gradient is its weight everywhere.</summary>
+    sealed class LinearCritic : nn.Module<Tensor, Tensor>
+    {
+        readonly TorchSharp.Modules.Conv3d conv = nn.Conv3d(1, 1, 2);
+        public LinearCritic(float w) : base("lin")
+        {
+            RegisterComponents();
+            using (no_grad()) { conv.weight!.fill_(w); conv.bias!.fill_(3); }
+        }
+        public override Tensor forward(Tensor x) => conv.forward(x).view(-1);
+    }
+
+    [Fact]
+    public void PenaltyOfALinearCriticIsItsWeightNormMinusOneSquared()
+    {
+        using var scope = NewDisposeScope();
+        var critic = new LinearCritic(0.5f); // 8 weights of 0.5: gradient norm sqrt(2)
+        var real = randn(new long[] { 3, 1, 2, 2, 2 });
+        var fake = randn(new long[] { 3, 1, 2, 2, 2 });
+        var gp = WganTrainer.GradientPenalty(critic, real, fake, rand(new long[] { 3, 1, 1, 1, 1 })).item<float>();
+        Assert.Equal(Math.Pow(Math.Sqrt(2) - 1, 2), gp, 5);
+    }
+
+    [Fact]
+    public void PenaltyIsDifferentiableForTheCriticUpdate()
+    {
+        using var scope = NewDisposeScope();
+        var critic = new LinearCritic(0.5f);
+        var gp = WganTrainer.GradientPenalty(critic, randn(new long[] { 2, 1, 2, 2, 2 }), randn(new long[] { 2, 1, 2, 2, 2 }), rand(new long[] { 2, 1, 1, 1, 1 }));
+        gp.backward();
+        // d/dw (‖w‖ − 1)² = 2 (‖w‖ − 1) w / ‖w‖ for each of the 8 weights
+        float expected = (float)(2 * (Math.Sqrt(2) - 1) * 0.5 / Math.Sqrt(2));
+        var grad = critic.parameters().First(p => p.dim() == 5).grad!;
+        Assert.All(grad.data<float>().ToArray(), g => Assert.Equal(expected, g, 4));
+    }
+}
+
+public sealed class TrainingTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-gan-").FullName;
+    public void Dispose() => Directory.Delete(dir, true);
+
+    static TrainingData Data() => new([GaussianBlobs.Generate(40, 0.3, 2, 1, 5e-6)], 32, 8);
+    static TrainingOptions Options => new() { Batch = 2, CriticSteps = 2, Seed = 7 };
+
+    static float[] Weights(nn.Module m) => m.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+    [Fact]
+    public void StrideYieldsTheExpectedCubeCount()
+    {
+        // (40 - 32) / 8 + 1 = 2 origins per axis
+        Assert.Equal(8, Data().Count);
+        Assert.Throws<BadInputException>(() => new TrainingData([GaussianBlobs.Generate(20, 0.3, 2, 1, 5e-6)], 32, 8));
+    }
+
+    [Fact]
+    public void SmokeTrainingRunsAndLossesAreFinite()
+    {
+        using var t = new WganTrainer(new GanArchitecture(32, 20, "lean"), Options);
+        var data = Data();
+        for (int i = 0; i < 3; i++)
+        {
+            var s = t.Step(data);
+            Assert.True(double.IsFinite(s.CriticLoss) && double.IsFinite(s.GeneratorLoss) && s.GradientPenalty >= 0);
+        }
+        Assert.Equal(3, t.Iteration);
+    }
+
+    [Fact]
+    public void ResumedRunContinuesLikeAnUninterruptedOne()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        float[] straight;
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); t.Step(data); straight = Weights(t.G); }
+
+        string ckpt = Path.Combine(dir, "a.ckpt");
+        using (var t = new WganTrainer(arch, Options))
+        {
+            t.Step(data);
+            t.SaveCheckpoint(ckpt, new ModelCard { Architecture = arch, VoxelSize = 5e-6 });
+        }
+        using var r = WganTrainer.Resume(ckpt);
+        Assert.Equal(1, r.Iteration);
+        r.Step(data);
+        var resumed = Weights(r.G);
+        Assert.Equal(straight.Length, resumed.Length);
+        double maxDiff = straight.Zip(resumed).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(maxDiff < 1e-4, $"weights differ by up to {maxDiff}");
+    }
+
+    [Fact]
+    public void ModelFileAndLatentsRegenerateTheSameCube()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        string modelPath = Path.Combine(dir, "g.model"), latPath = Path.Combine(dir, "z.csv");
+        using (var t = new WganTrainer(arch, Options))
+            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(modelPath);
+        var rng = new Random(3);
+        var zs = new List<float[]> { Latents.Normal(rng, 20), Latents.Normal(rng, 20) };
+        Latents.Write(latPath, zs);
+        var back = Latents.Read(latPath, 20);
+        Assert.Equal(zs[1], back[1]);
+        using var m1 = GeneratorModel.Load(modelPath);
+        using var m2 = GeneratorModel.Load(modelPath);
+        var a = m1.Generate(zs); var b = m2.Generate(back);
+        Assert.Equal(a[0].Data, b[0].Data);
+        Assert.Equal(a[1].Data, b[1].Data);
+        Assert.Equal(5e-6, a[0].VoxelSize);
+        Assert.Equal(m1.Sha256, m2.Sha256);
+    }
+
+    [Fact]
+    public void CorruptOrWrongFilesGetClearErrors()
+    {
+        string junk = Path.Combine(dir, "junk.ckpt");
+        File.WriteAllText(junk, "not a zip");
+        Assert.Contains("corrupt", Assert.Throws<BadInputException>(() => WganTrainer.Resume(junk)).Message);
+        Assert.Contains("corrupt", Assert.Throws<BadInputException>(() => GeneratorModel.Load(junk)).Message);
+        Assert.Contains("not found", Assert.Throws<BadInputException>(() => GeneratorModel.Load(Path.Combine(dir, "none.model"))).Message);
+
+        // a model file is not a checkpoint
+        var arch = new GanArchitecture(32, 20, "lean");
+        string modelPath = Path.Combine(dir, "g.model");
+        using (var t = new WganTrainer(arch, Options))
+            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(modelPath);
+        Assert.Contains("not a training checkpoint", Assert.Throws<BadInputException>(() => WganTrainer.Resume(modelPath)).Message);
+
+        // weights that do not match the card's architecture
+        string mismatched = Path.Combine(dir, "m.model");
+        using (var zip = System.IO.Compression.ZipFile.Open(mismatched, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            GeneratorModel.WriteCard(zip, new ModelCard { Architecture = new GanArchitecture(64), VoxelSize = 5e-6 });
+            using var g32 = new Gan.Generator(arch);
+            GeneratorModel.SaveModule(g32, zip, GeneratorModel.GeneratorEntry);
+        }
+        Assert.Contains("does not match", Assert.Throws<BadInputException>(() => GeneratorModel.Load(mismatched)).Message);
+
+        using var m = GeneratorModel.Load(modelPath);
+        Assert.Throws<BadInputException>(() => m.Generate([new float[5]]));
+        Assert.Throws<BadInputException>(() => m.Generate([Enumerable.Repeat(float.NaN, 20).ToArray()]));
+    }
+}
