@@ -8,7 +8,10 @@ iters=${1:-5000}
 data=${POROUS_BEREA:-../shared/data/berea/berea.zip}
 out=runs/berea64
 dotnet build -c Release src/PorousActors.Cli >/dev/null
-porous="dotnet src/PorousActors.Cli/bin/Release/net10.0/porous.dll"
+# Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.
+bin=${POROUS_TRAIN_BIN:-runs/bin}
+rm -rf "$bin" && mkdir -p "$(dirname "$bin")" && cp -r src/PorousActors.Cli/bin/Release/net10.0 "$bin"
+porous="dotnet $bin/porous.dll"
 resume=()
 [ -f "$out/checkpoint.ckpt" ] && resume=(--resume "$out/checkpoint.ckpt")
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \

@@ -80,7 +80,7 @@ public sealed class WganTrainer : IDisposable
         var sw = Stopwatch.StartNew();
         int it = Iteration + 1, b = Options.Batch, n = Architecture.Size;
         manual_seed(Options.Seed * 1_000_003L + it);
-        var rng = new Random(HashCode.Combine(Options.Seed, it));
+        var rng = new Random(SeedMixer.Derive(Options.Seed, it));
         var batch = new float[b * n * n * n];
         double lossD = 0, wass = 0, gpv = 0;
         G.train(); D.train();

@@ -1,0 +1,149 @@
+using PorousActors.Core;
+using PorousActors.Pnm;
+
+namespace PorousActors.Conditioning;
+
+/// <summary>A batch of candidate latents the chain wants evaluated.</summary>
+public sealed record CandidateBatch(int Step, IReadOnlyList<double> Angles, IReadOnlyList<float[]> Latents);
+
+/// <summary>
+/// The gradual-deformation chain (Hu 2000; the paper's stage 2) as a pure, seedable state machine.
+/// Step n draws u_n ~ N(0, I) from (seed, n) and searches t for z(t) = z cos t + u_n sin t, which
+/// stays N(0, I) for any t. The chain asks for batches (<see cref="Next"/>), is told their
+/// properties (<see cref="Report"/>), and accepts the best candidate of a step — or keeps z
+/// (t = 0) — so the error never increases. It is a deterministic function of (seed, targets,
+/// model): stopped after any accepted step and continued from that <see cref="ChainState"/>, it
+/// gives the same result. It ends on success, at the evaluation budget, or on cancellation.
+/// </summary>
+public sealed class ConditioningChain
+{
+    readonly TargetSet targets;
+    readonly Func<ISearchPolicy> newPolicy;
+    readonly int latentSize;
+    ISearchPolicy? policy;
+    Random? stepRng;
+    float[]? u;
+    readonly List<(double T, double Error, RockProperties Props)> seen = [];
+    CandidateBatch? pending;
+
+    public int MaxEvaluations { get; }
+    public ChainState State { get; private set; }
+    public TargetSet Targets => targets;
+    /// <summary>Properties of the current latent's cube (null before the first evaluation).</summary>
+    public RockProperties? Current { get; private set; }
+
+    /// <summary>Starts a chain at z₀ ~ N(0, I) drawn from the seed.</summary>
+    public ConditioningChain(long seed, TargetSet targets, int latentSize, Func<ISearchPolicy> policy, int maxEvaluations = 200)
+        : this(new ChainState(seed, 0, Draw(seed, 0, latentSize), double.PositiveInfinity, new Dictionary<string, double>(), 0, 0, ChainStatus.Running),
+               targets, policy, maxEvaluations) { }
+
+    /// <summary>Continues from a saved state (e.g. recovered from a journal).</summary>
+    public ConditioningChain(ChainState state, TargetSet targets, Func<ISearchPolicy> policy, int maxEvaluations = 200)
+    {
+        if (maxEvaluations < 1) throw new BadInputException($"--max-evaluations must be at least 1, got {maxEvaluations}");
+        State = state; this.targets = targets; newPolicy = policy; latentSize = state.Latent.Length;
+        MaxEvaluations = maxEvaluations;
+    }
+
+    public bool Finished => State.Status != ChainStatus.Running;
+
+    /// <summary>N(0, I) draw for step n of a chain (n = 0: the starting latent).</summary>
+    public static float[] Draw(long seed, int step, int length)
+    {
+        var rng = new Random(SeedMixer.Derive(seed, step, 0x5eed));
+        var z = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+            z[i] = (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+        return z;
+    }
+
+    public static float[] Combine(float[] z, float[] u, double t)
+    {
+        var r = new float[z.Length];
+        float c = (float)Math.Cos(t), s = (float)Math.Sin(t);
+        for (int i = 0; i < z.Length; i++) r[i] = z[i] * c + u[i] * s;
+        return r;
+    }
+
+    /// <summary>The next batch to evaluate, or null when the chain has finished.</summary>
+    public CandidateBatch? Next()
+    {
+        if (Finished) return null;
+        if (pending is not null) return pending;
+        if (State.Step == 0 && State.Evaluations == 0)
+            return pending = new CandidateBatch(0, [0.0], [State.Latent]); // evaluate z₀
+        if (policy is null)
+        {
+            int n = State.Step + 1;
+            policy = newPolicy();
+            stepRng = new Random(SeedMixer.Derive(State.Seed, n, 0x7a9));
+            u = Draw(State.Seed, n, latentSize);
+            seen.Clear();
+        }
+        int budget = MaxEvaluations - State.Evaluations;
+        var angles = budget <= 0 ? [] : policy.NextRound(stepRng!, seen.Select(s => (s.T, s.Error)).ToList(), State.Error).Take(budget).ToList();
+        if (angles.Count == 0)
+        {
+            AcceptStep();
+            return Next();
+        }
+        return pending = new CandidateBatch(State.Step + 1, angles, angles.Select(t => Combine(State.Latent, u!, t)).ToList());
+    }
+
+    /// <summary>Results for the pending batch, in order; null marks a candidate whose evaluation failed.</summary>
+    public void Report(CandidateBatch batch, IReadOnlyList<RockProperties?> results)
+    {
+        if (!ReferenceEquals(batch, pending)) throw new InvalidOperationException("results for a batch the chain is not waiting for");
+        if (results.Count != batch.Latents.Count) throw new ArgumentException("one result per candidate expected");
+        pending = null;
+        int evals = State.Evaluations + results.Count;
+        if (batch.Step == 0)
+        {
+            var p = results[0];
+            Current = p;
+            double e = p is null ? double.PositiveInfinity : targets.Error(p);
+            State = State with { Error = e, Properties = Snapshot(p), Evaluations = evals };
+            if (p is not null && targets.Satisfied(p)) State = State with { Status = ChainStatus.Succeeded };
+            else if (evals >= MaxEvaluations) State = State with { Status = ChainStatus.NotReached };
+            return;
+        }
+        State = State with { Evaluations = evals };
+        for (int i = 0; i < results.Count; i++)
+            seen.Add((batch.Angles[i], results[i] is { } r ? targets.Error(r) : double.PositiveInfinity, results[i]!));
+        // Stop searching this step as soon as a candidate meets every target.
+        if (seen.Any(s => s.Props is not null && targets.Satisfied(s.Props))) AcceptStep();
+        else if (State.Evaluations >= MaxEvaluations) AcceptStep();
+    }
+
+    void AcceptStep()
+    {
+        var best = seen.Where(s => s.Props is not null).OrderBy(s => s.Error).ThenBy(s => Math.Abs(s.T)).FirstOrDefault();
+        int n = State.Step + 1;
+        if (best.Props is not null && best.Error < State.Error)
+        {
+            Current = best.Props;
+            State = State with { Step = n, Latent = Combine(State.Latent, u!, best.T), Error = best.Error, Properties = Snapshot(best.Props), T = best.T };
+        }
+        else State = State with { Step = n, T = 0 }; // t = 0: keep z
+        policy = null; seen.Clear();
+        if (Current is not null && targets.Satisfied(Current)) State = State with { Status = ChainStatus.Succeeded };
+        else if (State.Evaluations >= MaxEvaluations) State = State with { Status = ChainStatus.NotReached };
+    }
+
+    public void Cancel()
+    {
+        if (!Finished) { pending = null; State = State with { Status = ChainStatus.Cancelled }; }
+    }
+
+    Dictionary<string, double> Snapshot(RockProperties? p)
+    {
+        var d = new Dictionary<string, double>();
+        if (p is null) return d;
+        foreach (var t in targets.Targets) d[t.Property] = p.Get(t.Property);
+        d["porosity"] = p.Porosity;
+        return d;
+    }
+}

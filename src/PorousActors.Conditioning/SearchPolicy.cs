@@ -1,0 +1,89 @@
+namespace PorousActors.Conditioning;
+
+/// <summary>
+/// How a step searches the angle t of z(t) = z cos t + u sin t. A policy proposes rounds of angles
+/// (each round one generator batch) and sees the errors of each round before the next; the chain
+/// keeps the best candidate, t = 0 (the current state) included, so the error never increases.
+/// Policies are deterministic given their random source.
+/// </summary>
+public interface ISearchPolicy
+{
+    string Name { get; }
+    /// <summary>Angles to evaluate next, or empty when the step's search is over.</summary>
+    IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError);
+}
+
+public static class SearchPolicies
+{
+    public static ISearchPolicy Parse(string name, int batch = 4) => name.Trim().ToLowerInvariant() switch
+    {
+        "golden" => new BracketSearch(batch),
+        "paper" => new PaperDescent(),
+        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden or paper"),
+    };
+}
+
+/// <summary>
+/// Bounded 1-D search on (−π, π], batched: the first round evaluates K evenly spaced angles, each
+/// later round K angles evenly spaced in a bracket around the best so far, the bracket shrinking
+/// by the golden ratio's square per round (a K-point generalisation of golden-section search; the
+/// error is not unimodal in t, so the first round scans the whole circle).
+/// </summary>
+public sealed class BracketSearch(int k = 4, int rounds = 3) : ISearchPolicy
+{
+    public string Name => "golden";
+    public int K { get; } = Math.Max(2, k);
+    public int Rounds { get; } = Math.Max(1, rounds);
+
+    public IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError)
+    {
+        int round = seen.Count / K;
+        if (round >= Rounds) return [];
+        if (round == 0)
+        {
+            // evenly spaced, rotated by a random offset so successive steps do not repeat angles
+            double offset = (rng.NextDouble() - 0.5) * 2 * Math.PI / K;
+            return Enumerable.Range(0, K).Select(i => Wrap(-Math.PI + (i + 0.5) * 2 * Math.PI / K + offset)).ToList();
+        }
+        var best = seen.MinBy(s => s.Error);
+        double halfWidth = Math.PI / K * Math.Pow(0.381966, round - 1); // shrink per round
+        return Enumerable.Range(0, K).Select(i => Wrap(best.T - halfWidth + (i + 0.5) * 2 * halfWidth / K)).ToList();
+    }
+
+    internal static double Wrap(double t)
+    {
+        while (t <= -Math.PI) t += 2 * Math.PI;
+        while (t > Math.PI) t -= 2 * Math.PI;
+        return t;
+    }
+}
+
+/// <summary>
+/// The paper's Algorithm 1: a random angle, then descent on t by finite differences (h = 0.05 rad):
+/// each round evaluates t and t + h, moves t against the slope by a step that halves whenever it
+/// fails to improve, for a few rounds.
+/// </summary>
+public sealed class PaperDescent(int rounds = 4, double h = 0.05) : ISearchPolicy
+{
+    public string Name => "paper";
+    double t, step;
+
+    public IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError)
+    {
+        int round = seen.Count / 2;
+        if (round == 0)
+        {
+            t = (rng.NextDouble() * 2 - 1) * Math.PI;
+            step = 0.5;
+            return [t, BracketSearch.Wrap(t + h)];
+        }
+        if (round >= rounds) return [];
+        var (t0, e0) = seen[^2];
+        var (_, e1) = seen[^1];
+        if (!double.IsFinite(e0) || !double.IsFinite(e1)) return [];
+        double slope = (e1 - e0) / h;
+        if (round >= 2 && e0 >= seen[^4].Error) step /= 2; // the last move did not help
+        t = BracketSearch.Wrap(t0 - Math.Sign(slope) * step);
+        return [t, BracketSearch.Wrap(t + h)];
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using PorousActors.Core;
+using PorousActors.Pnm;
+using PorousActors.Pnm.Flow;
+
+namespace PorousActors.Conditioning;
+
+/// <summary>One conditioning target: a property of <see cref="RockProperties"/> (by its JSON key),
+/// the value to reach and the tolerance |achieved − value| ≤ tolerance.</summary>
+public sealed record Target(string Property, double Value, double Tolerance)
+{
+    /// <summary>Parses "porosity=0.22:0.01" (property=value:tolerance).</summary>
+    public static Target Parse(string text)
+    {
+        int eq = text.IndexOf('='), colon = text.LastIndexOf(':');
+        if (eq <= 0 || colon < eq)
+            throw new BadInputException($"target '{text}' must look like property=value:tolerance, e.g. porosity=0.22:0.01");
+        string name = text[..eq].Trim();
+        if (!double.TryParse(text[(eq + 1)..colon], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            || !double.TryParse(text[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double tol))
+            throw new BadInputException($"target '{text}': value and tolerance must be numbers");
+        var t = new Target(name, value, tol);
+        t.Validate();
+        return t;
+    }
+
+    public void Validate()
+    {
+        if (!RockProperties.Names.Contains(Property) || Property is "permeability_m2")
+            throw new BadInputException($"unknown target property '{Property}'; use one of {string.Join(", ", RockProperties.Names.Where(n => n != "permeability_m2"))}");
+        if (!double.IsFinite(Value)) throw new BadInputException($"target {Property}: value must be a finite number, got {Value}");
+        if (!(Tolerance > 0) || !double.IsFinite(Tolerance)) throw new BadInputException($"target {Property}: tolerance must be a positive number, got {Tolerance}");
+        if (Property == "porosity" && !(Value > 0 && Value < 1)) throw new BadInputException($"target porosity must be in (0, 1), got {Value}");
+        if (Property is "specificSurface_per_m" or "meanPoreDiameter_m" or "meanPoreEquivalentDiameter_m" or "meanThroatDiameter_m" or "coordinationNumber"
+            or "permeability_mD" or "permeability_mD_z" or "permeability_mD_y" or "permeability_mD_x" && Value < 0)
+            throw new BadInputException($"target {Property} cannot be negative, got {Value}");
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Property}={Value:G6}:{Tolerance:G6}");
+}
+
+/// <summary>Targets met together. Objective: sum of squared errors, each normalised by its tolerance.</summary>
+public sealed record TargetSet(IReadOnlyList<Target> Targets)
+{
+    public static TargetSet Parse(IEnumerable<string> texts)
+    {
+        var list = texts.SelectMany(t => t.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(Target.Parse).ToList();
+        if (list.Count == 0) throw new BadInputException("give at least one target, e.g. --target porosity=0.22:0.01");
+        var dup = list.GroupBy(t => t.Property).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new BadInputException($"target {dup.Key} is given twice");
+        return new TargetSet(list);
+    }
+
+    /// <summary>NaN properties (e.g. a failed evaluation) give an infinite error.</summary>
+    public double Error(RockProperties p)
+    {
+        double e = 0;
+        foreach (var t in Targets)
+        {
+            double v = p.Get(t.Property);
+            if (!double.IsFinite(v)) return double.PositiveInfinity;
+            double d = (v - t.Value) / t.Tolerance;
+            e += d * d;
+        }
+        return e;
+    }
+
+    public bool Satisfied(RockProperties p) => Targets.All(t => Math.Abs(p.Get(t.Property) - t.Value) <= t.Tolerance);
+
+    public PropertyNeeds Needs
+    {
+        get
+        {
+            var axes = new List<FlowAxis>();
+            bool network = false;
+            foreach (var t in Targets)
+            {
+                switch (t.Property)
+                {
+                    case "porosity" or "specificSurface_per_m" or "eulerCharacteristic26" or "eulerCharacteristic6": break;
+                    case "permeability_mD" or "permeability_mD_z": network = true; axes.Add(FlowAxis.Z); break;
+                    case "permeability_mD_y": network = true; axes.Add(FlowAxis.Y); break;
+                    case "permeability_mD_x": network = true; axes.Add(FlowAxis.X); break;
+                    default: network = true; break;
+                }
+            }
+            if (network && axes.Count == 0) axes.Add(FlowAxis.Z);
+            return new PropertyNeeds(network, axes.Distinct().ToList());
+        }
+    }
+
+    public override string ToString() => string.Join(";", Targets);
+}

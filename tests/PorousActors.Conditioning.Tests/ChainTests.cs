@@ -1,0 +1,132 @@
+using PorousActors.Conditioning;
+using PorousActors.Core;
+
+namespace PorousActors.Conditioning.Tests;
+
+public class ChainTests
+{
+    static TargetSet Porosity(double v, double tol = 0.01) => TargetSet.Parse([$"porosity={v}:{tol}"]);
+
+    static (ConditioningChain Chain, IReadOnlyList<TraceRow> Trace) Run(long seed, TargetSet t, string policy = "golden", int max = 200, ChainState? from = null)
+    {
+        var chain = from is null
+            ? new ConditioningChain(seed, t, 8, () => SearchPolicies.Parse(policy), max)
+            : new ConditioningChain(from, t, () => SearchPolicies.Parse(policy), max);
+        var trace = ChainRunner.Run(chain, new FakeGenerator(), new PorosityOnly());
+        return (chain, trace);
+    }
+
+    [Theory]
+    [InlineData("golden", 0.3)]
+    [InlineData("golden", 0.8)]
+    [InlineData("paper", 0.3)]
+    [InlineData("paper", 0.12)]
+    public void KnownOptimumIsFoundWithinTolerance(string policy, double target)
+    {
+        var (chain, _) = Run(5, Porosity(target, 0.005), policy);
+        Assert.Equal(ChainStatus.Succeeded, chain.State.Status);
+        Assert.InRange(chain.State.Properties["porosity"], target - 0.005, target + 0.005);
+        // the accepted latent regenerates the reported cube
+        // (to the porosity resolution of the 12³ fake cube)
+        Assert.True(Math.Abs(FakeGenerator.PorosityOf(chain.State.Latent) - chain.State.Properties["porosity"]) < 1.0 / 1728);
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameTrace()
+    {
+        var a = Run(11, Porosity(0.6)).Trace;
+        var b = Run(11, Porosity(0.6)).Trace;
+        Assert.Equal(a.Select(r => (r.Step, r.T, r.Error, r.Evaluations)), b.Select(r => (r.Step, r.T, r.Error, r.Evaluations)));
+        var c = Run(12, Porosity(0.6)).Trace;
+        Assert.NotEqual(a.Select(r => r.T), c.Select(r => r.T));
+    }
+
+    [Theory]
+    [InlineData("golden")]
+    [InlineData("paper")]
+    public void ResumingFromAnySavedStateEqualsTheUninterruptedRun(string policy)
+    {
+        var targets = Porosity(0.85, 0.002);
+        var (full, trace) = Run(3, targets, policy);
+        Assert.True(trace.Count > 3);
+        // stop after two accepted steps, keep only the state, continue in a fresh chain
+        var partial = new ConditioningChain(3, targets, 8, () => SearchPolicies.Parse(policy), 200);
+        var gen = new FakeGenerator(); var fwd = new PorosityOnly();
+        while (true)
+        {
+            var b = partial.Next()!; // accepts the finished step before proposing the next one
+            if (partial.State.Step >= 2) break;
+            partial.Report(b, gen.Generate(b.Latents).Select(v => (Pnm.RockProperties?)fwd.Evaluate(v, PropertyNeeds.ImageOnly)).ToList());
+        }
+        var saved = partial.State with { Latent = (float[])partial.State.Latent.Clone() };
+        var (resumed, _) = Run(3, targets, policy, from: saved);
+        Assert.Equal(full.State.Status, resumed.State.Status);
+        Assert.Equal(full.State.Step, resumed.State.Step);
+        Assert.Equal(full.State.Evaluations, resumed.State.Evaluations);
+        Assert.Equal(full.State.Latent, resumed.State.Latent);
+    }
+
+    [Fact]
+    public void ErrorNeverIncreases()
+    {
+        var (_, trace) = Run(21, TargetSet.Parse(["porosity=0.5:0.0001"]), max: 60);
+        for (int i = 1; i < trace.Count; i++) Assert.True(trace[i].Error <= trace[i - 1].Error, $"step {trace[i].Step}: {trace[i].Error} > {trace[i - 1].Error}");
+    }
+
+    [Fact]
+    public void UnreachableTargetEndsAsNotReachedWithTheBestFound()
+    {
+        var (chain, trace) = Run(4, Porosity(0.99, 0.001), max: 50);
+        Assert.Equal(ChainStatus.NotReached, chain.State.Status);
+        Assert.True(chain.State.Evaluations <= 50);
+        Assert.True(chain.State.Properties["porosity"] > 0.8, "the best found should head towards the target");
+        Assert.True(double.IsFinite(chain.State.Error));
+    }
+
+    [Fact]
+    public void CandidatesStayStandardNormal()
+    {
+        // z cos t + u sin t of independent N(0, I) vectors is N(0, I) for every t
+        const int n = 20000;
+        var rng = new Random(1);
+        double sum = 0, sumSq = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var z = ConditioningChain.Draw(i, 0, 4);
+            var u = ConditioningChain.Draw(i, 1, 4);
+            var c = ConditioningChain.Combine(z, u, (rng.NextDouble() * 2 - 1) * Math.PI);
+            foreach (var x in c) { sum += x; sumSq += x * x; }
+        }
+        double mean = sum / (4 * n), variance = sumSq / (4 * n) - mean * mean;
+        Assert.InRange(mean, -0.02, 0.02);
+        Assert.InRange(variance, 0.97, 1.03);
+        // and a chain's accepted latents keep a typical norm (sqrt(latent size) ± a few)
+        var (chain, _) = Run(8, Porosity(0.7));
+        double norm = Math.Sqrt(chain.State.Latent.Sum(x => (double)x * x));
+        Assert.InRange(norm, 0.5, 6);
+    }
+
+    [Theory]
+    [InlineData("porosity=NaN:0.01")]
+    [InlineData("porosity=1.2:0.01")]
+    [InlineData("porosity=0.2:0")]
+    [InlineData("porosity=0.2:-1")]
+    [InlineData("permeability_mD=-5:1")]
+    [InlineData("colour=3:1")]
+    [InlineData("porosity0.2")]
+    [InlineData("porosity=0.2:0.01;porosity=0.3:0.01")]
+    public void BadTargetsAreRefused(string text)
+    {
+        Assert.Throws<BadInputException>(() => TargetSet.Parse([text]));
+    }
+
+    [Fact]
+    public void JointTargetsParseAndNeedTheNetworkOnlyWhenAsked()
+    {
+        var t = TargetSet.Parse(["porosity=0.2:0.01;permeability_mD_x=150:15"]);
+        Assert.Equal(2, t.Targets.Count);
+        Assert.True(t.Needs.Network);
+        Assert.Equal([Pnm.Flow.FlowAxis.X], t.Needs.Axes);
+        Assert.False(Porosity(0.2).Needs.Network);
+    }
+}
