@@ -27,6 +27,8 @@ public static class PorousCli
         root.Subcommands.Add(ModelCommand.Build(io));
         root.Subcommands.Add(TrainCommand.Build(io));
         root.Subcommands.Add(GenerateCommand.Build(io));
+        root.Subcommands.Add(ConditionCommand.Build(io));
+        root.Subcommands.Add(CampaignCommand.Build(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

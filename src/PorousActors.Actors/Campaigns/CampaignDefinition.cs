@@ -1,0 +1,65 @@
+using System.Globalization;
+using PorousActors.Actors.Chains;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+
+namespace PorousActors.Actors.Campaigns;
+
+/// <summary>A campaign: many independent chains on one model, with a search policy, a budget per
+/// chain and how many chains run at once. Stored as the first event of the campaign's journal.</summary>
+public sealed record CampaignDefinition(
+    string Name,
+    string Model,
+    string ModelSha256,
+    string Policy,
+    int MaxEvaluations,
+    int Concurrency,
+    List<ChainSpec> Chains)
+{
+    /// <summary>Same campaign (chains, model, policy, budget), whatever the concurrency.</summary>
+    public bool SameWorkAs(CampaignDefinition other) =>
+        Name == other.Name && ModelSha256 == other.ModelSha256 && Policy == other.Policy && MaxEvaluations == other.MaxEvaluations
+        && Chains.SequenceEqual(other.Chains);
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Name.Contains('/'))
+            throw new BadInputException($"campaign name '{Name}' must be a plain file name");
+        if (Chains.Count == 0) throw new BadInputException("the campaign has no targets");
+        if (Concurrency < 1) throw new BadInputException($"concurrency must be at least 1, got {Concurrency}");
+        if (MaxEvaluations < 1) throw new BadInputException($"max evaluations must be at least 1, got {MaxEvaluations}");
+        SearchPolicies.Parse(Policy);
+        var dup = Chains.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new BadInputException($"target id '{dup.Key}' appears twice");
+        foreach (var c in Chains)
+        {
+            try { TargetSet.Parse([c.Targets]); }
+            catch (BadInputException e) { throw new BadInputException($"target '{c.Id}': {e.Message}"); }
+        }
+    }
+
+    /// <summary>Reads a targets CSV: header <c>id,target,seed</c>; target in the `porous condition`
+    /// syntax, several joined by ';'; seed optional (default: the row number).</summary>
+    public static List<ChainSpec> ReadTargetsCsv(string path)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"{path}: targets file not found");
+        var lines = File.ReadAllLines(path).Where(l => !string.IsNullOrWhiteSpace(l) && !l.TrimStart().StartsWith('#')).ToList();
+        if (lines.Count == 0) throw new BadInputException($"{path}: empty targets file");
+        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int iId = header.IndexOf("id"), iTarget = header.IndexOf("target"), iSeed = header.IndexOf("seed");
+        if (iId < 0 || iTarget < 0) throw new BadInputException($"{path}: header must be id,target,seed (seed optional), got '{lines[0]}'");
+        var list = new List<ChainSpec>();
+        for (int n = 1; n < lines.Count; n++)
+        {
+            var cells = lines[n].Split(',').Select(c => c.Trim()).ToArray();
+            if (cells.Length <= Math.Max(iId, iTarget)) throw new BadInputException($"{path}, row {n + 1}: expected {header.Count} columns");
+            long seed = n;
+            if (iSeed >= 0 && iSeed < cells.Length && cells[iSeed].Length > 0 && !long.TryParse(cells[iSeed], NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
+                throw new BadInputException($"{path}, row {n + 1}: seed '{cells[iSeed]}' is not an integer");
+            try { TargetSet.Parse([cells[iTarget]]); }
+            catch (BadInputException e) { throw new BadInputException($"{path}, row {n + 1}: {e.Message}"); }
+            list.Add(new ChainSpec(cells[iId], cells[iTarget], seed));
+        }
+        return list;
+    }
+}

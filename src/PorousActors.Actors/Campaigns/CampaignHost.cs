@@ -1,0 +1,109 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+using PorousActors.Actors.Generation;
+using PorousActors.Actors.Simulation;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+
+namespace PorousActors.Actors.Campaigns;
+
+/// <summary>Where a campaign's journal lives: <c>sqlite:PATH</c> (default campaigns/NAME.db) or <c>postgres:CONNSTR</c>.</summary>
+public sealed record JournalLocation(string Provider, string ConnectionString, string? SqlitePath)
+{
+    public static JournalLocation Parse(string? text, string campaign)
+    {
+        if (string.IsNullOrWhiteSpace(text)) text = "sqlite:" + Path.Combine("campaigns", campaign + ".db");
+        if (text.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        {
+            string path = Path.GetFullPath(text[7..]);
+            return new JournalLocation("SQLite.MS", $"Data Source={path}", path);
+        }
+        if (text.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase))
+            return new JournalLocation("PostgreSQL.15", text[9..], null);
+        throw new BadInputException($"--journal must be sqlite:PATH or postgres:CONNECTION-STRING, got '{text}'");
+    }
+
+    /// <summary>
+    /// Refuses a SQLite journal that is not a database, is damaged, or belongs to another campaign;
+    /// creates the file's campaign tag on first use.
+    /// </summary>
+    public void CheckOwnership(string campaign, bool mustExist)
+    {
+        if (SqlitePath is null) return;
+        if (!File.Exists(SqlitePath))
+        {
+            if (mustExist) throw new BadInputException($"{SqlitePath}: no journal for campaign '{campaign}' (start it with `porous campaign run`)");
+            Directory.CreateDirectory(Path.GetDirectoryName(SqlitePath)!);
+        }
+        try
+        {
+            using var c = new SqliteConnection($"Data Source={SqlitePath}");
+            c.Open();
+            using (var q = c.CreateCommand())
+            {
+                q.CommandText = "PRAGMA quick_check";
+                var r = q.ExecuteScalar() as string;
+                if (r != "ok") throw new BadInputException($"{SqlitePath}: the journal is damaged ({r}); saved work is untouched, restore a backup or start a new campaign name");
+            }
+            using (var q = c.CreateCommand())
+            {
+                q.CommandText = "CREATE TABLE IF NOT EXISTS porous_campaign (name TEXT NOT NULL)";
+                q.ExecuteNonQuery();
+                q.CommandText = "SELECT name FROM porous_campaign LIMIT 1";
+                var owner = q.ExecuteScalar() as string;
+                if (owner is null) { q.CommandText = "INSERT INTO porous_campaign(name) VALUES ($n)"; q.Parameters.AddWithValue("$n", campaign); q.ExecuteNonQuery(); }
+                else if (owner != campaign) throw new BadInputException($"{SqlitePath}: this journal belongs to campaign '{owner}', not '{campaign}'; refusing to mix campaigns");
+            }
+        }
+        catch (SqliteException e) { throw new BadInputException($"{SqlitePath}: not a usable journal ({e.Message.Split('\n')[0]}); saved work is untouched"); }
+    }
+}
+
+/// <summary>Runtime settings read from HOCON (porous.*).</summary>
+public sealed record RuntimeSettings(int BatchSize, TimeSpan BatchWait, int PnmWorkers, int MaxAttempts)
+{
+    public static RuntimeSettings From(Config c) => new(
+        c.GetInt("porous.generator.batch-size", 8),
+        c.GetTimeSpan("porous.generator.batch-wait", TimeSpan.FromMilliseconds(20)),
+        c.GetInt("porous.pnm.workers", 0) is var w && w > 0 ? w : Environment.ProcessorCount,
+        c.GetInt("porous.pnm.max-attempts", 3));
+}
+
+/// <summary>
+/// Starts a local actor system for one campaign: the GeneratorActor, the PnmActor pool and the
+/// ConditioningSupervisor, with the journal configured from <see cref="JournalLocation"/>.
+/// </summary>
+public sealed class CampaignHost : IAsyncDisposable
+{
+    public ActorSystem System { get; }
+    public IActorRef Supervisor { get; }
+    public IActorRef Generator { get; }
+    public RuntimeSettings Settings { get; }
+
+    public static Config DefaultConfig()
+    {
+        using var s = typeof(CampaignHost).Assembly.GetManifestResourceStream("PorousActors.akka.conf")!;
+        using var r = new StreamReader(s);
+        return ConfigurationFactory.ParseString(r.ReadToEnd());
+    }
+
+    public CampaignHost(string campaign, string outputDir, JournalLocation journal, IGenerator generator, IForwardModel forward, Config? overrides = null)
+    {
+        string conn = journal.ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        var persistence = ConfigurationFactory.ParseString($@"
+            akka.persistence.journal.sql.connection-string = ""{conn}""
+            akka.persistence.journal.sql.provider-name = ""{journal.Provider}""
+            akka.persistence.snapshot-store.sql.connection-string = ""{conn}""
+            akka.persistence.snapshot-store.sql.provider-name = ""{journal.Provider}""");
+        var config = persistence.WithFallback(overrides ?? Config.Empty).WithFallback(DefaultConfig())
+            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+        Settings = RuntimeSettings.From(config);
+        System = ActorSystem.Create("porous", config);
+        Generator = System.ActorOf(GeneratorActor.Props(generator, Settings.BatchSize, Settings.BatchWait), "generator");
+        var pnm = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
+        Supervisor = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, Generator, pnm), "campaign");
+    }
+
+    public async ValueTask DisposeAsync() => await System.Terminate();
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Persistence;
+using PorousActors.Actors.Chains;
+using PorousActors.Actors.Generation;
+
+namespace PorousActors.Actors.Campaigns;
+
+// Commands, replies and journal events of a campaign.
+public sealed record StartCampaign(CampaignDefinition Definition);
+public sealed record ResumeCampaign(string ModelSha256);
+public sealed record InspectCampaign { public static readonly InspectCampaign Instance = new(); }
+public sealed record CampaignRefused(string Reason);
+public sealed record CampaignDone(CampaignDefinition Definition, IReadOnlyList<ChainResult> Results);
+public sealed record GetCampaignProgress { public static readonly GetCampaignProgress Instance = new(); }
+public sealed record CampaignProgress(string Name, int Total, int Pending, int Running, int Done, int Succeeded, IReadOnlyList<ChainResult> Results);
+public sealed record CampaignStatus(CampaignDefinition? Definition, IReadOnlyList<ChainResult> Results, IReadOnlyList<ChainProgress> Unfinished);
+public sealed record CampaignStarted(CampaignDefinition Definition);
+public sealed record ChainCompleted(ChainResult Result);
+
+/// <summary>
+/// Owns a campaign: persists its definition and every finished chain, runs chains (persistent
+/// ChainActors) up to the concurrency limit, writes the results as chains finish, and on restart
+/// resumes exactly where the journal says: finished chains stay finished, running ones continue
+/// from their last accepted step.
+/// </summary>
+public sealed class ConditioningSupervisor : ReceivePersistentActor
+{
+    readonly string name, outputDir;
+    readonly int latentSize;
+    readonly IActorRef generator, pnm;
+    CampaignDefinition? definition;
+    readonly Dictionary<string, ChainResult> done = [];
+    readonly Dictionary<string, IActorRef> running = [];
+    IActorRef? requester;
+    readonly Dictionary<long, ChainResult> cubeRequests = [];
+    long cubeRequestId;
+
+    public override string PersistenceId { get; }
+
+    public ConditioningSupervisor(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm)
+    {
+        this.name = name; this.outputDir = outputDir; this.latentSize = latentSize; this.generator = generator; this.pnm = pnm;
+        PersistenceId = $"campaign/{name}";
+
+        Recover<CampaignStarted>(e => definition = e.Definition);
+        Recover<ChainCompleted>(e => done[e.Result.Id] = e.Result);
+
+        Command<StartCampaign>(c =>
+        {
+            requester = Sender;
+            if (definition is not null)
+            {
+                if (!definition.SameWorkAs(c.Definition))
+                {
+                    Sender.Tell(new CampaignRefused($"campaign '{name}' already exists in this journal with other targets, model or settings; use `porous campaign resume {name}` or another --name"));
+                    return;
+                }
+                definition = definition with { Concurrency = c.Definition.Concurrency };
+                Launch();
+                return;
+            }
+            Persist(new CampaignStarted(c.Definition), e => { definition = e.Definition; Launch(); });
+        });
+        Command<ResumeCampaign>(c =>
+        {
+            requester = Sender;
+            if (definition is null) { Sender.Tell(new CampaignRefused($"no campaign '{name}' in this journal; start it with `porous campaign run`")); return; }
+            if (definition.ModelSha256 != c.ModelSha256)
+            {
+                Sender.Tell(new CampaignRefused($"the model file changed since campaign '{name}' started (SHA-256 {definition.ModelSha256[..12]}… vs {c.ModelSha256[..12]}…); refusing to mix results"));
+                return;
+            }
+            Launch();
+        });
+        Command<InspectCampaign>(_ => Inspect());
+        Command<ChainFinished>(f =>
+        {
+            running.Remove(f.Result.Id);
+            Context.Stop(Sender);
+            // the final cube is regenerated from the latent and written before the chain is recorded
+            cubeRequests[++cubeRequestId] = f.Result;
+            generator.Tell(new GenerateRequest(cubeRequestId, [f.Result.Latent], Self));
+        });
+        Command<GenerateResponse>(r =>
+        {
+            if (!cubeRequests.Remove(r.RequestId, out var result)) return;
+            Directory.CreateDirectory(Path.Combine(outputDir, "cubes"));
+            Core.IO.VolumeIO.Write(r.Cubes[0], Path.Combine(outputDir, "cubes", result.Id + ".raw"));
+            Persist(new ChainCompleted(result), e =>
+            {
+                done[e.Result.Id] = e.Result;
+                ResultsWriter.Write(outputDir, definition!, done.Values);
+                Launch();
+            });
+        });
+        Command<GetCampaignProgress>(_ =>
+        {
+            int total = definition?.Chains.Count ?? 0;
+            Sender.Tell(new CampaignProgress(name, total, total - done.Count - running.Count, running.Count, done.Count,
+                done.Values.Count(r => r.Status == "Succeeded"), done.Values.ToList()));
+        });
+        Command<SaveSnapshotSuccess>(_ => { });
+    }
+
+    public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm) =>
+        Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm));
+
+    void Launch()
+    {
+        var def = definition!;
+        foreach (var spec in def.Chains)
+        {
+            if (running.Count >= def.Concurrency) break;
+            if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id)) continue;
+            running[spec.Id] = Context.ActorOf(ChainActor.Props(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations), "chain-" + Uri.EscapeDataString(spec.Id));
+        }
+        if (running.Count == 0 && cubeRequests.Count == 0 && done.Count == def.Chains.Count)
+        {
+            ResultsWriter.Write(outputDir, def, done.Values);
+            requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList()));
+        }
+    }
+
+    void Inspect()
+    {
+        var replyTo = Sender;
+        var unfinished = definition?.Chains.Where(c => !done.ContainsKey(c.Id)).ToList() ?? [];
+        var asks = unfinished.Select(spec =>
+        {
+            var probe = Context.ActorOf(ChainActor.Props(definition!.Name, spec, latentSize, generator, pnm, definition.Policy, definition.MaxEvaluations, inspectOnly: true));
+            return probe.Ask<ChainProgress>(GetChainProgress.Instance, TimeSpan.FromSeconds(60));
+        }).ToList();
+        var def = definition;
+        var results = done.Values.ToList();
+        Task.WhenAll(asks).PipeTo(replyTo, success: p => new CampaignStatus(def, results, p));
+    }
+}
+
+/// <summary>The campaign's result files: results.csv (one row per chain, target vs achieved) and results.json.</summary>
+public static class ResultsWriter
+{
+    public static void Write(string dir, CampaignDefinition def, IEnumerable<ChainResult> results)
+    {
+        Directory.CreateDirectory(dir);
+        var byId = results.ToDictionary(r => r.Id);
+        var ordered = def.Chains.Where(c => byId.ContainsKey(c.Id)).Select(c => byId[c.Id]).ToList();
+        var sb = new StringBuilder("id,seed,property,target,tolerance,achieved,abs_error,within_tolerance,status,steps,evaluations,seconds,cube\n");
+        foreach (var r in ordered)
+            foreach (var t in Conditioning.TargetSet.Parse([r.Targets]).Targets)
+            {
+                double a = r.Properties.GetValueOrDefault(t.Property, double.NaN);
+                sb.AppendLine(string.Join(",", r.Id, r.Seed.ToString(CultureInfo.InvariantCulture), t.Property, G(t.Value), G(t.Tolerance), G(a), G(Math.Abs(a - t.Value)),
+                    (Math.Abs(a - t.Value) <= t.Tolerance) ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture),
+                    r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), Path.Combine("cubes", r.Id + ".raw")));
+            }
+        AtomicWrite(Path.Combine(dir, "results.csv"), sb.ToString());
+        AtomicWrite(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new { campaign = def.Name, model = def.Model, modelSha256 = def.ModelSha256, policy = def.Policy, chains = ordered }, new JsonSerializerOptions { WriteIndented = true }));
+
+        static string G(double x) => x.ToString("G9", CultureInfo.InvariantCulture);
+    }
+
+    static void AtomicWrite(string path, string text)
+    {
+        File.WriteAllText(path + ".tmp", text);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}

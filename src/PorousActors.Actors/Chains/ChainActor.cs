@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Persistence;
+using PorousActors.Actors.Generation;
+using PorousActors.Actors.Simulation;
+using PorousActors.Conditioning;
+using PorousActors.Pnm;
+
+namespace PorousActors.Actors.Chains;
+
+/// <summary>What a campaign asks of one chain.</summary>
+public sealed record ChainSpec(string Id, string Targets, long Seed);
+
+/// <summary>
+/// Journal event: the chain's state after an accepted step (or its end). Compact: the latent and
+/// counters the deterministic engine needs, not the volume. Error is null while infinite.
+/// </summary>
+public sealed record ChainStepPersisted(int Step, float[] Latent, double? Error, Dictionary<string, double> Properties,
+    int Evaluations, double T, string Status, double ElapsedSeconds);
+
+/// <summary>A finished chain, as the campaign records it.</summary>
+public sealed record ChainResult(string Id, string Targets, long Seed, string Status, int Steps, int Evaluations, double? Error,
+    Dictionary<string, double> Properties, double Seconds, float[] Latent);
+
+/// <summary>Sent to the parent when the chain ends (succeeded, not reached or cancelled).</summary>
+public sealed record ChainFinished(ChainResult Result);
+/// <summary>Asks for the chain's <see cref="ChainProgress"/> (used by status and progress).</summary>
+public sealed record GetChainProgress { public static readonly GetChainProgress Instance = new(); }
+public sealed record ChainProgress(string Id, int Step, int Evaluations, double? Error, string Status, bool Recovered);
+
+/// <summary>
+/// Drives one conditioning chain: asks the GeneratorActor for each candidate batch, spreads the
+/// cubes over the PnmActor pool, reports the properties to the engine, and persists every
+/// accepted step. After a crash it recovers its last accepted step from the journal and continues
+/// from there; since the engine is deterministic, the result equals an uninterrupted run.
+/// In inspect mode it only recovers and answers progress queries.
+/// </summary>
+public sealed class ChainActor : ReceivePersistentActor
+{
+    sealed record Continue { public static readonly Continue Instance = new(); }
+
+    readonly ChainSpec spec;
+    readonly TargetSet targets;
+    readonly IActorRef generator, pnm;
+    readonly string policy;
+    readonly int maxEvaluations;
+    readonly bool inspectOnly;
+    readonly int snapshotEvery, latentSize;
+    ChainState? recovered;
+    double recoveredSeconds;
+    bool wasRecovered;
+    ConditioningChain? chain;
+    CandidateBatch? batch;
+    RockProperties?[]? results;
+    int outstanding;
+    long requestId;
+    int persistedStep = -1;
+    string persistedStatus = "";
+    readonly Stopwatch clock = new();
+
+    public override string PersistenceId { get; }
+
+    public ChainActor(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, int snapshotEvery = 25)
+    {
+        PersistenceId = $"{campaign}/chain/{spec.Id}";
+        this.spec = spec; this.generator = generator; this.pnm = pnm; this.policy = policy;
+        this.maxEvaluations = maxEvaluations; this.inspectOnly = inspectOnly; this.snapshotEvery = snapshotEvery; this.latentSize = latentSize;
+        targets = TargetSet.Parse([spec.Targets]);
+
+        Recover<ChainStepPersisted>(Apply);
+        Recover<SnapshotOffer>(o => { if (o.Snapshot is ChainStepPersisted s) Apply(s); });
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<GetChainProgress>(_ => Sender.Tell(Progress()));
+        Command<Continue>(_ => Advance());
+        Command<GenerateResponse>(r =>
+        {
+            if (batch is null || r.RequestId != requestId) return; // stale reply from before a restart
+            outstanding = r.Cubes.Count;
+            results = new RockProperties?[r.Cubes.Count];
+            var needs = targets.Needs;
+            for (int i = 0; i < r.Cubes.Count; i++) pnm.Tell(new Evaluate(requestId, i, r.Cubes[i], needs, Self));
+        });
+        Command<Evaluated>(e =>
+        {
+            if (batch is null || results is null || e.RequestId != requestId) return;
+            results[e.Index] = e.Properties;
+            if (--outstanding > 0) return;
+            chain!.Report(batch, results);
+            batch = null; results = null;
+            Advance();
+        });
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(_ => { });
+    }
+
+    public static Props Props(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false) =>
+        Akka.Actor.Props.Create(() => new ChainActor(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, inspectOnly, 25));
+
+    void Apply(ChainStepPersisted e)
+    {
+        var status = Enum.Parse<ChainStatus>(e.Status);
+        recovered = new ChainState(spec.Seed, e.Step, e.Latent, e.Error ?? double.PositiveInfinity, e.Properties, e.Evaluations, e.T, status);
+        recoveredSeconds = e.ElapsedSeconds;
+        persistedStep = e.Step; persistedStatus = e.Status;
+        wasRecovered = true;
+    }
+
+    void OnRecovered()
+    {
+        if (inspectOnly) return;
+        Func<ISearchPolicy> newPolicy = () => SearchPolicies.Parse(policy);
+        chain = recovered is null
+            ? new ConditioningChain(spec.Seed, targets, latentSize, newPolicy, maxEvaluations)
+            : new ConditioningChain(recovered, targets, newPolicy, maxEvaluations);
+        clock.Start();
+        Self.Tell(Continue.Instance);
+    }
+
+    double Elapsed => recoveredSeconds + clock.Elapsed.TotalSeconds;
+
+    void Advance()
+    {
+        var next = chain!.Next();
+        var s = chain.State;
+        string status = s.Status.ToString();
+        if (s.Step != persistedStep || status != persistedStatus)
+        {
+            var ev = new ChainStepPersisted(s.Step, s.Latent, double.IsFinite(s.Error) ? s.Error : null,
+                new Dictionary<string, double>(s.Properties), s.Evaluations, s.T, status, Elapsed);
+            persistedStep = s.Step; persistedStatus = status;
+            Persist(ev, e =>
+            {
+                if (LastSequenceNr % snapshotEvery == 0) SaveSnapshot(e);
+                Proceed(next);
+            });
+            return;
+        }
+        Proceed(next);
+    }
+
+    void Proceed(CandidateBatch? next)
+    {
+        if (next is null)
+        {
+            var s = chain!.State;
+            Context.Parent.Tell(new ChainFinished(new ChainResult(spec.Id, spec.Targets, spec.Seed, s.Status.ToString(), s.Step, s.Evaluations,
+                double.IsFinite(s.Error) ? s.Error : null, new Dictionary<string, double>(s.Properties), Elapsed, s.Latent)));
+            return;
+        }
+        batch = next;
+        requestId++;
+        generator.Tell(new GenerateRequest(requestId, next.Latents, Self));
+    }
+
+    ChainProgress Progress()
+    {
+        var s = chain?.State ?? recovered;
+        return new ChainProgress(spec.Id, s?.Step ?? 0, s?.Evaluations ?? 0, s is null || !double.IsFinite(s.Error) ? null : s.Error,
+            s?.Status.ToString() ?? "Pending", wasRecovered);
+    }
+}

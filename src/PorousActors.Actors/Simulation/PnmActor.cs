@@ -1,0 +1,52 @@
+using Akka.Actor;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+using PorousActors.Pnm;
+
+namespace PorousActors.Actors.Simulation;
+
+/// <summary>Evaluate one candidate cube; <paramref name="Attempt"/> counts retries after crashes.</summary>
+public sealed record Evaluate(long RequestId, int Index, Volume Cube, PropertyNeeds Needs, IActorRef ReplyTo, int Attempt = 0);
+/// <summary>Properties of a candidate, or null with the reason when it kept failing.</summary>
+public sealed record Evaluated(long RequestId, int Index, RockProperties? Properties, string? Error);
+
+/// <summary>
+/// A forward-simulation worker (one of a pool behind a router). A crash inside an evaluation
+/// restarts this worker, which then retries the evaluation (up to <c>maxAttempts</c>); a cube that
+/// keeps failing is reported as a failed candidate so its chain carries on.
+/// </summary>
+public sealed class PnmActor : ReceiveActor
+{
+    readonly IForwardModel model;
+    readonly int maxAttempts;
+
+    public PnmActor(IForwardModel model, int maxAttempts)
+    {
+        this.model = model; this.maxAttempts = Math.Max(1, maxAttempts);
+        Receive<Evaluate>(e =>
+        {
+            RockProperties props;
+            try { props = model.Evaluate(e.Cube, e.Needs); }
+            catch (Exception ex) when (e.Attempt + 1 >= this.maxAttempts)
+            {
+                e.ReplyTo.Tell(new Evaluated(e.RequestId, e.Index, null, $"{ex.GetType().Name}: {ex.Message}"));
+                return;
+            }
+            // any other exception propagates: the supervisor restarts this worker (PreRestart retries)
+            e.ReplyTo.Tell(new Evaluated(e.RequestId, e.Index, props, null));
+        });
+    }
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (message is Evaluate e) Self.Tell(e with { Attempt = e.Attempt + 1 });
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>A pool of <paramref name="workers"/> workers, each restarted on failure.</summary>
+    public static Props Pool(IForwardModel model, int workers, int maxAttempts) =>
+        Props.Create(() => new PnmActor(model, maxAttempts))
+            .WithDispatcher("porous.pnm-dispatcher")
+            .WithRouter(new Akka.Routing.SmallestMailboxPool(workers)
+                .WithSupervisorStrategy(new OneForOneStrategy(-1, TimeSpan.FromMinutes(1), _ => Directive.Restart)));
+}

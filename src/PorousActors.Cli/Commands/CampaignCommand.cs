@@ -1,0 +1,195 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using PorousActors.Actors;
+using PorousActors.Actors.Campaigns;
+using PorousActors.Actors.Chains;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+using PorousActors.Gan;
+
+namespace PorousActors.Cli.Commands;
+
+/// <summary><c>porous campaign run|resume|status</c>: many chains on the actor runtime, persisted.</summary>
+public static class CampaignCommand
+{
+    public static Command Build(CliIO io)
+    {
+        var cmd = new Command("campaign", "Conditioning campaigns: many gradual-deformation chains at once on the Akka.NET actor runtime, every chain persisted (SQLite by default) so an interrupted campaign resumes");
+        cmd.Subcommands.Add(Run(io));
+        cmd.Subcommands.Add(Resume(io));
+        cmd.Subcommands.Add(Status(io));
+        return cmd;
+    }
+
+    static Option<string?> JournalOption() => new("--journal") { Description = "sqlite:PATH (default campaigns/NAME.db) or postgres:CONNECTION-STRING" };
+    static Option<string> OutOption() => new("--out") { Description = "Results folder (default campaigns/NAME)" };
+
+    static Command Run(CliIO io)
+    {
+        var file = new Argument<string?>("CAMPAIGN") { Description = "Campaign file (HOCON): campaign { name, model, targets-csv | targets = [{id, target, seed}], policy, max-evaluations, concurrency }", Arity = ArgumentArity.ZeroOrOne };
+        var targets = new Option<string?>("--targets") { Description = "Targets CSV with header id,target,seed (target as `porous condition`, joint targets joined by ';')" };
+        var model = new Option<string?>("--model") { Description = "Generator model file" };
+        var name = new Option<string?>("--name") { Description = "Campaign name (default: the targets file's name)" };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Chains running at once (default 4)" };
+        var policy = new Option<string?>("--policy") { Description = "golden or paper (default golden)" };
+        var maxEval = new Option<int?>("--max-evaluations") { Description = "Evaluations per chain before giving up (default 200)" };
+        var journal = JournalOption(); var outDir = OutOption();
+        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, journal, outDir };
+        c.SetAction(p => io.Guard(() =>
+        {
+            Config fileConfig = Config.Empty;
+            string? f = p.GetValue(file);
+            if (f is not null)
+            {
+                if (!File.Exists(f)) throw new BadInputException($"{f}: campaign file not found");
+                try { fileConfig = ConfigurationFactory.ParseString(File.ReadAllText(f)); }
+                catch (Exception e) when (e is not BadInputException) { throw new BadInputException($"{f}: not valid HOCON ({e.Message.Split('\n')[0]})"); }
+            }
+            var defaults = CampaignHost.DefaultConfig();
+            var cfg = fileConfig.WithFallback(defaults);
+            string baseDir = f is null ? "." : Path.GetDirectoryName(Path.GetFullPath(f))!;
+            string? Rel(string? path) => path is null ? null : Path.IsPathRooted(path) ? path : Path.Combine(baseDir, path);
+
+            string? targetsCsv = p.GetValue(targets) ?? Rel(cfg.GetString("campaign.targets-csv", null));
+            List<ChainSpec> chains;
+            if (targetsCsv is not null) chains = CampaignDefinition.ReadTargetsCsv(targetsCsv);
+            else if (cfg.HasPath("campaign.targets"))
+                chains = cfg.GetValue("campaign.targets").GetArray().Select((v, i) =>
+                {
+                    var o = v.GetObject();
+                    return new ChainSpec(o.GetKey("id")?.GetString() ?? $"t{i + 1}", o.GetKey("target")?.GetString() ?? throw new BadInputException($"campaign.targets[{i}] has no target"),
+                        o.GetKey("seed") is { } s ? s.GetLong() : i + 1);
+                }).ToList();
+            else throw new BadInputException("give a campaign file or --targets TARGETS.csv");
+
+            string modelPath = p.GetValue(model) ?? Rel(cfg.GetString("campaign.model", null)) ?? throw new BadInputException("give --model or campaign.model");
+            string campaignName = p.GetValue(name) ?? cfg.GetString("campaign.name", null) ?? Path.GetFileNameWithoutExtension(targetsCsv ?? f!);
+            using var m = GeneratorModel.Load(modelPath);
+            var def = new CampaignDefinition(campaignName, Path.GetFullPath(modelPath), m.Sha256!,
+                p.GetValue(policy) ?? cfg.GetString("porous.campaign.policy", "golden"),
+                p.GetValue(maxEval) ?? cfg.GetInt("porous.campaign.max-evaluations", 200),
+                p.GetValue(concurrency) ?? cfg.GetInt("campaign.concurrency", cfg.GetInt("porous.campaign.concurrency", 4)),
+                chains);
+            def.Validate();
+            var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
+            journalLoc.CheckOwnership(def.Name, mustExist: false);
+            return Drive(io, def.Name, p.GetValue(outDir), journalLoc, m, fileConfig, new StartCampaign(def));
+        }));
+        return c;
+    }
+
+    static Command Resume(CliIO io)
+    {
+        var name = new Argument<string>("NAME") { Description = "Campaign name" };
+        var model = new Option<string?>("--model") { Description = "Model file, if it moved (its SHA-256 must match the campaign's)" };
+        var journal = JournalOption(); var outDir = OutOption();
+        var c = new Command("resume", "Resume an interrupted campaign from its journal: finished chains stay finished, others continue from their last accepted step") { name, model, journal, outDir };
+        c.SetAction(p => io.Guard(() =>
+        {
+            string n = p.GetValue(name)!;
+            var journalLoc = JournalLocation.Parse(p.GetValue(journal), n);
+            journalLoc.CheckOwnership(n, mustExist: true);
+            var status = Inspect(n, journalLoc, p.GetValue(outDir));
+            var def = status.Definition ?? throw new BadInputException($"no campaign '{n}' in the journal");
+            using var m = GeneratorModel.Load(p.GetValue(model) ?? def.Model);
+            return Drive(io, n, p.GetValue(outDir), journalLoc, m, Config.Empty, new ResumeCampaign(m.Sha256!));
+        }));
+        return c;
+    }
+
+    static Command Status(CliIO io)
+    {
+        var name = new Argument<string>("NAME") { Description = "Campaign name" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var journal = JournalOption(); var outDir = OutOption();
+        var c = new Command("status", "Show a campaign's chains: state, steps, error, result path") { name, json, journal, outDir };
+        c.SetAction(p => io.Guard(() =>
+        {
+            string n = p.GetValue(name)!;
+            var journalLoc = JournalLocation.Parse(p.GetValue(journal), n);
+            journalLoc.CheckOwnership(n, mustExist: true);
+            var s = Inspect(n, journalLoc, p.GetValue(outDir));
+            if (s.Definition is null) throw new BadInputException($"no campaign '{n}' in the journal");
+            var rows = s.Definition.Chains.Select(spec =>
+            {
+                var r = s.Results.FirstOrDefault(x => x.Id == spec.Id);
+                var u = s.Unfinished.FirstOrDefault(x => x.Id == spec.Id);
+                return new
+                {
+                    id = spec.Id, target = spec.Targets, seed = spec.Seed,
+                    state = r?.Status ?? (u is { Recovered: true } ? "Interrupted" : "Pending"),
+                    steps = r?.Steps ?? u?.Step ?? 0, evaluations = r?.Evaluations ?? u?.Evaluations ?? 0,
+                    error = r?.Error ?? u?.Error,
+                    cube = r is null ? null : Path.Combine(OutputDir(n, p.GetValue(outDir)), "cubes", spec.Id + ".raw"),
+                };
+            }).ToList();
+            if (p.GetValue(json)) io.Out.WriteLine(JsonSerializer.Serialize(new { campaign = n, model = s.Definition.Model, chains = rows }, new JsonSerializerOptions { WriteIndented = true }));
+            else
+            {
+                io.Out.WriteLine($"campaign {n}: {rows.Count(r => r.state is "Succeeded" or "NotReached" or "Cancelled")}/{rows.Count} finished, {rows.Count(r => r.state == "Succeeded")} succeeded");
+                foreach (var r in rows) io.Out.WriteLine($"  {r.id,-12} {r.state,-12} steps {r.steps,4}  evaluations {r.evaluations,5}  error {(r.error is { } e ? e.ToString("G4") : "-"),-10} {r.cube}");
+            }
+            return 0;
+        }));
+        return c;
+    }
+
+    static string OutputDir(string name, string? given) => given ?? Path.Combine("campaigns", name);
+
+    /// <summary>Recovers the campaign and its unfinished chains read-only.</summary>
+    static CampaignStatus Inspect(string name, JournalLocation journal, string? outDir)
+    {
+        var host = new CampaignHost(name, OutputDir(name, outDir), journal, new NullGenerator(), new PnmForwardModel());
+        try { return host.Supervisor.Ask<CampaignStatus>(InspectCampaign.Instance, TimeSpan.FromMinutes(2)).GetAwaiter().GetResult(); }
+        finally { host.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+    }
+
+    sealed class NullGenerator : IGenerator
+    {
+        public int LatentSize => 1;
+        public IReadOnlyList<Volume> Generate(IReadOnlyList<float[]> latents) => throw new InvalidOperationException("inspect mode generates nothing");
+    }
+
+    static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, GeneratorModel model, Config overrides, object command)
+    {
+        string dir = OutputDir(name, outDir);
+        var host = new CampaignHost(name, dir, journal, new GanGenerator(model), new PnmForwardModel(), overrides);
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            var reply = host.Supervisor.Ask(command, Timeout.InfiniteTimeSpan);
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                while (!reply.IsCompleted)
+                {
+                    if (cancel.IsCancellationRequested) { io.Err.WriteLine("interrupted: progress is saved; continue with `porous campaign resume " + name + "`"); return 1; }
+                    reply.Wait(TimeSpan.FromSeconds(2));
+                    if (reply.IsCompleted) break;
+                    var pr = host.Supervisor.Ask<CampaignProgress>(GetCampaignProgress.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                    var gs = host.Generator.Ask<Actors.Generation.GeneratorStats>(Actors.Generation.GetGeneratorStats.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                    double rate = gs.Cubes / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
+                    double perChain = pr.Done > 0 ? sw.Elapsed.TotalSeconds / pr.Done : double.NaN;
+                    string eta = pr.Done > 0 ? TimeSpan.FromSeconds(perChain * (pr.Total - pr.Done)).ToString(@"hh\:mm\:ss") : "--:--:--";
+                    io.Err.WriteLine($"[{sw.Elapsed:hh\\:mm\\:ss}] chains pending {pr.Pending}  running {pr.Running}  done {pr.Done}/{pr.Total} (succeeded {pr.Succeeded})  evaluations {gs.Cubes} ({rate:F1}/s)  ETA {eta}");
+                }
+            }
+            finally { Console.CancelKeyPress -= onCancel; }
+            switch (reply.Result)
+            {
+                case CampaignRefused r: throw new BadInputException(r.Reason);
+                case CampaignDone d:
+                    int ok = d.Results.Count(r => r.Status == "Succeeded");
+                    io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {d.Results.Sum(r => r.Evaluations)} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {Path.Combine(dir, "results.csv")}");
+                    return 0;
+                default: throw new InvalidOperationException($"unexpected reply {reply.Result}");
+            }
+        }
+        finally { host.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PorousActors.Actors;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+using PorousActors.Core.IO;
+using PorousActors.Gan;
+
+namespace PorousActors.Cli.Commands;
+
+/// <summary><c>porous condition</c>: one gradual-deformation chain to a target.</summary>
+public static class ConditionCommand
+{
+    public static Command Build(CliIO io)
+    {
+        var model = new Option<string>("--model") { Description = "Generator model file (e.g. models/berea64.model)", Required = true };
+        var target = new Option<string[]>("--target") { Description = "property=value:tolerance, repeatable or joined by ';' (porosity, permeability_mD, permeability_mD_x|y|z, meanPoreDiameter_m, meanThroatDiameter_m, specificSurface_per_m, eulerCharacteristic26)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var policy = new Option<string>("--policy") { Description = "Search of the deformation angle t: golden (batched bracket search) or paper (random t + finite-difference descent)", DefaultValueFactory = _ => "golden" };
+        var maxEval = new Option<int>("--max-evaluations") { Description = "Forward-model evaluations before giving up (the best found is still written)", DefaultValueFactory = _ => 200 };
+        var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json, latent.csv, properties.json, trace.csv", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var cmd = new Command("condition", "Generate a rock cube that matches target properties by gradual Gaussian deformation of the generator's latent vector (Ren & Srinivasan, Algorithm 1)")
+            { model, target, policy, maxEval, seed, output, json };
+        cmd.SetAction(p => io.Guard(() =>
+        {
+            var targets = TargetSet.Parse(p.GetValue(target)!);
+            SearchPolicies.Parse(p.GetValue(policy)!);
+            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            var gen = new GanGenerator(m);
+            var chain = new ConditioningChain(p.GetValue(seed), targets, m.Latent, () => SearchPolicies.Parse(p.GetValue(policy)!), p.GetValue(maxEval));
+            string dir = p.GetValue(output)!;
+            Directory.CreateDirectory(dir);
+            var trace = ChainRunner.Run(chain, gen, new PnmForwardModel(), row =>
+                io.Err.WriteLine($"step {row.Step,3}  evaluations {row.Evaluations,4}  error {row.Error,10:G4}  " +
+                                 string.Join("  ", targets.Targets.Select(t => $"{t.Property} {Fmt.G(row.Properties.GetValueOrDefault(t.Property, double.NaN))} (target {Fmt.G(t.Value)} ± {Fmt.G(t.Tolerance)})")) +
+                                 $"  {row.ElapsedSeconds:F1} s"));
+            var s = chain.State;
+            var cube = gen.Generate([s.Latent])[0];
+            VolumeIO.Write(cube, Path.Combine(dir, "cube.raw"));
+            Latents.Write(Path.Combine(dir, "latent.csv"), [s.Latent]);
+            WriteTrace(Path.Combine(dir, "trace.csv"), trace, targets);
+            var result = new JsonObject
+            {
+                ["status"] = s.Status.ToString(),
+                ["targets"] = targets.ToString(),
+                ["policy"] = p.GetValue(policy),
+                ["seed"] = p.GetValue(seed),
+                ["steps"] = s.Step,
+                ["evaluations"] = s.Evaluations,
+                ["error"] = double.IsFinite(s.Error) ? s.Error : null,
+                ["seconds"] = trace.Count > 0 ? trace[^1].ElapsedSeconds : 0,
+                ["properties"] = new JsonObject(s.Properties.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+                ["model"] = p.GetValue(model), ["modelSha256"] = m.Sha256,
+                ["cube"] = Path.Combine(dir, "cube.raw"),
+            };
+            File.WriteAllText(Path.Combine(dir, "properties.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (p.GetValue(json)) io.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            else io.Out.WriteLine($"{s.Status}: {s.Step} steps, {s.Evaluations} evaluations, error {s.Error:G4}; wrote {dir}");
+            return s.Status == ChainStatus.Succeeded ? 0 : 3;
+        }));
+        return cmd;
+    }
+
+    static void WriteTrace(string path, IReadOnlyList<TraceRow> trace, TargetSet targets)
+    {
+        var props = trace.SelectMany(r => r.Properties.Keys).Distinct().ToList();
+        var sb = new StringBuilder("step,t,error," + string.Join(",", props) + ",evaluations,elapsed_s\n");
+        foreach (var r in trace)
+            sb.Append(string.Join(",", new[] { r.Step.ToString(CultureInfo.InvariantCulture), G(r.T), G(r.Error) }
+                .Concat(props.Select(k => G(r.Properties.GetValueOrDefault(k, double.NaN))))
+                .Append(r.Evaluations.ToString(CultureInfo.InvariantCulture)).Append(G(r.ElapsedSeconds)))).Append('\n');
+        File.WriteAllText(path, sb.ToString());
+        static string G(double x) => x.ToString("G9", CultureInfo.InvariantCulture);
+    }
+}
