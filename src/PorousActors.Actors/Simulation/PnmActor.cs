@@ -48,5 +48,5 @@ public sealed class PnmActor : ReceiveActor
         Props.Create(() => new PnmActor(model, maxAttempts))
             .WithDispatcher("porous.pnm-dispatcher")
             .WithRouter(new Akka.Routing.SmallestMailboxPool(workers)
-                .WithSupervisorStrategy(new OneForOneStrategy(-1, TimeSpan.FromMinutes(1), _ => Directive.Restart)));
+                .WithSupervisorStrategy(new OneForOneStrategy(1000, TimeSpan.FromMinutes(1), _ => Directive.Restart)));
 }

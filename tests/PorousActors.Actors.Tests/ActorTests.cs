@@ -1,0 +1,122 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using PorousActors.Actors.Chains;
+using PorousActors.Actors.Generation;
+using PorousActors.Actors.Simulation;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+
+namespace PorousActors.Actors.Tests;
+
+public class ActorTests : TestKit
+{
+    static readonly Config Cfg = ConfigurationFactory.ParseString(@"
+        akka.loglevel = WARNING
+        akka.persistence.journal.plugin = ""akka.persistence.journal.inmem""
+        akka.persistence.snapshot-store.plugin = ""akka.persistence.snapshot-store.local""
+        akka.persistence.snapshot-store.local.dir = ""snapshots-test""
+        porous.generator-dispatcher { type = PinnedDispatcher }
+        porous.pnm-dispatcher { type = Dispatcher, throughput = 1 }");
+
+    public ActorTests() : base(Cfg) { }
+
+    [Fact]
+    public void GeneratorBatchesRequestsFromManyChains()
+    {
+        var gen = new RecordingGenerator(new FakeGenerator());
+        var actor = Sys.ActorOf(GeneratorActor.Props(gen, batchSize: 4, batchWait: TimeSpan.FromSeconds(5)));
+        var probes = Enumerable.Range(0, 4).Select(_ => CreateTestProbe()).ToList();
+        for (int i = 0; i < 4; i++) actor.Tell(new GenerateRequest(i, [ConditioningChain.Draw(i, 0, 8)], probes[i]));
+        for (int i = 0; i < 4; i++)
+        {
+            var r = probes[i].ExpectMsg<GenerateResponse>(TimeSpan.FromSeconds(5));
+            Assert.Equal(i, r.RequestId);
+            Assert.Single(r.Cubes);
+        }
+        Assert.Equal([4], gen.BatchSizes);
+    }
+
+    [Fact]
+    public void GeneratorFlushesAPartialBatchAfterTheWait()
+    {
+        var gen = new RecordingGenerator(new FakeGenerator());
+        var actor = Sys.ActorOf(GeneratorActor.Props(gen, batchSize: 8, batchWait: TimeSpan.FromMilliseconds(100)));
+        actor.Tell(new GenerateRequest(1, [ConditioningChain.Draw(1, 0, 8), ConditioningChain.Draw(2, 0, 8)], TestActor));
+        var r = ExpectMsg<GenerateResponse>(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, r.Cubes.Count);
+        Assert.Equal([2], gen.BatchSizes);
+        // each requester gets its own cubes: the cube of latent 1 has the porosity its latent implies
+        Assert.Equal(FakeGenerator.PorosityOf(ConditioningChain.Draw(1, 0, 8)), Core.Metrics.Porosity.Compute(r.Cubes[0]), 2);
+    }
+
+    [Fact]
+    public void CrashingWorkerIsRestartedAndTheEvaluationRetried()
+    {
+        var model = new FlakyForwardModel(failures: 1);
+        var pool = Sys.ActorOf(PnmActor.Pool(model, workers: 2, maxAttempts: 3));
+        var cube = new FakeGenerator().Generate([ConditioningChain.Draw(3, 0, 8)])[0];
+        pool.Tell(new Evaluate(7, 0, cube, PropertyNeeds.ImageOnly, TestActor));
+        var r = ExpectMsg<Evaluated>(TimeSpan.FromSeconds(10));
+        Assert.NotNull(r.Properties);
+        Assert.Null(r.Error);
+        Assert.Equal(2, model.TotalCalls); // one crash, one retry
+        // the pool still works afterwards
+        pool.Tell(new Evaluate(8, 1, cube, PropertyNeeds.ImageOnly, TestActor));
+        Assert.NotNull(ExpectMsg<Evaluated>(TimeSpan.FromSeconds(10)).Properties);
+    }
+
+    [Fact]
+    public void CubeThatKeepsFailingIsMarkedFailed()
+    {
+        var model = new FlakyForwardModel(failures: 100);
+        var pool = Sys.ActorOf(PnmActor.Pool(model, workers: 1, maxAttempts: 3));
+        var cube = new FakeGenerator().Generate([ConditioningChain.Draw(4, 0, 8)])[0];
+        pool.Tell(new Evaluate(9, 0, cube, PropertyNeeds.ImageOnly, TestActor));
+        var r = ExpectMsg<Evaluated>(TimeSpan.FromSeconds(10));
+        Assert.Null(r.Properties);
+        Assert.Contains("simulated crash", r.Error);
+        Assert.Equal(3, model.TotalCalls);
+    }
+
+    /// <summary>Stands in for the supervisor: spawns the chain and forwards what it says.</summary>
+    sealed class Parent : UntypedActor
+    {
+        readonly IActorRef report;
+        public Parent(Func<IActorContext, IActorRef> spawn, IActorRef report) { this.report = report; spawn(Context); }
+        protected override void OnReceive(object message) => report.Forward(message);
+    }
+
+    IActorRef SpawnChain(ChainSpec spec, IActorRef gen, IActorRef pnm, string campaign, int maxEval)
+        => Sys.ActorOf(Props.Create(() => new Parent(ctx => ctx.ActorOf(ChainActor.Props(campaign, spec, 8, gen, pnm, "golden", maxEval), "chain"), TestActor)));
+
+    [Fact]
+    public void ChainActorResultEqualsTheEngineRunAndSurvivesARestart()
+    {
+        // a target the fake cannot quite hit, so the chain runs its whole budget
+        var spec = new ChainSpec("c1", "porosity=0.9499:0.00001", 5);
+        var reference = new ConditioningChain(5, TargetSet.Parse([spec.Targets]), 8, () => SearchPolicies.Parse("golden"), 120);
+        ChainRunner.Run(reference, new FakeGenerator(), new PorosityOnly());
+
+        var genModel = new RecordingGenerator(new FakeGenerator(), delayMs: 60);
+        var gen = Sys.ActorOf(GeneratorActor.Props(genModel, 4, TimeSpan.Zero));
+        var pnm = Sys.ActorOf(PnmActor.Pool(new PorosityOnly(), 2, 3));
+
+        // first incarnation: stop it once it has made progress
+        var first = SpawnChain(spec, gen, pnm, "camp", 120);
+        AwaitCondition(() => genModel.BatchSizes.Sum() >= 30, TimeSpan.FromSeconds(20));
+        Sys.Stop(first);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        int before = genModel.BatchSizes.Sum();
+
+        // second incarnation recovers from the journal and finishes
+        SpawnChain(spec, gen, pnm, "camp", 120);
+        var done = ExpectMsg<ChainFinished>(TimeSpan.FromSeconds(30)).Result;
+        Assert.Equal(reference.State.Status.ToString(), done.Status);
+        Assert.Equal(reference.State.Evaluations, done.Evaluations);
+        Assert.Equal(reference.State.Latent, done.Latent);
+        // it continued: fewer evaluations after the restart than a run from scratch would need
+        int after = genModel.BatchSizes.Sum() - before;
+        Assert.True(after < reference.State.Evaluations, $"{after} evaluations after restart, {reference.State.Evaluations} in all");
+    }
+}
