@@ -13,7 +13,7 @@ public sealed record StartCampaign(CampaignDefinition Definition);
 public sealed record ResumeCampaign(string ModelSha256);
 public sealed record InspectCampaign { public static readonly InspectCampaign Instance = new(); }
 public sealed record CampaignRefused(string Reason);
-public sealed record CampaignDone(CampaignDefinition Definition, IReadOnlyList<ChainResult> Results);
+public sealed record CampaignDone(CampaignDefinition Definition, IReadOnlyList<ChainResult> Results, int CompletedThisSession);
 public sealed record GetCampaignProgress { public static readonly GetCampaignProgress Instance = new(); }
 public sealed record CampaignProgress(string Name, int Total, int Pending, int Running, int Done, int Succeeded, IReadOnlyList<ChainResult> Results);
 public sealed record CampaignStatus(CampaignDefinition? Definition, IReadOnlyList<ChainResult> Results, IReadOnlyList<ChainProgress> Unfinished);
@@ -37,6 +37,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor
     IActorRef? requester;
     readonly Dictionary<long, ChainResult> cubeRequests = [];
     long cubeRequestId;
+    int completedHere;
 
     public override string PersistenceId { get; }
 
@@ -92,6 +93,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor
             Persist(new ChainCompleted(result), e =>
             {
                 done[e.Result.Id] = e.Result;
+                completedHere++;
                 ResultsWriter.Write(outputDir, definition!, done.Values);
                 Launch();
             });
@@ -120,7 +122,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor
         if (running.Count == 0 && cubeRequests.Count == 0 && done.Count == def.Chains.Count)
         {
             ResultsWriter.Write(outputDir, def, done.Values);
-            requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList()));
+            requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList(), completedHere));
         }
     }
 

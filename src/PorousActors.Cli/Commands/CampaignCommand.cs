@@ -185,7 +185,11 @@ public static class CampaignCommand
                 case CampaignRefused r: throw new BadInputException(r.Reason);
                 case CampaignDone d:
                     int ok = d.Results.Count(r => r.Status == "Succeeded");
-                    io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {d.Results.Sum(r => r.Evaluations)} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {Path.Combine(dir, "results.csv")}");
+                    int total = d.Results.Sum(r => r.Evaluations);
+                    var stats = host.Generator.Ask<Actors.Generation.GeneratorStats>(Actors.Generation.GetGeneratorStats.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                    io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {total} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {Path.Combine(dir, "results.csv")}");
+                    // cubes generated here minus one final cube per chain finished here = evaluations done in this session
+                    if (command is ResumeCampaign) io.Out.WriteLine($"resumed work: {Math.Max(0, stats.Cubes - d.CompletedThisSession)} of {total} evaluations done in this session");
                     return 0;
                 default: throw new InvalidOperationException($"unexpected reply {reply.Result}");
             }
