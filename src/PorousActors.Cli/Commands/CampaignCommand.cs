@@ -153,7 +153,7 @@ public static class CampaignCommand
         public IReadOnlyList<Volume> Generate(IReadOnlyList<float[]> latents) => throw new InvalidOperationException("inspect mode generates nothing");
     }
 
-    static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, GeneratorModel model, Config overrides, object command)
+    internal static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, GeneratorModel model, Config overrides, object command)
     {
         string dir = OutputDir(name, outDir);
         var host = new CampaignHost(name, dir, journal, new GanGenerator(model), new PnmForwardModel(), overrides);

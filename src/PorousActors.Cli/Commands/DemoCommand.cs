@@ -1,37 +1,97 @@
 using System.CommandLine;
-using PorousActors.Core.Generators;
-using PorousActors.Core.IO;
-using PorousActors.Core.Metrics;
+using System.Globalization;
+using Akka.Configuration;
+using PorousActors.Actors;
+using PorousActors.Actors.Campaigns;
+using PorousActors.Actors.Chains;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+using PorousActors.Gan;
 
 namespace PorousActors.Cli.Commands;
 
-/// <summary><c>porous demo</c>: the README's first command, on embedded defaults.</summary>
+/// <summary><c>porous demo</c>: the README's first command, on embedded defaults: a small
+/// conditioning campaign on the shipped generator, local actor system, SQLite journal.</summary>
 public static class DemoCommand
 {
+    public const string ShippedModel = "models/berea64.model";
+
     public static Command Build(CliIO io)
     {
-        var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "demo" };
-        var cmd = new Command("demo", "Run the demo: synthesise two 128^3 rocks (grain pack and Gaussian field, 5.345 µm voxels), write them and analyse them") { output };
+        var output = new Option<string>("--out") { Description = "Output folder (journal, results, cubes)", DefaultValueFactory = _ => "demo" };
+        var model = new Option<string?>("--model") { Description = $"Generator model (default: the shipped {ShippedModel})" };
+        var cmd = new Command("demo",
+            "Run a demo campaign on the shipped Berea generator: sample a few cubes to find the range it produces, pick porosity " +
+            "and permeability targets inside it, and condition one chain per target on the local actor system with a SQLite journal " +
+            "(run it again and it resumes or reports the finished campaign)") { output, model };
         cmd.SetAction(p => io.Guard(() =>
         {
             string dir = p.GetValue(output)!;
+            string modelPath = p.GetValue(model) ?? FindShipped() ?? throw new BadInputException($"shipped model {ShippedModel} not found; run from the repository or give --model");
+            using var m = GeneratorModel.Load(modelPath);
             Directory.CreateDirectory(dir);
-            const double vs = 5.345e-6;
-            foreach (var (name, vol) in new[]
+
+            // 1. what does this generator produce? 6 cubes from fixed seeds, full forward model
+            io.Err.WriteLine($"sampling 6 cubes from {modelPath} ({m.Size}³ at {Fmt.G(m.Card.VoxelSize)} m, trained {m.Card.Iterations} iterations)...");
+            var rng = new Random(2024);
+            var forward = new PnmForwardModel();
+            var needs = TargetSet.Parse(["porosity=0.2:0.01;permeability_mD=100:10"]).Needs;
+            var samples = m.Generate(Enumerable.Range(0, 6).Select(_ => Latents.Normal(rng, m.Latent)).ToList())
+                .Select(v => forward.Evaluate(v, needs)).ToList();
+            var phi = samples.Select(s => s.Porosity).Order().ToList();
+            var k = samples.Select(s => s.PermeabilityMilliDarcy).Where(double.IsFinite).Order().ToList();
+            foreach (var s in samples) io.Err.WriteLine($"  porosity {s.Porosity:F3}  permeability {s.PermeabilityMilliDarcy:F0} mD");
+
+            // 2. targets inside that range (porosity ±0.004, permeability ±5 %: tighter than the paper, so the chains have work to do)
+            var targets = new List<ChainSpec>();
+            foreach (var (q, i) in new[] { (0.25, 1), (0.5, 2), (0.75, 3) })
+                targets.Add(new ChainSpec($"phi{i}", $"porosity={R(Quantile(phi, q), 3)}:0.004", i));
+            if (k.Count >= 2)
+                foreach (var (q, i) in new[] { (0.3, 4), (0.7, 5) })
+                {
+                    double kt = R(Quantile(k, q), 0);
+                    targets.Add(new ChainSpec($"k{i}", $"permeability_mD={kt}:{R(Math.Max(1, 0.05 * kt), 0)}", i));
+                }
+            File.WriteAllLines(Path.Combine(dir, "targets.csv"), new[] { "id,target,seed" }.Concat(targets.Select(t => $"{t.Id},{t.Targets},{t.Seed}")));
+
+            // 3. the campaign
+            var def = new CampaignDefinition("demo", Path.GetFullPath(modelPath), m.Sha256!, "golden", 48, 2, targets);
+            def.Validate();
+            var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, "demo.db"), "demo");
+            journal.CheckOwnership("demo", mustExist: false);
+            int code = CampaignCommand.Drive(io, "demo", dir, journal, m, Config.Empty, new StartCampaign(def));
+            if (code == 0)
             {
-                ("spheres", OverlappingSpheres.Generate(128, 0.2, 6, 1, vs, 0.2)),
-                ("blobs", GaussianBlobs.Generate(128, 0.2, 3, 1, vs)),
-            })
-            {
-                string path = Path.Combine(dir, name + ".raw");
-                VolumeIO.Write(vol, path);
-                var m = ImageMetrics.Compute(vol);
-                io.Out.WriteLine($"{path}: porosity {m.Porosity:F4}, S/V {Fmt.G(m.SpecificSurfacePerM)} 1/m, " +
-                                 $"Euler char. {m.EulerCharacteristic26} (26-conn.) / {m.EulerCharacteristic6} (6-conn.), " +
-                                 $"{m.TimingsMs.Values.Sum():F0} ms");
+                io.Out.WriteLine($"target vs achieved ({Path.Combine(dir, "results.csv")}):");
+                foreach (var line in File.ReadLines(Path.Combine(dir, "results.csv")).Skip(1))
+                {
+                    var c = line.Split(',');
+                    io.Out.WriteLine($"  {c[0],-5} {c[2],-16} target {c[3],-10} ± {c[4],-6} achieved {double.Parse(c[5], CultureInfo.InvariantCulture),-10:G4} {c[8],-11} {c[10]} evaluations");
+                }
             }
-            return 0;
+            return code;
         }));
         return cmd;
+    }
+
+    static double Quantile(List<double> sorted, double q)
+    {
+        double pos = q * (sorted.Count - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(sorted.Count - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    static double R(double x, int digits) => Math.Round(x, digits);
+
+    /// <summary>The shipped model, looked up from the working folder and the program's folder upwards.</summary>
+    static string? FindShipped()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                var p = Path.Combine(d.FullName, ShippedModel);
+                if (File.Exists(p)) return p;
+            }
+        return null;
     }
 }
