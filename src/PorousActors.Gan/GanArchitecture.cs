@@ -27,8 +27,8 @@ public sealed record GanArchitecture(
     }
 
     /// <summary>Edge of the generator's seed grid: 4 doublings reach <see cref="Size"/>.</summary>
-    public int SeedGrid => Size / 16;
+    [JsonIgnore] public int SeedGrid => Size / 16;
 
     /// <summary>Strided 64→64 critic layers after pooling to Size/8, down to 2³ before the last layer.</summary>
-    public int CriticStridedLayers => (int)Math.Log2(Size / 8) - 1;
+    [JsonIgnore] public int CriticStridedLayers => (int)Math.Log2(Size / 8) - 1;
 }
