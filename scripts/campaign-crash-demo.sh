@@ -10,7 +10,7 @@ work=$(mktemp -d)
 cfg=config/campaign.example.conf
 $porous campaign run "$cfg" --name crash-demo --journal "sqlite:$work/crash.db" --out "$work/crash" &
 pid=$!
-sleep "${KILL_AFTER:-15}"
+sleep "${KILL_AFTER:-10}"
 kill -9 "$pid" 2>/dev/null && echo "killed campaign process $pid with SIGKILL" || echo "campaign finished before the kill"
 wait "$pid" 2>/dev/null || true
 $porous campaign status crash-demo --journal "sqlite:$work/crash.db" --out "$work/crash"
