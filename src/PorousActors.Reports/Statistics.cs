@@ -1,0 +1,36 @@
+namespace PorousActors.Reports;
+
+/// <summary>Small statistics used by the reports.</summary>
+public static class Statistics
+{
+    public static double Quantile(IReadOnlyList<double> values, double q)
+    {
+        var s = values.Where(double.IsFinite).Order().ToList();
+        if (s.Count == 0) return double.NaN;
+        double pos = q * (s.Count - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(s.Count - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+
+    public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        var pairs = x.Zip(y).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second)).ToList();
+        if (pairs.Count < 3) return double.NaN;
+        double mx = pairs.Average(p => p.First), my = pairs.Average(p => p.Second);
+        double sxy = pairs.Sum(p => (p.First - mx) * (p.Second - my));
+        double sxx = pairs.Sum(p => (p.First - mx) * (p.First - mx)), syy = pairs.Sum(p => (p.Second - my) * (p.Second - my));
+        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
+    }
+
+    /// <summary>RMSE of achieved vs target divided by the range of the targets (the paper's normalised RMSE).</summary>
+    public static double NormalisedRmse(IReadOnlyList<double> target, IReadOnlyList<double> achieved)
+    {
+        double rmse = Math.Sqrt(target.Zip(achieved).Average(p => (p.First - p.Second) * (p.First - p.Second)));
+        double range = target.Max() - target.Min();
+        return range > 0 ? rmse / range : double.NaN;
+    }
+
+    /// <summary>Do the interquartile ranges of two samples overlap?</summary>
+    public static bool IqrOverlap(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
+        Quantile(a, 0.25) <= Quantile(b, 0.75) && Quantile(b, 0.25) <= Quantile(a, 0.75);
+}
