@@ -29,6 +29,7 @@ public static class PorousCli
         root.Subcommands.Add(GenerateCommand.Build(io));
         root.Subcommands.Add(ConditionCommand.Build(io));
         root.Subcommands.Add(CampaignCommand.Build(io));
+        root.Subcommands.Add(ReportCommand.Build(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
