@@ -30,6 +30,7 @@ public static class PorousCli
         root.Subcommands.Add(ConditionCommand.Build(io));
         root.Subcommands.Add(CampaignCommand.Build(io));
         root.Subcommands.Add(ReportCommand.Build(io));
+        root.Subcommands.Add(NodeCommand.Build(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

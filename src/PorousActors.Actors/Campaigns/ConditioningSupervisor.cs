@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using PorousActors.Actors.Chains;
 using PorousActors.Actors.Generation;
@@ -26,8 +27,11 @@ public sealed record ChainCompleted(ChainResult Result);
 /// resumes exactly where the journal says: finished chains stay finished, running ones continue
 /// from their last accepted step.
 /// </summary>
-public sealed class ConditioningSupervisor : ReceivePersistentActor
+public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
 {
+    sealed record ResendCubes { public static readonly ResendCubes Instance = new(); }
+    public ITimerScheduler Timers { get; set; } = null!;
+    readonly object? autoCommand;
     readonly string name, outputDir;
     readonly int latentSize;
     readonly IActorRef generator, pnm;
@@ -41,13 +45,22 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public ConditioningSupervisor(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm)
+    /// <param name="autoCommand">StartCampaign or ResumeCampaign to run by itself once recovered (as a cluster singleton, which nobody asks)</param>
+    public ConditioningSupervisor(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null)
     {
+        this.autoCommand = autoCommand;
         this.name = name; this.outputDir = outputDir; this.latentSize = latentSize; this.generator = generator; this.pnm = pnm;
         PersistenceId = $"campaign/{name}";
 
         Recover<CampaignStarted>(e => definition = e.Definition);
         Recover<ChainCompleted>(e => done[e.Result.Id] = e.Result);
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (autoCommand is null) return;
+            // a recovered campaign resumes; a new one starts from the given definition
+            if (definition is not null && autoCommand is StartCampaign s) Self.Tell(new ResumeCampaign(s.Definition.ModelSha256));
+            else Self.Tell(autoCommand);
+        });
 
         Command<StartCampaign>(c =>
         {
@@ -84,6 +97,13 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor
             // the final cube is regenerated from the latent and written before the chain is recorded
             cubeRequests[++cubeRequestId] = f.Result;
             generator.Tell(new GenerateRequest(cubeRequestId, [f.Result.Latent], Self));
+            if (!Timers.IsTimerActive("resend")) Timers.StartPeriodicTimer("resend", ResendCubes.Instance, Chains.ChainActor.RequestTimeoutDefault);
+        });
+        Command<ResendCubes>(_ =>
+        {
+            // final-cube requests lost with a generator node are asked again
+            foreach (var (id, r) in cubeRequests) generator.Tell(new GenerateRequest(id, [r.Latent], Self));
+            if (cubeRequests.Count == 0) Timers.Cancel("resend");
         });
         Command<GenerateResponse>(r =>
         {
@@ -107,8 +127,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor
         Command<SaveSnapshotSuccess>(_ => { });
     }
 
-    public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm) =>
-        Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm));
+    public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null) =>
+        Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm, autoCommand));
 
     void Launch()
     {
@@ -123,6 +143,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor
         {
             ResultsWriter.Write(outputDir, def, done.Values);
             requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList(), completedHere));
+            if (autoCommand is not null) Context.System.Log.Warning("campaign {0}: all {1} chains finished; results in {2}", name, def.Chains.Count, outputDir);
         }
     }
 

@@ -35,9 +35,16 @@ public sealed record ChainProgress(string Id, int Step, int Evaluations, double?
 /// from there; since the engine is deterministic, the result equals an uninterrupted run.
 /// In inspect mode it only recovers and answers progress queries.
 /// </summary>
-public sealed class ChainActor : ReceivePersistentActor
+public sealed class ChainActor : ReceivePersistentActor, IWithTimers
 {
     sealed record Continue { public static readonly Continue Instance = new(); }
+    sealed record RequestTimeout(long RequestId);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>How long to wait for cubes or evaluations before asking again (a node died with them).</summary>
+    public static TimeSpan RequestTimeoutDefault = TimeSpan.FromSeconds(30);
+    IReadOnlyList<Core.Volume>? cubes;
+    bool[]? received;
 
     readonly ChainSpec spec;
     readonly TargetSet targets;
@@ -75,20 +82,31 @@ public sealed class ChainActor : ReceivePersistentActor
         Command<Continue>(_ => Advance());
         Command<GenerateResponse>(r =>
         {
-            if (batch is null || r.RequestId != requestId) return; // stale reply from before a restart
+            if (batch is null || r.RequestId != requestId || cubes is not null) return; // stale or duplicate reply
+            cubes = r.Cubes;
             outstanding = r.Cubes.Count;
             results = new RockProperties?[r.Cubes.Count];
-            var needs = targets.Needs;
-            for (int i = 0; i < r.Cubes.Count; i++) pnm.Tell(new Evaluate(requestId, i, r.Cubes[i], needs, Self));
+            received = new bool[r.Cubes.Count];
+            for (int i = 0; i < r.Cubes.Count; i++) SendEvaluate(i);
+            Timers.StartSingleTimer("request", new RequestTimeout(requestId), RequestTimeoutDefault);
         });
         Command<Evaluated>(e =>
         {
-            if (batch is null || results is null || e.RequestId != requestId) return;
+            if (batch is null || results is null || received is null || e.RequestId != requestId || received[e.Index]) return;
+            received[e.Index] = true;
             results[e.Index] = e.Properties;
             if (--outstanding > 0) return;
+            Timers.Cancel("request");
             chain!.Report(batch, results);
-            batch = null; results = null;
+            batch = null; results = null; cubes = null; received = null;
             Advance();
+        });
+        Command<RequestTimeout>(t =>
+        {
+            if (batch is null || t.RequestId != requestId) return;
+            if (cubes is null) generator.Tell(new GenerateRequest(requestId, batch.Latents, Self)); // the generator node may be gone
+            else for (int i = 0; i < received!.Length; i++) if (!received[i]) SendEvaluate(i);     // redo lost evaluations elsewhere
+            Timers.StartSingleTimer("request", new RequestTimeout(requestId), RequestTimeoutDefault);
         });
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(_ => { });
@@ -150,8 +168,12 @@ public sealed class ChainActor : ReceivePersistentActor
         }
         batch = next;
         requestId++;
+        cubes = null;
         generator.Tell(new GenerateRequest(requestId, next.Latents, Self));
+        Timers.StartSingleTimer("request", new RequestTimeout(requestId), RequestTimeoutDefault);
     }
+
+    void SendEvaluate(int i) => pnm.Tell(new Evaluate(requestId, i, cubes![i], targets.Needs, Self));
 
     ChainProgress Progress()
     {

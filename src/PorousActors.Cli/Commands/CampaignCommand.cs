@@ -40,45 +40,52 @@ public static class CampaignCommand
         var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, journal, outDir };
         c.SetAction(p => io.Guard(() =>
         {
-            Config fileConfig = Config.Empty;
-            string? f = p.GetValue(file);
-            if (f is not null)
-            {
-                if (!File.Exists(f)) throw new BadInputException($"{f}: campaign file not found");
-                try { fileConfig = ConfigurationFactory.ParseString(File.ReadAllText(f)); }
-                catch (Exception e) when (e is not BadInputException) { throw new BadInputException($"{f}: not valid HOCON ({e.Message.Split('\n')[0]})"); }
-            }
-            var defaults = CampaignHost.DefaultConfig();
-            var cfg = fileConfig.WithFallback(defaults);
-            string baseDir = f is null ? "." : Path.GetDirectoryName(Path.GetFullPath(f))!;
-            string? Rel(string? path) => path is null ? null : Path.IsPathRooted(path) ? path : Path.Combine(baseDir, path);
-
-            string? targetsCsv = p.GetValue(targets) ?? Rel(cfg.GetString("campaign.targets-csv", null));
-            List<ChainSpec> chains;
-            if (targetsCsv is not null) chains = CampaignDefinition.ReadTargetsCsv(targetsCsv);
-            else if (cfg.HasPath("campaign.targets"))
-                chains = cfg.GetValue("campaign.targets").GetArray().Select((v, i) =>
-                {
-                    var o = v.GetObject();
-                    return new ChainSpec(o.GetKey("id")?.GetString() ?? $"t{i + 1}", o.GetKey("target")?.GetString() ?? throw new BadInputException($"campaign.targets[{i}] has no target"),
-                        o.GetKey("seed") is { } s ? s.GetLong() : i + 1);
-                }).ToList();
-            else throw new BadInputException("give a campaign file or --targets TARGETS.csv");
-
-            string modelPath = p.GetValue(model) ?? Rel(cfg.GetString("campaign.model", null)) ?? throw new BadInputException("give --model or campaign.model");
-            string campaignName = p.GetValue(name) ?? cfg.GetString("campaign.name", null) ?? Path.GetFileNameWithoutExtension(targetsCsv ?? f!);
-            using var m = GeneratorModel.Load(modelPath);
-            var def = new CampaignDefinition(campaignName, Path.GetFullPath(modelPath), m.Sha256!,
-                p.GetValue(policy) ?? cfg.GetString("porous.campaign.policy", "golden"),
-                p.GetValue(maxEval) ?? cfg.GetInt("porous.campaign.max-evaluations", 200),
-                p.GetValue(concurrency) ?? cfg.GetInt("campaign.concurrency", cfg.GetInt("porous.campaign.concurrency", 4)),
-                chains);
-            def.Validate();
+            var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval));
+            using var _ = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
             journalLoc.CheckOwnership(def.Name, mustExist: false);
             return Drive(io, def.Name, p.GetValue(outDir), journalLoc, m, fileConfig, new StartCampaign(def));
         }));
         return c;
+    }
+
+    /// <summary>A campaign definition from a campaign file and/or options (options win).</summary>
+    internal static (CampaignDefinition Definition, Config FileConfig, GeneratorModel Model) LoadDefinition(
+        string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption)
+    {
+        Config fileConfig = Config.Empty;
+        if (f is not null)
+        {
+            if (!File.Exists(f)) throw new BadInputException($"{f}: campaign file not found");
+            try { fileConfig = ConfigurationFactory.ParseString(File.ReadAllText(f)); }
+            catch (Exception e) when (e is not BadInputException) { throw new BadInputException($"{f}: not valid HOCON ({e.Message.Split('\n')[0]})"); }
+        }
+        var cfg = fileConfig.WithFallback(CampaignHost.DefaultConfig());
+        string baseDir = f is null ? "." : Path.GetDirectoryName(Path.GetFullPath(f))!;
+        string? Rel(string? path) => path is null ? null : Path.IsPathRooted(path) ? path : Path.Combine(baseDir, path);
+
+        string? targetsCsv = targetsOption ?? Rel(cfg.GetString("campaign.targets-csv", null));
+        List<ChainSpec> chains;
+        if (targetsCsv is not null) chains = CampaignDefinition.ReadTargetsCsv(targetsCsv);
+        else if (cfg.HasPath("campaign.targets"))
+            chains = cfg.GetValue("campaign.targets").GetArray().Select((v, i) =>
+            {
+                var o = v.GetObject();
+                return new ChainSpec(o.GetKey("id")?.GetString() ?? $"t{i + 1}", o.GetKey("target")?.GetString() ?? throw new BadInputException($"campaign.targets[{i}] has no target"),
+                    o.GetKey("seed") is { } s ? s.GetLong() : i + 1);
+            }).ToList();
+        else throw new BadInputException("give a campaign file or --targets TARGETS.csv");
+
+        string modelPath = modelOption ?? Rel(cfg.GetString("campaign.model", null)) ?? throw new BadInputException("give --model or campaign.model");
+        string campaignName = nameOption ?? cfg.GetString("campaign.name", null) ?? Path.GetFileNameWithoutExtension(targetsCsv ?? f!);
+        var m = GeneratorModel.Load(modelPath);
+        var def = new CampaignDefinition(campaignName, Path.GetFullPath(modelPath), m.Sha256!,
+            policyOption ?? cfg.GetString("porous.campaign.policy", "golden"),
+            maxEvalOption ?? cfg.GetInt("porous.campaign.max-evaluations", 200),
+            concurrencyOption ?? cfg.GetInt("campaign.concurrency", cfg.GetInt("porous.campaign.concurrency", 4)),
+            chains);
+        def.Validate();
+        return (def, fileConfig, m);
     }
 
     static Command Resume(CliIO io)

@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Akka.Cluster.Routing;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Configuration;
+using Akka.Routing;
+using PorousActors.Actors.Campaigns;
+using PorousActors.Actors.Generation;
+using PorousActors.Actors.Simulation;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+
+namespace PorousActors.Actors.Cluster;
+
+/// <summary>How a node joins: its address, seed nodes and roles (generator, pnm, supervisor).</summary>
+public sealed record NodeOptions(string Hostname, int Port, IReadOnlyList<string> SeedNodes, IReadOnlyList<string> Roles)
+{
+    public static readonly string[] KnownRoles = ["generator", "pnm", "supervisor"];
+
+    public void Validate()
+    {
+        foreach (var r in Roles)
+            if (!KnownRoles.Contains(r)) throw new BadInputException($"unknown role '{r}'; roles are {string.Join(", ", KnownRoles)}");
+        if (Port is < 0 or > 65535) throw new BadInputException($"--port must be 0..65535, got {Port}");
+        foreach (var s in SeedNodes)
+            if (!s.StartsWith("akka.tcp://porous@")) throw new BadInputException($"seed node '{s}' must look like akka.tcp://porous@HOST:PORT");
+    }
+}
+
+/// <summary>
+/// One cluster node. Roles decide what it hosts: <c>generator</c> a GeneratorActor at
+/// /user/generator, <c>pnm</c> a PnmActor pool at /user/pnm, <c>supervisor</c> the
+/// ConditioningSupervisor as a cluster singleton (it moves to another supervisor node if this one
+/// is lost and resumes from the shared journal). Chains reach generators and workers on every node
+/// through cluster-aware group routers. A node without roles just joins and does nothing.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    public ActorSystem System { get; }
+    public IActorRef? SingletonProxy { get; }
+
+    public static Config ClusterConfig()
+    {
+        using var s = typeof(NodeHost).Assembly.GetManifestResourceStream("PorousActors.cluster.conf")!;
+        using var r = new StreamReader(s);
+        return ConfigurationFactory.ParseString(r.ReadToEnd());
+    }
+
+    public NodeHost(NodeOptions node, JournalLocation journal, IGenerator? generator, IForwardModel forward,
+        string campaign, string outputDir, object? campaignCommand, Config? overrides = null)
+    {
+        node.Validate();
+        string Quote(string x) => "\"" + x.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        var nodeConfig = ConfigurationFactory.ParseString($@"
+            akka.remote.dot-netty.tcp.hostname = {Quote(node.Hostname)}
+            akka.remote.dot-netty.tcp.port = {node.Port}
+            akka.cluster.seed-nodes = [{string.Join(",", node.SeedNodes.Select(Quote))}]
+            akka.cluster.roles = [{string.Join(",", node.Roles.Select(Quote))}]
+            akka.persistence.journal.sql.connection-string = {Quote(journal.ConnectionString)}
+            akka.persistence.journal.sql.provider-name = {Quote(journal.Provider)}
+            akka.persistence.snapshot-store.sql.connection-string = {Quote(journal.ConnectionString)}
+            akka.persistence.snapshot-store.sql.provider-name = {Quote(journal.Provider)}");
+        var config = nodeConfig.WithFallback(overrides ?? Config.Empty).WithFallback(ClusterConfig()).WithFallback(CampaignHost.DefaultConfig())
+            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration)
+            .WithFallback(ClusterSingleton.DefaultConfig());
+        var settings = RuntimeSettings.From(config);
+        Chains.ChainActor.RequestTimeoutDefault = config.GetTimeSpan("porous.request-timeout", TimeSpan.FromSeconds(30));
+        System = ActorSystem.Create("porous", config);
+
+        if (node.Roles.Contains("generator"))
+            System.ActorOf(GeneratorActor.Props(generator ?? throw new BadInputException("a generator node needs --model"), settings.BatchSize, settings.BatchWait), "generator");
+        if (node.Roles.Contains("pnm"))
+            System.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
+        if (node.Roles.Contains("supervisor"))
+        {
+            if (generator is null) throw new BadInputException("a supervisor node needs --model (for the latent size and the model hash)");
+            var generators = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/generator"]),
+                new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generators");
+            var workers = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/pnm"]),
+                new ClusterRouterGroupSettings(10_000, ["/user/pnm"], allowLocalRoutees: true, useRole: "pnm")).Props(), "workers");
+            System.ActorOf(ClusterSingletonManager.Props(
+                ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, generators, workers, campaignCommand),
+                PoisonPill.Instance, ClusterSingletonManagerSettings.Create(System).WithRole("supervisor")), "campaign");
+            SingletonProxy = System.ActorOf(ClusterSingletonProxy.Props("/user/campaign",
+                ClusterSingletonProxySettings.Create(System).WithRole("supervisor")), "campaign-proxy");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Akka.Cluster.Cluster.Get(System).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ContinueWith(_ => { });
+        await System.Terminate();
+    }
+}
