@@ -57,13 +57,13 @@ public static class NodeCommand
             var host0 = new NodeHost(opts, journalLoc, m is null ? null : new GanGenerator(m), new PnmForwardModel(),
                 campaignName, dir, def is null ? null : new StartCampaign(def));
             io.Err.WriteLine($"node {Akka.Cluster.Cluster.Get(host0.System).SelfAddress} up, roles [{string.Join(",", roleList)}]");
-            using var stop = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-            while (!stop.IsCancellationRequested)
+            // SIGTERM runs Akka's coordinated shutdown (leave the cluster, stop); Ctrl-C does the same.
+            var system = host0.System;
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
+            var terminated = system.WhenTerminated;
+            while (!terminated.Wait(TimeSpan.FromSeconds(5)))
             {
-                stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
-                if (host0.SingletonProxy is null || stop.IsCancellationRequested) continue;
+                if (host0.SingletonProxy is null) continue;
                 try
                 {
                     var pr = host0.SingletonProxy.Ask<CampaignProgress>(GetCampaignProgress.Instance, TimeSpan.FromSeconds(4)).GetAwaiter().GetResult();
@@ -71,7 +71,6 @@ public static class NodeCommand
                 }
                 catch (Exception e) when (e is AskTimeoutException or TaskCanceledException) { io.Err.WriteLine("campaign supervisor not reachable yet"); }
             }
-            host0.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(20));
             return 0;
         }));
         return cmd;
