@@ -1,4 +1,10 @@
 using BenchmarkDotNet.Running;
 
-// Run: dotnet run -c Release --project tests/PorousActors.Benchmarks -- --filter '*'
+// dotnet run -c Release --project tests/PorousActors.Benchmarks -- --filter '*'            (BenchmarkDotNet)
+// dotnet run -c Release --project tests/PorousActors.Benchmarks -- supervisor sqlite 200   (campaign supervisor capacity)
+if (args.Length > 0 && args[0] == "supervisor")
+{
+    await PorousActors.Benchmarks.SupervisorCapacity.Run(args.Length > 1 ? args[1] : "sqlite", args.Length > 2 ? int.Parse(args[2]) : 200);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(PorousActors.Benchmarks.ImageMetricsBenchmarks).Assembly).Run(args);
