@@ -146,4 +146,31 @@ public sealed class ClusterTests : IDisposable
         var rows = WaitForResults(name, TimeSpan.FromMinutes(5));
         Assert.Equal(reference, rows);
     }
+
+    /// <summary>Restarts the local PostgreSQL cluster (needs Debian's pg_ctlcluster and root), or null when it cannot.</summary>
+    static string? RestartPostgres()
+    {
+        if (!Directory.Exists("/usr/lib/postgresql") || Environment.UserName != "root") return "needs root and Debian's pg_ctlcluster";
+        string ver = Directory.GetDirectories("/usr/lib/postgresql").Select(Path.GetFileName).OrderBy(v => int.TryParse(v, out var n) ? n : 0).Last()!;
+        using var p = Process.Start(new ProcessStartInfo("pg_ctlcluster", [ver, "main", "restart"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        p.WaitForExit(TimeSpan.FromMinutes(1));
+        return p.ExitCode == 0 ? null : "pg_ctlcluster failed: " + p.StandardError.ReadToEnd();
+    }
+
+    [SkippableFact]
+    public void PostgreSqlRestartMidCampaignIsSurvived()
+    {
+        Skip.If(pg is null, "POROUS_TEST_POSTGRES not set (CI starts PostgreSQL and sets it)");
+        Skip.If(Environment.UserName != "root" || !Directory.Exists("/usr/lib/postgresql"), "restarting PostgreSQL needs root and Debian's pg_ctlcluster");
+        var reference = Reference();
+        string name = "p" + Guid.NewGuid().ToString("N")[..8];
+        int port = Interlocked.Add(ref nextPort, 10);
+        string seed = $"akka.tcp://porous@127.0.0.1:{port}";
+        var a = StartNode(SupervisorArgs(name, port, seed));
+        StartNode(WorkerArgs(name, port + 1, seed));
+        WaitFor(a, l => DoneAtLeast(l, 1), TimeSpan.FromMinutes(3));
+        Assert.Null(RestartPostgres());
+        var rows = WaitForResults(name, TimeSpan.FromMinutes(5));
+        Assert.Equal(reference, rows);
+    }
 }

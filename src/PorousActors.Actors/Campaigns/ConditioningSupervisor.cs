@@ -92,8 +92,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         Command<InspectCampaign>(_ => Inspect());
         Command<ChainFinished>(f =>
         {
-            running.Remove(f.Result.Id);
-            Context.Stop(Sender);
+            if (running.Remove(f.Result.Id, out var chainRef)) Context.Stop(chainRef);
             // the final cube is regenerated from the latent and written before the chain is recorded
             cubeRequests[++cubeRequestId] = f.Result;
             generator.Tell(new GenerateRequest(cubeRequestId, [f.Result.Latent], Self));
@@ -130,6 +129,13 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null) =>
         Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm, autoCommand));
 
+    /// <summary>A self-driving supervisor (it starts or resumes on its own) restarted with backoff
+    /// when its journal fails: for the cluster singleton, which nobody is waiting on.</summary>
+    public static Props Resilient(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object autoCommand) =>
+        Akka.Pattern.BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(
+            Props(name, outputDir, latentSize, generator, pnm, autoCommand), "supervisor",
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
+
     void Launch()
     {
         var def = definition!;
@@ -137,7 +143,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         {
             if (running.Count >= def.Concurrency) break;
             if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id)) continue;
-            running[spec.Id] = Context.ActorOf(ChainActor.Props(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations), "chain-" + Uri.EscapeDataString(spec.Id));
+            running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self), "chain-" + Uri.EscapeDataString(spec.Id));
         }
         if (running.Count == 0 && cubeRequests.Count == 0 && done.Count == def.Chains.Count)
         {

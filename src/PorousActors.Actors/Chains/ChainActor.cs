@@ -53,6 +53,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     readonly int maxEvaluations;
     readonly bool inspectOnly;
     readonly int snapshotEvery, latentSize;
+    readonly IActorRef? reportTo;
     ChainState? recovered;
     double recoveredSeconds;
     bool wasRecovered;
@@ -67,8 +68,9 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
-    public ChainActor(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, int snapshotEvery = 25)
+    public ChainActor(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, int snapshotEvery = 25, IActorRef? reportTo = null)
     {
+        this.reportTo = reportTo;
         PersistenceId = $"{campaign}/chain/{spec.Id}";
         this.spec = spec; this.generator = generator; this.pnm = pnm; this.policy = policy;
         this.maxEvaluations = maxEvaluations; this.inspectOnly = inspectOnly; this.snapshotEvery = snapshotEvery; this.latentSize = latentSize;
@@ -112,8 +114,18 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         Command<SaveSnapshotFailure>(_ => { });
     }
 
-    public static Props Props(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false) =>
-        Akka.Actor.Props.Create(() => new ChainActor(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, inspectOnly, 25));
+    public static Props Props(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, IActorRef? reportTo = null) =>
+        Akka.Actor.Props.Create(() => new ChainActor(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, inspectOnly, 25, reportTo));
+
+    /// <summary>
+    /// The chain under a backoff supervisor: if a journal write or recovery fails (the database
+    /// restarts, say) Akka.Persistence stops the actor; it is started again after 1 s, 2 s, 4 s…
+    /// (at most 30 s), recovers its last accepted step and carries on.
+    /// </summary>
+    public static Props Resilient(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, IActorRef reportTo) =>
+        Akka.Pattern.BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(
+            Props(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, false, reportTo), "chain",
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
 
     void Apply(ChainStepPersisted e)
     {
@@ -162,7 +174,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         if (next is null)
         {
             var s = chain!.State;
-            Context.Parent.Tell(new ChainFinished(new ChainResult(spec.Id, spec.Targets, spec.Seed, s.Status.ToString(), s.Step, s.Evaluations,
+            (reportTo ?? Context.Parent).Tell(new ChainFinished(new ChainResult(spec.Id, spec.Targets, spec.Seed, s.Status.ToString(), s.Step, s.Evaluations,
                 double.IsFinite(s.Error) ? s.Error : null, new Dictionary<string, double>(s.Properties), Elapsed, s.Latent)));
             return;
         }

@@ -78,7 +78,9 @@ public sealed class NodeHost : IAsyncDisposable
             var workers = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/pnm"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/pnm"], allowLocalRoutees: true, useRole: "pnm")).Props(), "workers");
             System.ActorOf(ClusterSingletonManager.Props(
-                ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, generators, workers, campaignCommand),
+                campaignCommand is null
+                    ? ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, generators, workers)
+                    : ConditioningSupervisor.Resilient(campaign, outputDir, generator.LatentSize, generators, workers, campaignCommand),
                 PoisonPill.Instance, ClusterSingletonManagerSettings.Create(System).WithRole("supervisor")), "campaign");
             SingletonProxy = System.ActorOf(ClusterSingletonProxy.Props("/user/campaign",
                 ClusterSingletonProxySettings.Create(System).WithRole("supervisor")), "campaign-proxy");
