@@ -8,7 +8,10 @@ namespace PorousActors.Cli.Tests;
 /// Multi-node campaigns: `porous node` processes on 127.0.0.1 sharing a PostgreSQL journal
 /// (CI starts PostgreSQL and sets POROUS_TEST_POSTGRES). Results must equal a single-node run with
 /// the same seeds, also when a worker node or the supervisor's node is killed with SIGKILL.
+/// Runs alone (its own collection, no parallel tests): it restarts the shared PostgreSQL and starts
+/// several node processes on a 2-core machine.
 /// </summary>
+[Collection("cluster")]
 public sealed class ClusterTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("porous-cluster-").FullName;
@@ -174,3 +177,6 @@ public sealed class ClusterTests : IDisposable
         Assert.Equal(reference, rows);
     }
 }
+
+[CollectionDefinition("cluster", DisableParallelization = true)]
+public sealed class ClusterCollection;
