@@ -13,6 +13,8 @@ bin=${POROUS_TRAIN_BIN:-runs/bin}
 rm -rf "$bin" && mkdir -p "$(dirname "$bin")" && cp -r src/PorousActors.Cli/bin/Release/net10.0 "$bin"
 porous="dotnet $bin/porous.dll"
 resume=()
-[ -f "$out/checkpoint.ckpt" ] && resume=(--resume "$out/checkpoint.ckpt")
+if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
+# no checkpoint on this machine: warm-start from the shipped generator (fresh critic)
+elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model); fi
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
   --critic lean --iterations "$iters" --checkpoint-every 25 --seed 1 --out "$out" "${resume[@]}"

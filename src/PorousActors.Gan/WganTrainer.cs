@@ -64,6 +64,19 @@ public sealed class WganTrainer : IDisposable
         optD = optim.Adam(D.parameters(), options.CriticLr, options.Beta1, options.Beta2);
     }
 
+    /// <summary>
+    /// Warm start from a shipped generator (whose critic and optimiser state are not kept): copies
+    /// its weights and continues its iteration count; the critic starts fresh and catches up.
+    /// </summary>
+    public void InitGenerator(GeneratorModel model)
+    {
+        if (model.Card.Architecture.Size != Architecture.Size || model.Card.Architecture.Latent != Architecture.Latent)
+            throw new BadInputException($"--init-generator is a {model.Size}³ model with latent {model.Latent}; this run trains {Architecture.Size}³ with latent {Architecture.Latent}");
+        using (no_grad()) G.load_state_dict(model.Network.state_dict());
+        Iteration = model.Card.Iterations;
+        WallSeconds = model.Card.WallTimeSeconds;
+    }
+
     /// <summary>Gradient penalty (‖∇ₓD(x̂)‖₂ − 1)² averaged over the batch.</summary>
     public static Tensor GradientPenalty(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake, Tensor eps)
     {

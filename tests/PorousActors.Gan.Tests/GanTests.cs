@@ -159,6 +159,29 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void WarmStartCopiesTheGeneratorAndItsIterationCount()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        string modelPath = Path.Combine(dir, "w.model");
+        float[] trained;
+        using (var t = new WganTrainer(arch, Options))
+        {
+            t.Step(Data());
+            trained = Weights(t.G);
+            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6, Iterations = t.Iteration }).Save(modelPath);
+        }
+        using var m = GeneratorModel.Load(modelPath);
+        using var fresh = new WganTrainer(arch, Options with { Seed = 99 });
+        fresh.InitGenerator(m);
+        Assert.Equal(trained, Weights(fresh.G));
+        Assert.Equal(1, fresh.Iteration);
+        fresh.Step(Data());
+        Assert.Equal(2, fresh.Iteration);
+        using var other = new WganTrainer(new GanArchitecture(64, 20, "lean"), Options);
+        Assert.Throws<BadInputException>(() => other.InitGenerator(m));
+    }
+
+    [Fact]
     public void CorruptOrWrongFilesGetClearErrors()
     {
         string junk = Path.Combine(dir, "junk.ckpt");

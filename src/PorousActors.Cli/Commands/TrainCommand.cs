@@ -23,9 +23,10 @@ public static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed and data give the same run on CPU", DefaultValueFactory = _ => 1 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Do not apply random flips and axis permutations to training cubes" };
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from this checkpoint (architecture and options come from it)" };
+        var init = new Option<string?>("--init-generator") { Description = "Warm start: generator weights and iteration count from a model file (critic and optimisers start fresh)" };
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, size, stride, batch, iterations, critic, every, seed, noAugment, resume, output };
+            { data, poreValue, voxel, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
@@ -35,6 +36,12 @@ public static class TrainCommand
                 ? WganTrainer.Resume(ck)
                 : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!),
                                   new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment) });
+            if (p.GetValue(init) is { } initPath)
+            {
+                if (p.GetValue(resume) is not null) throw new BadInputException("give --resume or --init-generator, not both");
+                using var warm = GeneratorModel.Load(initPath);
+                trainer.InitGenerator(warm);
+            }
             var set = new TrainingData(volumes, trainer.Architecture.Size, p.GetValue(stride));
             int target = p.GetValue(iterations);
             io.Err.WriteLine($"training {trainer.Architecture.Size}³ ({trainer.Architecture.Critic} critic) on {set.Count} cubes (stride {set.Stride}) " +
