@@ -24,6 +24,16 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
         throw new BadInputException($"--journal must be sqlite:PATH or postgres:CONNECTION-STRING, got '{text}'");
     }
 
+    /// <summary>A HOCON string literal.</summary>
+    public static string Quote(string x) => "\"" + x.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>Journal and snapshot-store settings pointing at this location.</summary>
+    public Config ToConfig() => ConfigurationFactory.ParseString($@"
+        akka.persistence.journal.sql.connection-string = {Quote(ConnectionString)}
+        akka.persistence.journal.sql.provider-name = {Quote(Provider)}
+        akka.persistence.snapshot-store.sql.connection-string = {Quote(ConnectionString)}
+        akka.persistence.snapshot-store.sql.provider-name = {Quote(Provider)}");
+
     /// <summary>
     /// Refuses a SQLite journal that is not a database, is damaged, or belongs to another campaign;
     /// creates the file's campaign tag on first use.
@@ -90,13 +100,7 @@ public sealed class CampaignHost : IAsyncDisposable
 
     public CampaignHost(string campaign, string outputDir, JournalLocation journal, IGenerator generator, IForwardModel forward, Config? overrides = null)
     {
-        string conn = journal.ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
-        var persistence = ConfigurationFactory.ParseString($@"
-            akka.persistence.journal.sql.connection-string = ""{conn}""
-            akka.persistence.journal.sql.provider-name = ""{journal.Provider}""
-            akka.persistence.snapshot-store.sql.connection-string = ""{conn}""
-            akka.persistence.snapshot-store.sql.provider-name = ""{journal.Provider}""");
-        var config = persistence.WithFallback(overrides ?? Config.Empty).WithFallback(DefaultConfig())
+        var config = journal.ToConfig().WithFallback(overrides ?? Config.Empty).WithFallback(DefaultConfig())
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
         Settings = RuntimeSettings.From(config);
         System = ActorSystem.Create("porous", config);

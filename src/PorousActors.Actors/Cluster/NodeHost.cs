@@ -49,17 +49,13 @@ public sealed class NodeHost : IAsyncDisposable
         string campaign, string outputDir, object? campaignCommand, Config? overrides = null)
     {
         node.Validate();
-        string Quote(string x) => "\"" + x.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        static string Quote(string x) => JournalLocation.Quote(x);
         var nodeConfig = ConfigurationFactory.ParseString($@"
             akka.remote.dot-netty.tcp.hostname = {Quote(node.Hostname)}
             akka.remote.dot-netty.tcp.port = {node.Port}
             akka.cluster.seed-nodes = [{string.Join(",", node.SeedNodes.Select(Quote))}]
-            akka.cluster.roles = [{string.Join(",", node.Roles.Select(Quote))}]
-            akka.persistence.journal.sql.connection-string = {Quote(journal.ConnectionString)}
-            akka.persistence.journal.sql.provider-name = {Quote(journal.Provider)}
-            akka.persistence.snapshot-store.sql.connection-string = {Quote(journal.ConnectionString)}
-            akka.persistence.snapshot-store.sql.provider-name = {Quote(journal.Provider)}");
-        var config = nodeConfig.WithFallback(overrides ?? Config.Empty).WithFallback(ClusterConfig()).WithFallback(CampaignHost.DefaultConfig())
+            akka.cluster.roles = [{string.Join(",", node.Roles.Select(Quote))}]");
+        var config = nodeConfig.WithFallback(journal.ToConfig()).WithFallback(overrides ?? Config.Empty).WithFallback(ClusterConfig()).WithFallback(CampaignHost.DefaultConfig())
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration)
             .WithFallback(ClusterSingleton.DefaultConfig());
         var settings = RuntimeSettings.From(config);
