@@ -48,17 +48,8 @@ public sealed class ConditioningChain
     public bool Finished => State.Status != ChainStatus.Running;
 
     /// <summary>N(0, I) draw for step n of a chain (n = 0: the starting latent).</summary>
-    public static float[] Draw(long seed, int step, int length)
-    {
-        var rng = new Random(SeedMixer.Derive(seed, step, 0x5eed));
-        var z = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-            z[i] = (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
-        return z;
-    }
+    public static float[] Draw(long seed, int step, int length) =>
+        StandardNormal.Vector(new Random(SeedMixer.Derive(seed, step, 0x5eed)), length);
 
     public static float[] Combine(float[] z, float[] u, double t)
     {

@@ -6,21 +6,10 @@ namespace PorousActors.Gan;
 /// <summary>
 /// Latent vectors as plain text: one latent per line, comma-separated floats written with 9
 /// significant digits, which round-trip float32 exactly, so a cube can be regenerated bit for bit.
-/// Random latents are N(0, I) from a seeded generator (Box–Muller on System.Random).
+/// Random latents come from <see cref="StandardNormal.Vector"/>.
 /// </summary>
 public static class Latents
 {
-    public static float[] Normal(Random rng, int length)
-    {
-        var z = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-            z[i] = (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
-        return z;
-    }
-
     public static void Write(string path, IEnumerable<float[]> latents)
         => File.WriteAllLines(path, latents.Select(z => string.Join(",", z.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))));
 

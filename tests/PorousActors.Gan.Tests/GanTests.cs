@@ -145,7 +145,7 @@ public sealed class TrainingTests : IDisposable
         using (var t = new WganTrainer(arch, Options))
             new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(modelPath);
         var rng = new Random(3);
-        var zs = new List<float[]> { Latents.Normal(rng, 20), Latents.Normal(rng, 20) };
+        var zs = new List<float[]> { StandardNormal.Vector(rng, 20), StandardNormal.Vector(rng, 20) };
         Latents.Write(latPath, zs);
         var back = Latents.Read(latPath, 20);
         Assert.Equal(zs[1], back[1]);

@@ -36,7 +36,7 @@ public static class DemoCommand
             var rng = new Random(2024);
             var forward = new PnmForwardModel();
             var needs = TargetSet.Parse(["porosity=0.2:0.01;permeability_mD=100:10"]).Needs;
-            var samples = m.Generate(Enumerable.Range(0, 10).Select(_ => Latents.Normal(rng, m.Latent)).ToList())
+            var samples = m.Generate(Enumerable.Range(0, 10).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList())
                 .Select(v => forward.Evaluate(v, needs)).ToList();
             var phi = samples.Select(s => s.Porosity).Order().ToList();
             var k = samples.Select(s => s.PermeabilityMilliDarcy).Where(x => double.IsFinite(x) && x > 0).Order().ToList();

@@ -29,7 +29,7 @@ public static class GenerateCommand
                 int n = p.GetValue(count);
                 if (n < 1) throw new BadInputException($"--count must be at least 1, got {n}");
                 var rng = new Random(p.GetValue(seed));
-                zs = Enumerable.Range(0, n).Select(_ => Latents.Normal(rng, m.Latent)).ToList();
+                zs = Enumerable.Range(0, n).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList();
             }
             string dir = p.GetValue(output)!;
             Directory.CreateDirectory(dir);

@@ -34,7 +34,7 @@ public static class ReportCommand
             var rng = new Random(p.GetValue(seed));
             var training = Enumerable.Range(0, n).Select(_ => set.Cube(rng.Next(set.Count))).ToList();
             var generated = new List<Volume>();
-            for (int i = 0; i < n; i++) generated.Add(m.Generate([Latents.Normal(rng, m.Latent)])[0]);
+            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)])[0]);
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var sw = Stopwatch.StartNew();

@@ -20,7 +20,7 @@ public static class GaussianBlobs
         var v = new Volume(nz, ny, nx, voxelSize);
         var field = new float[v.Count];
         var rng = new Random(seed);
-        for (int i = 0; i < field.Length; i++) field[i] = (float)OverlappingSpheres.Normal(rng);
+        for (int i = 0; i < field.Length; i++) field[i] = (float)StandardNormal.Next(rng);
         GaussianFilter.ApplyInPlace(field, nz, ny, nx, correlationLength);
 
         // Threshold at the porosity quantile; ties broken by index so the count is exact.

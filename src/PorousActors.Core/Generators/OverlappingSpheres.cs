@@ -25,7 +25,7 @@ public static class OverlappingSpheres
         long targetPore = (long)Math.Round(porosity * total);
         while (pore > targetPore)
         {
-            double r = radiusSpread > 0 ? radius * Math.Exp(radiusSpread * Normal(rng) - 0.5 * radiusSpread * radiusSpread) : radius;
+            double r = radiusSpread > 0 ? radius * Math.Exp(radiusSpread * StandardNormal.Next(rng) - 0.5 * radiusSpread * radiusSpread) : radius;
             r = Math.Max(0.5, r);
             double cz = rng.NextDouble() * nz, cy = rng.NextDouble() * ny, cx = rng.NextDouble() * nx;
             pore -= Carve(v, cz, cy, cx, r);
@@ -58,11 +58,5 @@ public static class OverlappingSpheres
             }
         }
         return changed;
-    }
-
-    internal static double Normal(Random rng)
-    {
-        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }
