@@ -38,19 +38,19 @@ public static class DemoCommand
             var needs = TargetSet.Parse(["porosity=0.2:0.01;permeability_mD=100:10"]).Needs;
             var samples = m.Generate(Enumerable.Range(0, 10).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList())
                 .Select(v => forward.Evaluate(v, needs)).ToList();
-            var phi = samples.Select(s => s.Porosity).Order().ToList();
-            var k = samples.Select(s => s.PermeabilityMilliDarcy).Where(x => double.IsFinite(x) && x > 0).Order().ToList();
+            var phi = samples.Select(s => s.Porosity).ToList();
+            var k = samples.Select(s => s.PermeabilityMilliDarcy).Where(x => double.IsFinite(x) && x > 0).ToList();
             foreach (var s in samples) io.Err.WriteLine($"  porosity {s.Porosity:F3}  permeability {s.PermeabilityMilliDarcy:F0} mD");
 
             // 2. targets inside that range (porosity ±0.004, permeability ±5 %: tighter than the paper, so the chains have work to do)
             var targets = new List<ChainSpec>();
             foreach (var (q, i) in new[] { (0.25, 1), (0.5, 2), (0.75, 3) })
-                targets.Add(new ChainSpec($"phi{i}", $"porosity={R(Quantile(phi, q), 3)}:0.004", i));
+                targets.Add(new ChainSpec($"phi{i}", $"porosity={R(Reports.Statistics.Quantile(phi, q), 3)}:0.004", i));
             if (k.Count < 2) io.Err.WriteLine("fewer than 2 sampled cubes percolate along z: no permeability targets this time");
             else
                 foreach (var (q, i) in new[] { (0.3, 4), (0.7, 5) })
                 {
-                    double kt = R(Quantile(k, q), 0);
+                    double kt = R(Reports.Statistics.Quantile(k, q), 0);
                     targets.Add(new ChainSpec($"k{i}", $"permeability_mD={kt}:{R(Math.Max(1, 0.05 * kt), 0)}", i));
                 }
             File.WriteAllLines(Path.Combine(dir, "targets.csv"), new[] { "id,target,seed" }.Concat(targets.Select(t => $"{t.Id},{t.Targets},{t.Seed}")));
@@ -73,13 +73,6 @@ public static class DemoCommand
             return code;
         }));
         return cmd;
-    }
-
-    static double Quantile(List<double> sorted, double q)
-    {
-        double pos = q * (sorted.Count - 1);
-        int lo = (int)Math.Floor(pos), hi = Math.Min(sorted.Count - 1, lo + 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     static double R(double x, int digits) => Math.Round(x, digits);
