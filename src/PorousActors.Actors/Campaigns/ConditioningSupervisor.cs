@@ -178,11 +178,10 @@ public static class ResultsWriter
         var ordered = def.Chains.Where(c => byId.ContainsKey(c.Id)).Select(c => byId[c.Id]).ToList();
         var sb = new StringBuilder("id,seed,property,target,tolerance,achieved,abs_error,within_tolerance,status,steps,evaluations,seconds,cube\n");
         foreach (var r in ordered)
-            foreach (var t in Conditioning.TargetSet.Parse([r.Targets]).Targets)
+            foreach (var (t, a, within) in r.Outcomes())
             {
-                double a = r.Properties.GetValueOrDefault(t.Property, double.NaN);
                 sb.AppendLine(string.Join(",", r.Id, r.Seed.ToString(CultureInfo.InvariantCulture), t.Property, G(t.Value), G(t.Tolerance), G(a), G(Math.Abs(a - t.Value)),
-                    (Math.Abs(a - t.Value) <= t.Tolerance) ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture),
+                    within ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture),
                     r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), Path.Combine("cubes", r.Id + ".raw")));
             }
         AtomicWrite(Path.Combine(dir, "results.csv"), sb.ToString());

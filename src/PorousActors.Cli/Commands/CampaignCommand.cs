@@ -195,11 +195,8 @@ public static class CampaignCommand
                     int total = d.Results.Sum(r => r.Evaluations);
                     var stats = host.Generator.Ask<Actors.Generation.GeneratorStats>(Actors.Generation.GetGeneratorStats.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                     io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {total} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {Path.Combine(dir, "results.csv")}");
-                    var outcomes = d.Results.SelectMany(r => TargetSet.Parse([r.Targets]).Targets.Select(t =>
-                    {
-                        double a = r.Properties.GetValueOrDefault(t.Property, double.NaN);
-                        return new Reports.TargetOutcome(r.Id, t.Property, t.Value, t.Tolerance, a, Math.Abs(a - t.Value) <= t.Tolerance);
-                    })).ToList();
+                    var outcomes = d.Results.SelectMany(r => r.Outcomes().Select(o =>
+                        new Reports.TargetOutcome(r.Id, o.Target.Property, o.Target.Value, o.Target.Tolerance, o.Achieved, o.Within))).ToList();
                     var plots = Reports.CampaignReport.Write(dir, outcomes);
                     io.Out.WriteLine($"report: {Path.Combine(dir, "report.md")} ({plots.Count} target-vs-achieved plots)");
                     // cubes generated here minus one final cube per chain finished here = evaluations done in this session
