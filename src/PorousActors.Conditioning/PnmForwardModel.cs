@@ -12,10 +12,10 @@ public sealed class PnmForwardModel : IForwardModel
 {
     public RockProperties Evaluate(Volume volume, PropertyNeeds needs)
     {
-        if (needs.Network && volume.PoreVoxelCount() > 0)
+        bool empty = volume.PoreVoxelCount() == 0;
+        if (needs.Network && !empty)
             return new PoreNetworkSimulator(needs.Axes).Simulate(volume);
         var m = ImageMetrics.Compute(volume);
-        bool empty = volume.PoreVoxelCount() == 0;
         return new RockProperties
         {
             Porosity = m.Porosity, SpecificSurfacePerM = m.SpecificSurfacePerM,

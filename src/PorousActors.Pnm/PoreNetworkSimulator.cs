@@ -22,7 +22,7 @@ public sealed class PoreNetworkSimulator(IReadOnlyList<FlowAxis>? axes = null)
         var sw = Stopwatch.StartNew();
         var metrics = ImageMetrics.Compute(v);
         var timings = new Dictionary<string, double>(metrics.TimingsMs);
-        if (v.PoreVoxelCount() == 0)
+        if (metrics.Porosity == 0)
             throw new BadInputException("the volume has no pore voxels: nothing to extract a pore network from");
         sw.Restart();
         var snow = SnowExtractor.Extract(v);

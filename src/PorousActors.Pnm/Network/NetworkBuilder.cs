@@ -18,6 +18,7 @@ public static class NetworkBuilder
         // --- Per-pore sums in one parallel pass: volume, centroid, bounding box, face areas.
         var count = new long[regions]; var sz = new double[regions]; var sy = new double[regions]; var sx = new double[regions];
         var faces = new int[regions * 6];
+        long unassigned = 0;
         var lo = new int[regions * 3]; var hi = new int[regions * 3];
         Array.Fill(lo, int.MaxValue); Array.Fill(hi, -1);
         var sync = new object();
@@ -26,8 +27,8 @@ public static class NetworkBuilder
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
                 {
-                    int l = labels[(z * ny + y) * nx + x] - 1;
-                    if (l < 0) continue;
+                    int i = (z * ny + y) * nx + x, l = labels[i] - 1;
+                    if (l < 0) { if (pore[i] != 0) acc.Unassigned++; continue; }
                     acc.Count[l]++; acc.Sz[l] += z; acc.Sy[l] += y; acc.Sx[l] += x;
                     acc.Lo[3 * l] = Math.Min(acc.Lo[3 * l], z); acc.Hi[3 * l] = Math.Max(acc.Hi[3 * l], z);
                     acc.Lo[3 * l + 1] = Math.Min(acc.Lo[3 * l + 1], y); acc.Hi[3 * l + 1] = Math.Max(acc.Hi[3 * l + 1], y);
@@ -50,6 +51,7 @@ public static class NetworkBuilder
                     for (int k = 0; k < 3; k++) { lo[3 * l + k] = Math.Min(lo[3 * l + k], acc.Lo[3 * l + k]); hi[3 * l + k] = Math.Max(hi[3 * l + k], acc.Hi[3 * l + k]); }
                 }
                 for (int i = 0; i < faces.Length; i++) faces[i] += acc.Faces[i];
+                unassigned += acc.Unassigned;
             }
         });
 
@@ -183,7 +185,7 @@ public static class NetworkBuilder
             VoxelSize = voxelSize, ImageShape = (nz, ny, nx),
             PoreVolume = volume, PoreCentroid = centroid, PoreInscribedDiameter = inscribed, PoreEquivalentDiameter = equivalent,
             PoreFaceArea = faceArea,
-            UnassignedPoreVoxels = pore.LongLength - pore.Count(b => b == 0) - (long)volume.Sum(),
+            UnassignedPoreVoxels = unassigned,
             ThroatConns = conns, ThroatInscribedDiameter = tIns, ThroatEquivalentDiameter = tEq, ThroatArea = tArea,
             ThroatPerimeter = tPer, ThroatCentroid = tCen, ThroatTotalLength = new double[nt],
         };
@@ -224,6 +226,7 @@ public static class NetworkBuilder
     {
         public readonly long[] Count; public readonly double[] Sz, Sy, Sx;
         public readonly int[] Lo, Hi, Faces;
+        public long Unassigned; // pore voxels in no region
         public RegionAcc(int n)
         {
             Count = new long[n]; Sz = new double[n]; Sy = new double[n]; Sx = new double[n];
