@@ -24,6 +24,8 @@ public sealed record ModelCard
     [JsonPropertyName("wallTime_s")] public double WallTimeSeconds { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
+    /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>
+    [JsonPropertyName("batchNormCalibration")] public string? BatchNormCalibration { get; init; }
 }
 
 /// <summary>
@@ -160,6 +162,19 @@ public sealed class GeneratorModel : IDisposable
         }
         return Segmentation.BinarizeGrayscale(g, voxelSize, poreIsBright: true, threshold);
     }
+
+    /// <summary>Settings every shipped model is calibrated with (see <see cref="Generator.CalibrateBatchNorm"/>).</summary>
+    public const int CalibrationLatents = 16384, CalibrationBatches = 12, CalibrationBatchSize = 8;
+
+    /// <summary>A copy of this model whose batch-norm statistics are re-estimated; the card records how.</summary>
+    public ModelCard Calibrate(int seed)
+    {
+        Network.CalibrateBatchNorm(new Random(seed), CalibrationLatents, CalibrationBatches, CalibrationBatchSize);
+        return Card with { BatchNormCalibration = CalibrationNote(seed) };
+    }
+
+    public static string CalibrationNote(int seed) =>
+        $"first layer exact over {CalibrationLatents} latents, 3-D layers averaged over {CalibrationBatches} batches of {CalibrationBatchSize}, seed {seed}";
 
     public void Dispose() => Network.Dispose();
 }

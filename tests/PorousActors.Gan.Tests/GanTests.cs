@@ -212,3 +212,77 @@ public sealed class TrainingTests : IDisposable
         Assert.Throws<BadInputException>(() => m.Generate([Enumerable.Repeat(float.NaN, 20).ToArray()]));
     }
 }
+
+public class BatchNormCalibrationTests
+{
+    static Gan.Generator Spoiled()
+    {
+        manual_seed(3);
+        var g = new Gan.Generator(new GanArchitecture(32));
+        using var noGrad = no_grad();
+        // what a short running average can leave behind: statistics far from the population's
+        foreach (var bn in g.modules().OfType<TorchSharp.Modules.BatchNorm>()) { bn.running_mean!.fill_(0.5); bn.running_var!.fill_(4); }
+        return g;
+    }
+
+    static (float Eval, float Train) MeanOutputs(Gan.Generator g, Tensor z)
+    {
+        using var noGrad = no_grad();
+        g.eval();
+        float e = g.forward(z).mean().item<float>();
+        float t;
+        using (g.PreserveBatchNormStatistics()) // a training-mode pass updates the running averages
+        {
+            g.train();
+            t = g.forward(z).mean().item<float>(); // batch statistics, as during training
+        }
+        g.eval();
+        return (e, t);
+    }
+
+    [Fact]
+    public void CalibratedFirstLayerHasThePopulationStatisticsAndEvalMatchesTrainingMode()
+    {
+        using var scope = NewDisposeScope();
+        using var g = Spoiled();
+        manual_seed(11);
+        var z = randn(32, 20);
+        var (evalBefore, train) = MeanOutputs(g, z);
+        g.CalibrateBatchNorm(new Random(5), latentSamples: 8192, batches: 6, batchSize: 8);
+        var (evalAfter, trainAfter) = MeanOutputs(g, z);
+        Assert.Equal(train, trainAfter, 5); // training-mode output does not depend on running statistics
+        Assert.True(Math.Abs(evalAfter - train) < 0.25 * Math.Abs(evalBefore - train),
+            $"eval mean {evalAfter} should approach training-mode mean {train} (before calibration {evalBefore})");
+
+        // first layer: running mean/var equal an independent estimate from fresh latents
+        var bn0 = g.modules().OfType<TorchSharp.Modules.BatchNorm1d>().Single();
+        var fc = g.modules().OfType<TorchSharp.Modules.Linear>().Single();
+        using var noGrad = no_grad();
+        var y = fc.forward(randn(8192, 20));
+        var sd = y.std(0);
+        double meanErr = ((bn0.running_mean! - y.mean([0])).abs() / sd).max().item<float>();
+        double varRatio = (bn0.running_var! / y.var(0)).mean().item<float>();
+        Assert.True(meanErr < 0.1, $"running mean off by {meanErr} σ");
+        Assert.InRange(varRatio, 0.95, 1.05);
+    }
+
+    [Fact]
+    public void CalibrationIsReproducibleAndLeavesWeightsAndCheckpointStatisticsAlone()
+    {
+        using var scope = NewDisposeScope();
+        using var a = Spoiled();
+        using var b = Spoiled();
+        var weights = a.parameters().Select(p => p.clone()).ToList();
+        var before = a.buffers().Select(t => t.clone()).ToList();
+        using (a.PreserveBatchNormStatistics())
+        {
+            a.CalibrateBatchNorm(new Random(9), 2048, 3, 4);
+            Assert.Contains(a.buffers().Zip(before), p => !p.First.eq(p.Second).all().item<bool>()); // it changed something
+        }
+        Assert.All(a.buffers().Zip(before), p => Assert.True(p.First.eq(p.Second).all().item<bool>())); // …and put it back
+        a.CalibrateBatchNorm(new Random(9), 2048, 3, 4);
+        b.CalibrateBatchNorm(new Random(9), 2048, 3, 4);
+        Assert.All(a.buffers().Zip(b.buffers()), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
+        Assert.All(a.parameters().Zip(weights), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
+    }
+}

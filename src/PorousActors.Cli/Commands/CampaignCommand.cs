@@ -21,6 +21,7 @@ public static class CampaignCommand
         cmd.Subcommands.Add(Run(io));
         cmd.Subcommands.Add(Resume(io));
         cmd.Subcommands.Add(Status(io));
+        cmd.Subcommands.Add(CampaignTargetsCommand.Build(io));
         return cmd;
     }
 

@@ -43,6 +43,28 @@ public static class ModelCommand
             else foreach (var (k, v) in o) if (v is not JsonArray) io.Out.WriteLine($"{k,-28} {v}");
             return 0;
         }));
-        return new Command("model", "Generator models: architecture and parameter counts") { info };
+        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration") { info, Calibrate(io) };
+    }
+
+    static Command Calibrate(CliIO io)
+    {
+        var model = new Option<string>("--model") { Description = "Model file to calibrate", Required = true };
+        var output = new Option<string>("--out") { Description = "Calibrated model file to write (may be the input)", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the calibration latents", DefaultValueFactory = _ => 1 };
+        var c = new Command("calibrate",
+            "Re-estimate the batch-norm statistics that sampling uses (training keeps only a short running average; " +
+            "`porous train` already calibrates the generator.model it writes): for models written before that") { model, output, seed };
+        c.SetAction(p => io.Guard(() =>
+        {
+            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            var card = m.Calibrate(p.GetValue(seed));
+            string outPath = p.GetValue(output)!;
+            string tmp = outPath + ".tmp";
+            new GeneratorModel(m.Network, card).Save(tmp); // same network, new card; m disposes it
+            File.Move(tmp, outPath, overwrite: true);
+            io.Out.WriteLine($"{outPath}: {card.BatchNormCalibration}");
+            return 0;
+        }));
+        return c;
     }
 }

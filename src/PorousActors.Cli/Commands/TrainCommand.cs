@@ -9,6 +9,8 @@ namespace PorousActors.Cli.Commands;
 /// <summary><c>porous train</c>: WGAN-GP training on sub-cubes of training volumes, with checkpoints.</summary>
 public static class TrainCommand
 {
+    const int CalibrationSeed = 1;
+
     public static Command Build(CliIO io)
     {
         var data = new Option<string[]>("--data") { Description = "Training volume(s), any format `analyze` reads", Required = true, AllowMultipleArgumentsPerToken = true };
@@ -61,7 +63,12 @@ public static class TrainCommand
             void Save()
             {
                 trainer.SaveCheckpoint(Path.Combine(outDir, "checkpoint.ckpt"), Card());
-                new GeneratorModel(trainer.G, Card()).Save(Path.Combine(outDir, "generator.model"));
+                // the model file samples in eval mode: calibrate its batch-norm statistics, keep the run's own
+                using (trainer.G.PreserveBatchNormStatistics())
+                {
+                    trainer.G.CalibrateBatchNorm(new Random(CalibrationSeed), GeneratorModel.CalibrationLatents, GeneratorModel.CalibrationBatches, GeneratorModel.CalibrationBatchSize);
+                    new GeneratorModel(trainer.G, Card() with { BatchNormCalibration = GeneratorModel.CalibrationNote(CalibrationSeed) }).Save(Path.Combine(outDir, "generator.model"));
+                }
             }
             while (trainer.Iteration < target)
             {
