@@ -4,7 +4,8 @@ using System.Text;
 namespace PorousActors.Reports;
 
 /// <summary>One conditioned property of one chain.</summary>
-public sealed record TargetOutcome(string Id, string Property, double Target, double Tolerance, double Achieved, bool Within);
+public sealed record TargetOutcome(string Id, string Property, double Target, double Tolerance, double Achieved, bool Within,
+    int Evaluations = 0, double Seconds = double.NaN);
 
 /// <summary>
 /// Target-vs-achieved scatter plots per property with the tolerance band and the normalised RMSE
@@ -16,7 +17,7 @@ public static class CampaignReport
     {
         Directory.CreateDirectory(dir);
         var files = new List<string>();
-        var md = new StringBuilder("| property | targets | within tolerance | normalised RMSE |\n|---|---|---|---|\n");
+        var md = new StringBuilder("| property | targets | target range | tolerance | within tolerance | normalised RMSE | evaluations per chain, median [max] | seconds per chain, median |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var g in outcomes.GroupBy(o => o.Property))
         {
             var list = g.ToList();
@@ -24,7 +25,11 @@ public static class CampaignReport
             var a = list.Select(o => o.Achieved).ToList();
             double nrmse = list.Count > 1 ? Statistics.NormalisedRmse(t, a) : double.NaN;
             double rate = list.Count(o => o.Within) / (double)list.Count;
-            md.Append(CultureInfo.InvariantCulture, $"| {g.Key} | {list.Count} | {rate:P0} | {(double.IsFinite(nrmse) ? nrmse.ToString("F3", CultureInfo.InvariantCulture) : "—")} |\n");
+            var evals = list.Select(o => (double)o.Evaluations).ToList();
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {g.Key} | {list.Count} | {t.Min():G4} – {t.Max():G4} {Units(g.Key)} | ±{list.Average(o => o.Tolerance):G3} | {rate:P1} | " +
+                $"{(double.IsFinite(nrmse) ? nrmse.ToString("F3", CultureInfo.InvariantCulture) : "—")} | {Statistics.Quantile(evals, 0.5):G3} [{evals.Max():G3}] | " +
+                $"{Statistics.Quantile(list.Select(o => o.Seconds).ToList(), 0.5):F1} |\n");
 
             var plt = new ScottPlot.Plot();
             double lo = Math.Min(t.Min(), a.Where(double.IsFinite).DefaultIfEmpty(t.Min()).Min()), hi = Math.Max(t.Max(), a.Where(double.IsFinite).DefaultIfEmpty(t.Max()).Max());

@@ -197,7 +197,7 @@ public static class CampaignCommand
                     var stats = host.Generator.Ask<Actors.Generation.GeneratorStats>(Actors.Generation.GetGeneratorStats.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                     io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {total} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {Path.Combine(dir, "results.csv")}");
                     var outcomes = d.Results.SelectMany(r => r.Outcomes().Select(o =>
-                        new Reports.TargetOutcome(r.Id, o.Target.Property, o.Target.Value, o.Target.Tolerance, o.Achieved, o.Within))).ToList();
+                        new Reports.TargetOutcome(r.Id, o.Target.Property, o.Target.Value, o.Target.Tolerance, o.Achieved, o.Within, r.Evaluations, r.Seconds))).ToList();
                     var plots = Reports.CampaignReport.Write(dir, outcomes);
                     io.Out.WriteLine($"report: {Path.Combine(dir, "report.md")} ({plots.Count} target-vs-achieved plots)");
                     // cubes generated here minus one final cube per chain finished here = evaluations done in this session
