@@ -96,7 +96,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             // the final cube is regenerated from the latent and written before the chain is recorded
             cubeRequests[++cubeRequestId] = f.Result;
             generator.Tell(new GenerateRequest(cubeRequestId, [f.Result.Latent], Self));
-            if (!Timers.IsTimerActive("resend")) Timers.StartPeriodicTimer("resend", ResendCubes.Instance, Chains.ChainActor.RequestTimeoutDefault);
+            if (!Timers.IsTimerActive("resend")) Timers.StartPeriodicTimer("resend", ResendCubes.Instance, Chains.ChainActor.RequestTimeoutOf(Context.System));
         });
         Command<ResendCubes>(_ =>
         {

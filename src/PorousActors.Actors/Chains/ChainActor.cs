@@ -50,8 +50,10 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     sealed record RequestTimeout(long RequestId);
 
     public ITimerScheduler Timers { get; set; } = null!;
-    /// <summary>How long to wait for cubes or evaluations before asking again (a node died with them).</summary>
-    public static TimeSpan RequestTimeoutDefault = TimeSpan.FromSeconds(30);
+    /// <summary>How long to wait for cubes or evaluations before asking again (a node died with them): porous.request-timeout.</summary>
+    readonly TimeSpan requestTimeout = RequestTimeoutOf(Context.System);
+
+    public static TimeSpan RequestTimeoutOf(ActorSystem system) => system.Settings.Config.GetTimeSpan("porous.request-timeout", TimeSpan.FromSeconds(30));
     IReadOnlyList<Core.Volume>? cubes;
     bool[]? received;
 
@@ -99,7 +101,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             results = new RockProperties?[r.Cubes.Count];
             received = new bool[r.Cubes.Count];
             for (int i = 0; i < r.Cubes.Count; i++) SendEvaluate(i);
-            Timers.StartSingleTimer("request", new RequestTimeout(requestId), RequestTimeoutDefault);
+            Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
         });
         Command<Evaluated>(e =>
         {
@@ -117,7 +119,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             if (batch is null || t.RequestId != requestId) return;
             if (cubes is null) generator.Tell(new GenerateRequest(requestId, batch.Latents, Self)); // the generator node may be gone
             else for (int i = 0; i < received!.Length; i++) if (!received[i]) SendEvaluate(i);     // redo lost evaluations elsewhere
-            Timers.StartSingleTimer("request", new RequestTimeout(requestId), RequestTimeoutDefault);
+            Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
         });
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(_ => { });
@@ -191,7 +193,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         requestId++;
         cubes = null;
         generator.Tell(new GenerateRequest(requestId, next.Latents, Self));
-        Timers.StartSingleTimer("request", new RequestTimeout(requestId), RequestTimeoutDefault);
+        Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
     }
 
     void SendEvaluate(int i) => pnm.Tell(new Evaluate(requestId, i, cubes![i], targets.Needs, Self));

@@ -59,7 +59,6 @@ public sealed class NodeHost : IAsyncDisposable
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration)
             .WithFallback(ClusterSingleton.DefaultConfig());
         var settings = RuntimeSettings.From(config);
-        Chains.ChainActor.RequestTimeoutDefault = config.GetTimeSpan("porous.request-timeout", TimeSpan.FromSeconds(30));
         System = ActorSystem.Create("porous", config);
 
         if (node.Roles.Contains("generator"))
