@@ -65,6 +65,35 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AccuracyTargetsLieInsideTheModelsPercentileBand()
+    {
+        string model = Path.Combine(dir, "g.model");
+        var arch = new Gan.GanArchitecture(32, 20, "lean");
+        using (var t = new Gan.WganTrainer(arch, new Gan.TrainingOptions { Seed = 3 }))
+            new Gan.GeneratorModel(t.G, new Gan.ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(model);
+        string csv = Path.Combine(dir, "targets.csv");
+        var r = Run("campaign", "targets", "--model", model, "--property", "porosity", "specificSurface_per_m", "--count", "20", "--sample", "12",
+                    "--tolerance-fraction", "0.04", "--out", csv);
+        Assert.True(r.Code == 0, r.Err);
+        using var range = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(csv, ".range.json")));
+        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(40, rows.Count);
+        Assert.Equal(40, rows.Select(c => c[0]).Distinct().Count());
+        Assert.Equal(40, rows.Select(c => c[2]).Distinct().Count()); // every chain its own seed
+        foreach (var c in rows)
+        {
+            var t = Conditioning.Target.Parse(c[1]);
+            var band = range.RootElement.GetProperty("bands").GetProperty(t.Property);
+            double lo = band.GetProperty("p10").GetDouble(), hi = band.GetProperty("p90").GetDouble();
+            Assert.True(hi > lo);
+            Assert.InRange(t.Value, lo * (1 - 1e-5), hi * (1 + 1e-5));
+            Assert.Equal(0.04 * (hi - lo), t.Tolerance, 0.04 * (hi - lo) * 1e-3);
+        }
+        Assert.Equal(2, Run("campaign", "targets", "--model", model, "--tolerance-fraction", "0.7", "--out", csv).Code);
+        Assert.Equal(2, Run("campaign", "targets", "--model", model, "--property", "colour", "--out", csv).Code);
+    }
+
+    [Fact]
     public void WrongSizeRawNamesTheFile()
     {
         string path = Path.Combine(dir, "odd.raw");
