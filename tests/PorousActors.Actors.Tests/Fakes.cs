@@ -10,9 +10,15 @@ namespace PorousActors.Actors.Tests;
 public sealed class RecordingGenerator(IGenerator inner, int delayMs = 0) : IGenerator
 {
     public readonly System.Collections.Concurrent.ConcurrentQueue<int> BatchSizes = new();
+    /// <summary>Once this many cubes were made, further batches wait for <see cref="Release"/>
+    /// (a test can stop a chain mid-run however slow the machine is).</summary>
+    public int PauseAfter { get; init; } = int.MaxValue;
+    readonly ManualResetEventSlim released = new(false);
+    public void Release() => released.Set();
     public int LatentSize => inner.LatentSize;
     public IReadOnlyList<Volume> Generate(IReadOnlyList<float[]> latents)
     {
+        if (BatchSizes.Sum() >= PauseAfter) released.Wait(TimeSpan.FromMinutes(1));
         if (delayMs > 0) Thread.Sleep(delayMs);
         BatchSizes.Enqueue(latents.Count);
         return inner.Generate(latents);

@@ -6,6 +6,11 @@ using static TorchSharp.torch;
 
 namespace PorousActors.Gan.Tests;
 
+/// <summary>libtorch's default random generator is process-wide: training steps reseed it and draw
+/// from it, so tests that create modules or draw tensors must not run beside them.</summary>
+public static class TorchRng { public const string Collection = "libtorch global RNG"; }
+
+[Collection(TorchRng.Collection)]
 public class ArchitectureTests
 {
     [Fact]
@@ -44,6 +49,7 @@ public class ArchitectureTests
     }
 }
 
+[Collection(TorchRng.Collection)]
 public class GradientPenaltyTests
 {
     /// <summary>A linear critic: its gradient is its weight everywhere.</summary>
@@ -83,6 +89,7 @@ public class GradientPenaltyTests
     }
 }
 
+[Collection(TorchRng.Collection)]
 public sealed class TrainingTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("porous-gan-").FullName;
@@ -213,6 +220,7 @@ public sealed class TrainingTests : IDisposable
     }
 }
 
+[Collection(TorchRng.Collection)]
 public class BatchNormCalibrationTests
 {
     static Gan.Generator Spoiled()

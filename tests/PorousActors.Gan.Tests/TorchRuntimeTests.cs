@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace PorousActors.Gan.Tests;
 
+[Collection(TorchRng.Collection)]
 public class TorchRuntimeTests
 {
     [Fact]
