@@ -24,7 +24,7 @@ public static class QualityReport
         File.WriteAllText(Path.Combine(dir, "properties.csv"), csv.ToString());
 
         Slices(Path.Combine(dir, "slices.png"), trainingCubes, generatedCubes);
-        var md = new StringBuilder($"# {title}\n\n{training.Count} training and {generated.Count} generated cubes.\n\n![slices](slices.png)\n\n");
+        var md = new StringBuilder($"# {title}\n\n{training.Count} training and {generated.Count} generated cubes.\n\n![slices](slices.png)\n\nMid-z slices: training cubes (top row), generated (bottom row); pore = white.\n\n");
         md.Append("| property | training median [IQR] | generated median [IQR] | IQRs overlap |\n|---|---|---|---|\n");
         for (int p = 0; p < properties.Count; p++)
         {
