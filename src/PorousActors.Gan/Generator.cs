@@ -109,11 +109,7 @@ public sealed class Generator : Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>n latents drawn from N(0, I) with the seedable Box–Muller helper, so a calibration is reproducible.</summary>
-    Tensor Latents(Random rng, int n, Device device)
-    {
-        var flat = new float[n * arch.Latent];
-        for (int i = 0; i < flat.Length; i++) flat[i] = (float)Core.StandardNormal.Next(rng);
-        return tensor(flat, new long[] { n, arch.Latent }).to(device);
-    }
+    /// <summary>n latents from the seedable <see cref="Core.StandardNormal"/>, so a calibration is reproducible.</summary>
+    Tensor Latents(Random rng, int n, Device device) =>
+        tensor(Core.StandardNormal.Vector(rng, n * arch.Latent), new long[] { n, arch.Latent }).to(device);
 }

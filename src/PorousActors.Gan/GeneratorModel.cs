@@ -166,15 +166,19 @@ public sealed class GeneratorModel : IDisposable
     /// <summary>Settings every shipped model is calibrated with (see <see cref="Generator.CalibrateBatchNorm"/>).</summary>
     public const int CalibrationLatents = 16384, CalibrationBatches = 12, CalibrationBatchSize = 8;
 
-    /// <summary>A copy of this model whose batch-norm statistics are re-estimated; the card records how.</summary>
-    public ModelCard Calibrate(int seed)
-    {
-        Network.CalibrateBatchNorm(new Random(seed), CalibrationLatents, CalibrationBatches, CalibrationBatchSize);
-        return Card with { BatchNormCalibration = CalibrationNote(seed) };
-    }
+    /// <summary>Re-estimates this model's batch-norm statistics; returns its card recording how.</summary>
+    public ModelCard Calibrate(int seed) => Calibrate(Network, Card, seed);
 
-    public static string CalibrationNote(int seed) =>
-        $"first layer exact over {CalibrationLatents} latents, 3-D layers averaged over {CalibrationBatches} batches of {CalibrationBatchSize}, seed {seed}";
+    /// <summary>Re-estimates a generator's batch-norm statistics with the shipped settings; returns
+    /// <paramref name="card"/> recording how (the trainer calls this on its live generator).</summary>
+    public static ModelCard Calibrate(Generator network, ModelCard card, int seed)
+    {
+        network.CalibrateBatchNorm(new Random(seed), CalibrationLatents, CalibrationBatches, CalibrationBatchSize);
+        return card with
+        {
+            BatchNormCalibration = $"first layer exact over {CalibrationLatents} latents, 3-D layers averaged over {CalibrationBatches} batches of {CalibrationBatchSize}, seed {seed}",
+        };
+    }
 
     public void Dispose() => Network.Dispose();
 }

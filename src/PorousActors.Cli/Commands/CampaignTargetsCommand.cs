@@ -43,20 +43,8 @@ public static class CampaignTargetsCommand
             var rng = new Random(p.GetValue(seed));
             // every property's needs at once: one forward run per cube gives all of them
             var needs = TargetSet.Parse([string.Join(';', properties.Select(x => x + "=0.5:1"))]).Needs;
-            var forward = new PnmForwardModel();
-            var values = properties.ToDictionary(x => x, _ => new List<double>());
-            for (int done = 0; done < nSample;)
-            {
-                int b = Math.Min(10, nSample - done);
-                var cubes = m.Generate(Enumerable.Range(0, b).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList());
-                foreach (var cube in cubes)
-                {
-                    var r = forward.Evaluate(cube, needs);
-                    foreach (var prop in properties) values[prop].Add(r.Get(prop));
-                }
-                done += b;
-                io.Err.WriteLine($"sampled {done}/{nSample} cubes");
-            }
+            var sampled = SampleProperties(m, rng, nSample, needs, done => io.Err.WriteLine($"sampled {done}/{nSample} cubes"));
+            var values = properties.ToDictionary(x => x, x => sampled.Select(r => r.Get(x)).ToList());
 
             var lines = new List<string> { "id,target,seed" };
             var bands = new Dictionary<string, object>();
@@ -93,5 +81,20 @@ public static class CampaignTargetsCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Rock properties of <paramref name="count"/> cubes generated from N(0, I) latents drawn
+    /// from <paramref name="rng"/>, in batches of 10 (progress after each).</summary>
+    internal static List<Pnm.RockProperties> SampleProperties(GeneratorModel m, Random rng, int count, PropertyNeeds needs, Action<int>? progress = null)
+    {
+        var forward = new PnmForwardModel();
+        var result = new List<Pnm.RockProperties>(count);
+        while (result.Count < count)
+        {
+            int b = Math.Min(10, count - result.Count);
+            result.AddRange(m.Generate(Enumerable.Range(0, b).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList()).Select(v => forward.Evaluate(v, needs)));
+            progress?.Invoke(result.Count);
+        }
+        return result;
     }
 }

@@ -34,10 +34,8 @@ public static class DemoCommand
             // 1. what does this generator produce? 10 cubes from fixed seeds, full forward model
             io.Err.WriteLine($"sampling 10 cubes from {modelPath} ({m.Size}³ at {Fmt.G(m.Card.VoxelSize)} m, trained {m.Card.Iterations} iterations)...");
             var rng = new Random(2024);
-            var forward = new PnmForwardModel();
             var needs = TargetSet.Parse(["porosity=0.2:0.01;permeability_mD=100:10"]).Needs;
-            var samples = m.Generate(Enumerable.Range(0, 10).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList())
-                .Select(v => forward.Evaluate(v, needs)).ToList();
+            var samples = CampaignTargetsCommand.SampleProperties(m, rng, 10, needs);
             var phi = samples.Select(s => s.Porosity).ToList();
             var k = samples.Select(s => s.PermeabilityMilliDarcy).Where(x => double.IsFinite(x) && x > 0).ToList();
             foreach (var s in samples) io.Err.WriteLine($"  porosity {s.Porosity:F3}  permeability {s.PermeabilityMilliDarcy:F0} mD");

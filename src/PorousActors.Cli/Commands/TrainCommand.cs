@@ -66,8 +66,7 @@ public static class TrainCommand
                 // the model file samples in eval mode: calibrate its batch-norm statistics, keep the run's own
                 using (trainer.G.PreserveBatchNormStatistics())
                 {
-                    trainer.G.CalibrateBatchNorm(new Random(CalibrationSeed), GeneratorModel.CalibrationLatents, GeneratorModel.CalibrationBatches, GeneratorModel.CalibrationBatchSize);
-                    new GeneratorModel(trainer.G, Card() with { BatchNormCalibration = GeneratorModel.CalibrationNote(CalibrationSeed) }).Save(Path.Combine(outDir, "generator.model"));
+                    new GeneratorModel(trainer.G, GeneratorModel.Calibrate(trainer.G, Card(), CalibrationSeed)).Save(Path.Combine(outDir, "generator.model"));
                 }
             }
             while (trainer.Iteration < target)
