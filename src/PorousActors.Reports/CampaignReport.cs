@@ -26,8 +26,9 @@ public static class CampaignReport
             double nrmse = list.Count > 1 ? Statistics.NormalisedRmse(t, a) : double.NaN;
             double rate = list.Count(o => o.Within) / (double)list.Count;
             var evals = list.Select(o => (double)o.Evaluations).ToList();
+            double tol = list.Average(o => o.Tolerance);
             md.Append(CultureInfo.InvariantCulture,
-                $"| {g.Key} | {list.Count} | {t.Min():G4} – {t.Max():G4} {Units(g.Key)} | ±{list.Average(o => o.Tolerance):G3} | {rate:P1} | " +
+                $"| {g.Key} | {list.Count} | {t.Min():G4} – {t.Max():G4} {Units(g.Key)} | ±{tol:G3} | {rate:P1} | " +
                 $"{(double.IsFinite(nrmse) ? nrmse.ToString("F3", CultureInfo.InvariantCulture) : "—")} | {Statistics.Quantile(evals, 0.5):G3} [{evals.Max():G3}] | " +
                 $"{Statistics.Quantile(list.Select(o => o.Seconds).ToList(), 0.5):F1} |\n");
 
@@ -37,7 +38,6 @@ public static class CampaignReport
             var line = plt.Add.Line(lo - pad, lo - pad, hi + pad, hi + pad);
             line.LineColor = ScottPlot.Colors.Gray;
             line.LegendText = "achieved = target";
-            double tol = list.Average(o => o.Tolerance);
             var band1 = plt.Add.Line(lo - pad, lo - pad + tol, hi + pad, hi + pad + tol);
             var band2 = plt.Add.Line(lo - pad, lo - pad - tol, hi + pad, hi + pad - tol);
             band1.LinePattern = band2.LinePattern = ScottPlot.LinePattern.Dashed;
