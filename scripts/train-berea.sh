@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Trains the shipped 64³ generator on the Berea sample (../shared/data/berea/berea.zip, 5.345 µm,
-# 0 = pore). Resumable: run it again and it continues from runs/berea64/checkpoint.ckpt.
+# 0 = pore). Resumable: run it again and it continues from runs/berea64/checkpoint.ckpt; without a
+# checkpoint it warm-starts from the shipped generator (fresh critic, trained alone for a while first).
+# Model files sample from an exponential moving average of the generator weights (--ema), and a
+# calibrated snapshot is kept every 50 iterations for screening (scripts/screen-snapshots.sh).
 # Usage: scripts/train-berea.sh [ITERATIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iters=${1:-5000}
 data=${POROUS_BEREA:-../shared/data/berea/berea.zip}
-out=runs/berea64
+out=${POROUS_TRAIN_OUT:-runs/berea64}
 dotnet build -c Release src/PorousActors.Cli >/dev/null
 # Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.
 bin=${POROUS_TRAIN_BIN:-runs/bin}
@@ -14,7 +17,7 @@ rm -rf "$bin" && mkdir -p "$(dirname "$bin")" && cp -r src/PorousActors.Cli/bin/
 porous="dotnet $bin/porous.dll"
 resume=()
 if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
-# no checkpoint on this machine: warm-start from the shipped generator (fresh critic)
-elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model); fi
+elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 200); fi
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
-  --critic lean --iterations "$iters" --checkpoint-every 25 --seed 1 --out "$out" "${resume[@]}"
+  --critic lean --iterations "$iters" --checkpoint-every 25 --snapshot-every 50 --ema 0.995 --seed 1 \
+  --out "$out" "${resume[@]}"

@@ -22,6 +22,8 @@ public sealed record ModelCard
     [JsonPropertyName("trainingCubes")] public int? TrainingCubes { get; init; }
     [JsonPropertyName("iterations")] public int Iterations { get; init; }
     [JsonPropertyName("wallTime_s")] public double WallTimeSeconds { get; init; }
+    /// <summary>Decay of the weight average the model samples from (null: the raw generator weights).</summary>
+    [JsonPropertyName("emaDecay")] public double? EmaDecay { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

@@ -26,18 +26,22 @@ public static class TrainCommand
         var noAugment = new Option<bool>("--no-augment") { Description = "Do not apply random flips and axis permutations to training cubes" };
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from this checkpoint (architecture and options come from it)" };
         var init = new Option<string?>("--init-generator") { Description = "Warm start: generator weights and iteration count from a model file (critic and optimisers start fresh)" };
+        var ema = new Option<double?>("--ema") { Description = "Decay of the exponential moving average of generator weights that model files sample from; 0 = off (default 0.995 for a new run; a resumed run keeps its own unless given)" };
+        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Also keep a calibrated generator snapshot every N iterations in OUT/snapshots/ (for checkpoint screening); 0 = none", DefaultValueFactory = _ => 0 };
+        var warmup = new Option<int>("--critic-warmup") { Description = "With --init-generator: critic-only steps before the first generator update (a fresh critic first learns to judge the warm generator)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, output };
+            { data, poreValue, voxel, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
             Directory.CreateDirectory(outDir);
+            io.Err.WriteLine($"loading {p.GetValue(data)!.Length} training volume(s)");
             var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: p.GetValue(voxel), PoreValue: p.GetValue(poreValue)))).ToList();
             using var trainer = p.GetValue(resume) is { } ck
-                ? WganTrainer.Resume(ck)
+                ? WganTrainer.Resume(ck, emaDecay: p.GetValue(ema))
                 : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!),
-                                  new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment) });
+                                  new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment), EmaDecay = p.GetValue(ema) ?? 0.995 });
             if (p.GetValue(init) is { } initPath)
             {
                 if (p.GetValue(resume) is not null) throw new BadInputException("give --resume or --init-generator, not both");
@@ -46,6 +50,11 @@ public static class TrainCommand
             }
             var set = new TrainingData(volumes, trainer.Architecture.Size, p.GetValue(stride));
             int target = p.GetValue(iterations);
+            if (p.GetValue(init) is not null && p.GetValue(warmup) > 0)
+            {
+                int steps = p.GetValue(warmup);
+                trainer.WarmUpCritic(set, steps, (k, w) => { if (k % 20 == 0 || k == steps) io.Err.WriteLine($"critic warm-up {k}/{steps}  W {w:F3}"); });
+            }
             io.Err.WriteLine($"training {trainer.Architecture.Size}³ ({trainer.Architecture.Critic} critic) on {set.Count} cubes (stride {set.Stride}) " +
                              $"at {Fmt.G(set.VoxelSize)} m, batch {trainer.Options.Batch}, from iteration {trainer.Iteration} to {target}");
             string curve = Path.Combine(outDir, "curve.csv");
@@ -55,19 +64,27 @@ public static class TrainCommand
             ModelCard Card() => new()
             {
                 Architecture = trainer.Architecture, VoxelSize = set.VoxelSize,
+                EmaDecay = trainer.Ema is null ? null : trainer.Options.EmaDecay,
                 GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
                 TrainingData = dataNames, Stride = set.Stride, TrainingCubes = set.Count,
                 Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),
                 FinalLosses = trainer.Last is { } l ? new() { ["critic"] = l.CriticLoss, ["generator"] = l.GeneratorLoss, ["wasserstein"] = l.Wasserstein, ["gradientPenalty"] = l.GradientPenalty } : null,
             };
+            void SaveModel(string path)
+            {
+                // the model file samples in eval mode from the EMA copy when there is one: calibrate its
+                // batch-norm statistics, keep the run's own (so a resumed run continues exactly)
+                io.Err.WriteLine($"calibrating batch-norm statistics for {path}");
+                using (trainer.Sampler.PreserveBatchNormStatistics())
+                {
+                    new GeneratorModel(trainer.Sampler, GeneratorModel.Calibrate(trainer.Sampler, Card(), CalibrationSeed)).Save(path);
+                }
+                trainer.G.train();
+            }
             void Save()
             {
                 trainer.SaveCheckpoint(Path.Combine(outDir, "checkpoint.ckpt"), Card());
-                // the model file samples in eval mode: calibrate its batch-norm statistics, keep the run's own
-                using (trainer.G.PreserveBatchNormStatistics())
-                {
-                    new GeneratorModel(trainer.G, GeneratorModel.Calibrate(trainer.G, Card(), CalibrationSeed)).Save(Path.Combine(outDir, "generator.model"));
-                }
+                SaveModel(Path.Combine(outDir, "generator.model"));
             }
             while (trainer.Iteration < target)
             {
@@ -78,6 +95,11 @@ public static class TrainCommand
                 var eta = TimeSpan.FromSeconds((target - s.Iteration) / itPerS);
                 io.Err.WriteLine($"iter {s.Iteration}/{target}  critic {s.CriticLoss:F3}  gen {s.GeneratorLoss:F3}  W {s.Wasserstein:F3}  GP {s.GradientPenalty:F3}  {itPerS:F2} it/s  ETA {eta:hh\\:mm\\:ss}");
                 if (s.Iteration % p.GetValue(every) == 0) Save();
+                if (p.GetValue(snapshotEvery) is > 0 and var se && s.Iteration % se == 0)
+                {
+                    Directory.CreateDirectory(Path.Combine(outDir, "snapshots"));
+                    SaveModel(Path.Combine(outDir, "snapshots", $"generator-{s.Iteration:D5}.model"));
+                }
             }
             Save();
             io.Out.WriteLine($"trained to iteration {trainer.Iteration} in {trainer.WallSeconds:F0} s; wrote {Path.Combine(outDir, "generator.model")}");
