@@ -105,7 +105,7 @@ public sealed class IOTests : IDisposable
         }
         string path = Path.Combine(dir, "d.npy");
         WriteNpy(path, descr, "(2, 2, 2)", bytes);
-        var v = VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: 1e-6));
+        var v = VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: 1e-6, PoreValue: descr == "|b1" ? 1 : 3));
         Assert.Equal(values.Select(x => x != 0 ? (byte)1 : (byte)0), v.Data);
     }
 

@@ -30,15 +30,25 @@ public static class AnalyzeCommand
         cmd.SetAction(p => io.Guard(() =>
         {
             var axes = ParseAxes(p.GetValue(axis)!);
+            if (p.GetValue(imageOnly) && p.GetValue(network) is not null)
+                throw new BadInputException("--network needs the pore network, which --image-only skips; drop one of them");
             var sw = Stopwatch.StartNew();
-            var v = input.Read(p);
+            var v = input.Read(p, out var seg);
             double readMs = sw.Elapsed.TotalMilliseconds;
+            if (seg.Warning is { } warning) io.Err.WriteLine("warning: " + warning);
             var result = new JsonObject
             {
                 ["file"] = p.GetValue(input.Path),
                 ["shape"] = new JsonArray(v.Nz, v.Ny, v.Nx),
                 ["voxelSize_m"] = v.VoxelSize,
+                ["segmentation"] = seg.Method,
             };
+            if (seg.PoreValue is { } pv)
+            {
+                result["poreValue"] = pv;
+                result["poreValueFrom"] = seg.PoreValueSource;
+                result["otherValueVoxels"] = seg.OtherVoxels;
+            }
             var timings = new JsonObject { ["read"] = readMs };
             if (p.GetValue(imageOnly))
             {

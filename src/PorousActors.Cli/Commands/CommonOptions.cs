@@ -14,22 +14,29 @@ public sealed class VolumeInputOptions
     };
     public Option<string?> Shape { get; } = new("--shape") { Description = "Z,Y,X for a .raw file without sidecar" };
     public Option<string?> Dtype { get; } = new("--dtype") { Description = "Element type of a .raw file: uint8 (default), bool, int16, uint16, float32" };
-    public Option<double?> VoxelSize { get; } = new("--voxel-size") { Description = "Voxel edge length in metres (e.g. 5.345e-6); overrides the file's own" };
-    public Option<double?> PoreValue { get; } = new("--pore-value") { Description = "Voxel value that marks pore in a segmented image (default: sidecar's, else the larger of two values)" };
+    public Option<string?> VoxelSize { get; } = VoxelSizeOption();
+    public Option<bool> AnyVoxelSize { get; } = AnyVoxelSizeOption();
+    public Option<double?> PoreValue { get; } = new("--pore-value") { Description = "Voxel value that marks pore in a segmented image; voxels of any other value are solid (default: the file's own, from a sidecar or our TIFF; a two-valued image without one is refused)" };
+
+    public static Option<string?> VoxelSizeOption() => new("--voxel-size") { Description = "Voxel edge length: metres (5.345e-6) or with a unit (5.345um, 2.25µm, 0.005mm); overrides the file's own" };
+    public static Option<bool> AnyVoxelSizeOption() => new("--any-voxel-size") { Description = "Accept a voxel size outside 1 nm to 1 cm" };
+    public static double? ParseVoxelSize(string? text) => text is null ? null : Length.Parse(text);
 
     public void AddTo(Command c)
     {
         c.Arguments.Add(Path);
-        c.Options.Add(Shape); c.Options.Add(Dtype); c.Options.Add(VoxelSize); c.Options.Add(PoreValue);
+        c.Options.Add(Shape); c.Options.Add(Dtype); c.Options.Add(VoxelSize); c.Options.Add(AnyVoxelSize); c.Options.Add(PoreValue);
     }
 
-    public Volume Read(ParseResult p)
+    public Volume Read(ParseResult p) => Read(p, out _);
+
+    public Volume Read(ParseResult p, out SegmentationInfo info)
     {
         var shapeText = p.GetValue(Shape);
-        var vs = p.GetValue(VoxelSize);
-        if (vs is { } v && !(v > 0 && double.IsFinite(v))) throw new BadInputException($"--voxel-size must be a positive number of metres, got {v}");
-        var options = new ReadOptions(shapeText is null ? null : Core.Shape.Parse(shapeText), p.GetValue(Dtype), vs, p.GetValue(PoreValue));
-        return VolumeIO.ReadBinary(p.GetValue(Path)!, options);
+        var vs = ParseVoxelSize(p.GetValue(VoxelSize));
+        if (vs is { } v) VolumeIO.CheckVoxelSize(v, "--voxel-size", p.GetValue(AnyVoxelSize));
+        var options = new ReadOptions(shapeText is null ? null : Core.Shape.Parse(shapeText), p.GetValue(Dtype), vs, p.GetValue(PoreValue), p.GetValue(AnyVoxelSize));
+        return VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
     }
 }
 

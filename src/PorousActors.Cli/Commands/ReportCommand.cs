@@ -18,7 +18,7 @@ public static class ReportCommand
         var model = new Option<string>("--model") { Description = "Generator model file", Required = true };
         var data = new Option<string[]>("--data") { Description = "Training volume(s)", Required = true, AllowMultipleArgumentsPerToken = true };
         var poreValue = new Option<double?>("--pore-value") { Description = "Pore value of the training images (Berea: 0)" };
-        var voxel = new Option<double?>("--voxel-size") { Description = "Voxel size in metres when the files do not state it" };
+        var voxel = VolumeInputOptions.VoxelSizeOption();
         var count = new Option<int>("--count") { Description = "Cubes per set", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed for latents and training-cube picks", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "report" };
@@ -29,7 +29,7 @@ public static class ReportCommand
             int n = p.GetValue(count);
             if (n < 2) throw new BadInputException($"--count must be at least 2, got {n}");
             using var m = GeneratorModel.Load(p.GetValue(model)!);
-            var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: p.GetValue(voxel), PoreValue: p.GetValue(poreValue)))).ToList();
+            var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)))).ToList();
             var set = new TrainingData(volumes, m.Size, Math.Max(1, m.Size / 4));
             var rng = new Random(p.GetValue(seed));
             var training = Enumerable.Range(0, n).Select(_ => set.Cube(rng.Next(set.Count))).ToList();

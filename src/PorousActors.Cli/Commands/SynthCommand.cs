@@ -24,7 +24,7 @@ public static class SynthCommand
         var radius = new Option<double>("--radius") { Description = isSpheres ? "Mean grain radius in voxels" : "Correlation length (Gaussian sigma) in voxels", DefaultValueFactory = _ => isSpheres ? 6 : 3 };
         var spread = new Option<double>("--radius-spread") { Description = "Polydisperse grains: standard deviation of ln(radius) (0 = monodisperse)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same rock)", DefaultValueFactory = _ => 1 };
-        var voxel = new Option<double>("--voxel-size") { Description = "Voxel edge length in metres", DefaultValueFactory = _ => 5.345e-6 };
+        var voxel = new Option<string>("--voxel-size") { Description = "Voxel edge length: metres or with a unit (5.345um)", DefaultValueFactory = _ => "5.345e-6" };
         var output = new Option<string>("--out") { Description = "Output file: .raw (+ .json sidecar), .npy or .tif", Required = true };
         var cmd = new Command(name, description) { size, porosity, radius, seed, voxel, output };
         if (isSpheres) cmd.Options.Add(spread);
@@ -32,7 +32,8 @@ public static class SynthCommand
         {
             int n = p.GetValue(size);
             if (n < 2 || n > 1024) throw new BadInputException($"--size must be between 2 and 1024 voxels, got {n}");
-            double vs = p.GetValue(voxel);
+            double vs = Length.Parse(p.GetValue(voxel)!);
+            VolumeIO.CheckVoxelSize(vs, "--voxel-size");
             Volume v = isSpheres
                 ? OverlappingSpheres.Generate(n, p.GetValue(porosity), p.GetValue(radius), p.GetValue(seed), vs, p.GetValue(spread))
                 : GaussianBlobs.Generate(n, p.GetValue(porosity), p.GetValue(radius), p.GetValue(seed), vs);

@@ -15,7 +15,7 @@ public static class TrainCommand
     {
         var data = new Option<string[]>("--data") { Description = "Training volume(s), any format `analyze` reads", Required = true, AllowMultipleArgumentsPerToken = true };
         var poreValue = new Option<double?>("--pore-value") { Description = "Pore value of the training images (Berea: 0)" };
-        var voxel = new Option<double?>("--voxel-size") { Description = "Voxel size in metres when the files do not state it" };
+        var voxel = VolumeInputOptions.VoxelSizeOption();
         var size = new Option<int>("--size") { Description = "Cube edge: 32, 64 or 128", DefaultValueFactory = _ => 64 };
         var stride = new Option<int>("--stride") { Description = "Shift between overlapping training cubes, voxels (paper: ~30 at 128³)", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 8 };
@@ -37,7 +37,7 @@ public static class TrainCommand
             string outDir = p.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             io.Err.WriteLine($"loading {p.GetValue(data)!.Length} training volume(s)");
-            var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: p.GetValue(voxel), PoreValue: p.GetValue(poreValue)))).ToList();
+            var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)))).ToList();
             using var trainer = p.GetValue(resume) is { } ck
                 ? WganTrainer.Resume(ck, emaDecay: p.GetValue(ema))
                 : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!),

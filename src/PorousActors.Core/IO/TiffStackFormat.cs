@@ -20,13 +20,17 @@ public static class TiffStackFormat
 
     static TiffStackFormat() => Tiff.SetErrorHandler(new QuietHandler());
 
-    public static GrayVolume Read(string path, double? voxelSize)
+    public static GrayVolume Read(string path, double? voxelSize) => Read(path, voxelSize, out _);
+
+    /// <param name="poreValue">the pore value our own writer records in the ImageJ description, else null</param>
+    public static GrayVolume Read(string path, double? voxelSize, out double? poreValue)
     {
         using var tif = Tiff.Open(path, "r") ?? throw new BadInputException($"{path}: not a readable TIFF file");
         int pages = tif.NumberOfDirectories();
         int width = tif.GetField(TiffTag.IMAGEWIDTH)[0].ToInt();
         int height = tif.GetField(TiffTag.IMAGELENGTH)[0].ToInt();
-        voxelSize ??= ReadImageJVoxelSize(tif);
+        poreValue = ReadPoreValue(tif);
+        voxelSize ??= ReadImageJVoxelSize(tif, path);
         var g = new GrayVolume(pages, height, width, voxelSize);
         for (short p = 0; p < pages; p++)
         {
@@ -50,15 +54,41 @@ public static class TiffStackFormat
         return g;
     }
 
-    static double? ReadImageJVoxelSize(Tiff tif)
+    static double? ReadPoreValue(Tiff tif)
+    {
+        var desc = tif.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
+        var line = desc?.Split('\n').FirstOrDefault(l => l.StartsWith("porousactors.poreValue="));
+        return line is not null && double.TryParse(line["porousactors.poreValue=".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    /// <summary>
+    /// The voxel size from ImageJ metadata (unit=micron, XResolution/YResolution in pixels per
+    /// micron, spacing = z step in microns). Anisotropic voxels and broken resolutions are refused
+    /// rather than silently replaced: every property we compute assumes cubic voxels.
+    /// </summary>
+    static double? ReadImageJVoxelSize(Tiff tif, string path)
     {
         var desc = tif.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
         var xres = tif.GetField(TiffTag.XRESOLUTION);
         if (desc is null || xres is null) return null;
         bool micron = desc.Contains("unit=micron") || desc.Contains("unit=\u00b5m") || desc.Contains("unit=um");
-        double res = xres[0].ToDouble();
-        if (!micron || !(res > 0)) return null;
-        return 1e-6 / res;
+        if (!micron) return null;
+        double rx = xres[0].ToDouble();
+        double ry = tif.GetField(TiffTag.YRESOLUTION)?[0].ToDouble() ?? rx;
+        if (!(rx > 0) || !double.IsFinite(rx) || !(ry > 0) || !double.IsFinite(ry))
+            throw new BadInputException($"{path}: the TIFF's resolution ({rx}, {ry} pixels per micron) is not a usable voxel size; give --voxel-size");
+        double dx = 1 / rx, dy = 1 / ry;
+        double dz = dx;
+        var spacing = desc.Split('\n').FirstOrDefault(l => l.StartsWith("spacing="));
+        if (spacing is not null)
+        {
+            if (!double.TryParse(spacing[8..], NumberStyles.Float, CultureInfo.InvariantCulture, out dz) || !(dz > 0) || !double.IsFinite(dz))
+                throw new BadInputException($"{path}: the TIFF's z spacing '{spacing[8..]}' is not a usable voxel size; give --voxel-size");
+        }
+        static bool Same(double a, double b) => Math.Abs(a - b) <= 1e-3 * Math.Max(a, b);
+        if (!Same(dx, dy) || !Same(dx, dz))
+            throw new BadInputException($"{path}: anisotropic voxels ({dz:G4} x {dy:G4} x {dx:G4} µm, z x y x x); resample to cubic voxels first, or give --voxel-size to treat them as cubic");
+        return dx * 1e-6;
     }
 
     /// <summary>Writes a binary volume as an 8-bit stack, pore = 255, solid = 0.</summary>
@@ -67,7 +97,7 @@ public static class TiffStackFormat
         using var tif = Tiff.Open(path, "w") ?? throw new IOException($"{path}: cannot create TIFF file");
         var line = new byte[v.Nx];
         double um = v.VoxelSize * 1e6;
-        string desc = $"ImageJ=1.54f\nimages={v.Nz}\nslices={v.Nz}\nunit=micron\nspacing={um.ToString("R", CultureInfo.InvariantCulture)}\nloop=false\n";
+        string desc = $"ImageJ=1.54f\nimages={v.Nz}\nslices={v.Nz}\nunit=micron\nspacing={um.ToString("R", CultureInfo.InvariantCulture)}\nloop=false\nporousactors.poreValue=255\n";
         for (int z = 0; z < v.Nz; z++)
         {
             tif.SetField(TiffTag.IMAGEWIDTH, v.Nx);

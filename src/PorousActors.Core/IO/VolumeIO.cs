@@ -7,7 +7,18 @@ public sealed record ReadOptions(
     (int Z, int Y, int X)? Shape = null,
     string? Dtype = null,
     double? VoxelSize = null,
-    double? PoreValue = null);
+    double? PoreValue = null,
+    bool AnyVoxelSize = false);
+
+/// <summary>How a file became a binary volume: which value is pore and who said so, and how many
+/// voxels held neither the pore value nor the (most common) solid value.</summary>
+public sealed record SegmentationInfo(string Method, double? PoreValue, string? PoreValueSource, long OtherVoxels, double? SolidValue)
+{
+    /// <summary>A warning for the user, or null when the image was cleanly two-valued (or grayscale).</summary>
+    public string? Warning => Method == "labelled" && OtherVoxels > 0
+        ? $"{OtherVoxels} voxel(s) hold values other than the pore value {PoreValue} and the solid value {SolidValue}; they are taken as solid"
+        : null;
+}
 
 /// <summary>
 /// Reads and writes volumes by file extension: .raw (+ .json sidecar, or --shape/--dtype), .npy,
@@ -40,10 +51,15 @@ public static class VolumeIO
                 return RawFormat.Read(path, (s.Shape[0], s.Shape[1], s.Shape[2]), VoxelTypes.Parse(o.Dtype ?? s.Dtype), o.VoxelSize ?? s.VoxelSize);
             }
             case ".npy":
-                return NpyFormat.Read(path, o.VoxelSize);
+            {
+                // our writer puts a sidecar beside .npy too (NumPy's header has no room for a voxel size or pore value)
+                VolumeSidecar? s = File.Exists(VolumeSidecar.PathFor(path)) ? VolumeSidecar.Read(VolumeSidecar.PathFor(path)) : null;
+                sidecarPoreValue = s?.PoreValue;
+                return NpyFormat.Read(path, o.VoxelSize ?? s?.VoxelSize);
+            }
             case ".tif":
             case ".tiff":
-                return TiffStackFormat.Read(path, o.VoxelSize);
+                return TiffStackFormat.Read(path, o.VoxelSize, out sidecarPoreValue);
             case ".zip":
                 return ReadFromZip(path, o, out sidecarPoreValue);
             default:
@@ -70,26 +86,103 @@ public static class VolumeIO
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
     }
 
+    /// <summary>Plausible voxel sizes: 1 nm to 1 cm. Outside it the number is almost always a unit
+    /// mistake (5.345 typed for 5.345e-6 m gives permeabilities 10¹² times too large).</summary>
+    public const double MinVoxelSize = 1e-9, MaxVoxelSize = 1e-2;
+
+    public static void CheckVoxelSize(double v, string source, bool anyValue = false)
+    {
+        if (!(v > 0) || !double.IsFinite(v)) throw new BadInputException($"{source}: voxel size must be a positive number of metres, got {v}");
+        if (!anyValue && (v < MinVoxelSize || v > MaxVoxelSize))
+            throw new BadInputException($"{source}: voxel size {v} m is outside 1 nm to 1 cm, almost surely a unit mistake (5.345 µm is 5.345e-6 m, or write 5.345um); force it with --any-voxel-size");
+    }
+
+    public static Volume ReadBinary(string path, ReadOptions? options = null) => ReadBinary(path, options, out _);
+
     /// <summary>
-    /// Reads any supported file as a binary pore/solid volume. Images with at most two distinct
-    /// values are taken as segmented: voxels equal to the pore value (option, sidecar, else the
-    /// larger value) are pore. Grayscale images are segmented with a 3x3x3 median filter and
-    /// two-class Otsu, pore = the darker class (low X-ray attenuation).
+    /// Reads any supported file as a binary pore/solid volume. When a pore value is known (the
+    /// option, else the file's own: sidecar or our TIFF description), voxels equal to it are pore and
+    /// all others solid, always; <paramref name="info"/> counts voxels that held neither the pore nor
+    /// the main solid value. Without one, a two-valued (or nearly two-valued) image is refused, naming
+    /// its values: guessing which is pore silently inverts the rock. Grayscale scans are segmented
+    /// with a 3x3x3 median filter and two-class Otsu, pore = the darker class (low X-ray attenuation).
     /// </summary>
-    public static Volume ReadBinary(string path, ReadOptions? options = null)
+    public static Volume ReadBinary(string path, ReadOptions? options, out SegmentationInfo info)
     {
         var o = options ?? new();
-        var g = ReadGray(path, o, out double? sidecarPore);
-        double voxel = g.VoxelSize ?? throw new BadInputException($"{path}: the file does not state its voxel size; give --voxel-size in metres (e.g. 5.345e-6)");
-        var distinct = g.DistinctValues(2);
-        if (distinct is not null)
+        var g = ReadGray(path, o, out double? filePore);
+        double voxel = g.VoxelSize ?? throw new BadInputException($"{path}: the file does not state its voxel size; give --voxel-size in metres (e.g. 5.345e-6) or with a unit (5.345um)");
+        CheckVoxelSize(voxel, path, o.AnyVoxelSize);
+        double? pore = o.PoreValue ?? filePore;
+        if (pore is { } p)
         {
-            double pore = o.PoreValue ?? sidecarPore ?? distinct[^1];
-            if (o.PoreValue is { } pv && !distinct.Contains((float)pv))
-                throw new BadInputException($"{path}: --pore-value {pv} does not occur in the image (values: {string.Join(", ", distinct)})");
-            return g.ToBinary(pore, voxel);
+            var (nPore, solid, nSolid) = CountPoreAndSolid(g, (float)p);
+            if (nPore == 0)
+            {
+                var few = g.DistinctValues(6);
+                string values = few is null ? "a grayscale image" : "values: " + string.Join(", ", few);
+                throw new BadInputException($"{path}: pore value {p} does not occur in the image ({values})");
+            }
+            info = new SegmentationInfo("labelled", p, o.PoreValue is not null ? "option" : "file", g.Data.LongLength - nPore - nSolid, solid);
+            return g.ToBinary(p, voxel);
         }
+        var distinct = g.DistinctValues(2);
+        if (distinct is { Length: 1 })
+            throw new BadInputException($"{path}: every voxel holds {distinct[0]}; give --pore-value to say whether that is pore or solid");
+        if (distinct is { Length: 2 })
+            throw new BadInputException($"{path}: a segmented image with values {distinct[0]} and {distinct[1]}, and the file does not say which is pore; give --pore-value {distinct[0]} or --pore-value {distinct[1]} (most published micro-CT marks pore with 0)");
+        var (a, b, other) = TwoMostCommon(g);
+        if (other <= g.Data.LongLength / 1000)
+            throw new BadInputException($"{path}: a segmented image (values {a} and {b}) with {other} voxel(s) of other values, and the file does not say which is pore; give --pore-value {a} or --pore-value {b} (other values are then solid)");
+        info = new SegmentationInfo("otsu", null, null, 0, null);
         return Filters.Segmentation.BinarizeGrayscale(g, voxel, poreIsBright: false);
+    }
+
+    /// <summary>Voxels equal to the pore value, and the most common other value with its count.</summary>
+    static (long Pore, double? Solid, long SolidCount) CountPoreAndSolid(GrayVolume g, float pore)
+    {
+        var d = g.Data;
+        long nPore = 0;
+        // fast path: a clean two-valued image
+        float? other = null; long nOther = 0; bool clean = true;
+        for (long i = 0; i < d.LongLength; i++)
+        {
+            float v = d[i];
+            if (v == pore) nPore++;
+            else if (other is null) { other = v; nOther++; }
+            else if (v == other) nOther++;
+            else { clean = false; break; }
+        }
+        if (clean) return (nPore, other, nOther);
+        var counts = Histogram(g);
+        counts.Remove(pore);
+        nPore = 0;
+        for (long i = 0; i < d.LongLength; i++) if (d[i] == pore) nPore++;
+        if (counts.Count == 0) return (nPore, null, 0);
+        var top = counts.MaxBy(kv => kv.Value);
+        return (nPore, top.Key, top.Value);
+    }
+
+    static (float A, float B, long Other) TwoMostCommon(GrayVolume g)
+    {
+        var counts = Histogram(g).OrderByDescending(kv => kv.Value).ToList();
+        long other = g.Data.LongLength - counts[0].Value - (counts.Count > 1 ? counts[1].Value : 0);
+        float a = Math.Min(counts[0].Key, counts[1].Key), b = Math.Max(counts[0].Key, counts[1].Key);
+        return (a, b, other);
+    }
+
+    static Dictionary<float, long> Histogram(GrayVolume g)
+    {
+        var counts = new Dictionary<float, long>();
+        float last = float.NaN; long run = 0;
+        foreach (var v in g.Data)
+        {
+            if (v == last) { run++; continue; }
+            if (run > 0) counts[last] = counts.GetValueOrDefault(last) + run;
+            last = v; run = 1;
+        }
+        if (run > 0) counts[last] = counts.GetValueOrDefault(last) + run;
+        return counts;
     }
 
     /// <summary>Writes a binary volume; the format follows the extension (.raw writes a .json sidecar).</summary>
@@ -100,7 +193,10 @@ public static class VolumeIO
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".raw": RawFormat.Write(v, path); break;
-            case ".npy": NpyFormat.Write(v, path); break;
+            case ".npy":
+                NpyFormat.Write(v, path);
+                new VolumeSidecar([v.Nz, v.Ny, v.Nx], "uint8", v.VoxelSize, 1).Write(VolumeSidecar.PathFor(path));
+                break;
             case ".tif": case ".tiff": TiffStackFormat.Write(v, path); break;
             default: throw new BadInputException($"{path}: cannot write '{Path.GetExtension(path)}'; use .raw, .npy or .tif");
         }

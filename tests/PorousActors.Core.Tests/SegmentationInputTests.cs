@@ -1,0 +1,131 @@
+using BitMiracle.LibTiff.Classic;
+using PorousActors.Core.Generators;
+using PorousActors.Core.IO;
+
+namespace PorousActors.Core.Tests;
+
+/// <summary>No silently wrong numbers from a segmented image: which value is pore, stray values and
+/// implausible or anisotropic voxel sizes.</summary>
+public sealed class SegmentationInputTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-seg-").FullName;
+    public void Dispose() => Directory.Delete(dir, true);
+
+    /// <summary>A 0/255 image (pore = 255) as raw bytes without a pore value in any sidecar.</summary>
+    string WriteBareRaw(string name, Volume v, Action<byte[]>? edit = null)
+    {
+        var bytes = v.Data.Select(b => b == 1 ? (byte)255 : (byte)0).ToArray();
+        edit?.Invoke(bytes);
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, bytes);
+        new VolumeSidecar([v.Nz, v.Ny, v.Nx], "uint8", v.VoxelSize, null).Write(VolumeSidecar.PathFor(path));
+        return path;
+    }
+
+    static Volume Rock() => GaussianBlobs.Generate(24, 0.2, 2, 3, 5e-6);
+
+    [Fact]
+    public void TwoValuedImageWithoutPoreValueIsRefusedNamingBothValues()
+    {
+        string path = WriteBareRaw("bare.raw", Rock());
+        var e = Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path));
+        Assert.Contains("0 and 255", e.Message);
+        Assert.Contains("--pore-value", e.Message);
+    }
+
+    [Fact]
+    public void ExplicitPoreValueWinsOverOneStrayVoxel()
+    {
+        var rock = Rock();
+        // one voxel of another value used to switch the reader to grayscale Otsu (porosity 0.20 -> 0.81)
+        string path = WriteBareRaw("stray.raw", rock, b => b[Array.IndexOf(b, (byte)0)] = 7);
+        var v = VolumeIO.ReadBinary(path, new ReadOptions(PoreValue: 255), out var info);
+        Assert.Equal(rock.Data, v.Data); // the stray voxel was solid in the rock too
+        Assert.Equal(1, info.OtherVoxels);
+        Assert.Equal(0, info.SolidValue);
+        Assert.Equal("option", info.PoreValueSource);
+        Assert.NotNull(info.Warning);
+        // and without a pore value a nearly two-valued image is refused rather than thresholded
+        Assert.Contains("--pore-value", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path)).Message);
+    }
+
+    [Fact]
+    public void PoreValueFromOurOwnFilesIsUsed()
+    {
+        var rock = Rock();
+        foreach (var name in new[] { "own.raw", "own.npy", "own.tif" })
+        {
+            string path = Path.Combine(dir, name);
+            VolumeIO.Write(rock, path);
+            var back = VolumeIO.ReadBinary(path, null, out var info);
+            Assert.Equal(rock.Data, back.Data);
+            Assert.Equal("file", info.PoreValueSource);
+            Assert.Equal(0, info.OtherVoxels);
+        }
+    }
+
+    [Theory]
+    [InlineData(5.345)]     // micrometres typed as metres
+    [InlineData(1e308)]
+    [InlineData(1e-300)]
+    public void ImplausibleVoxelSizesAreRefusedUnlessForced(double size)
+    {
+        string path = Path.Combine(dir, "r.raw");
+        VolumeIO.Write(Rock(), path);
+        var e = Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: size)));
+        Assert.Contains("1 nm to 1 cm", e.Message);
+        Assert.Equal(size, VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: size, AnyVoxelSize: true)).VoxelSize);
+    }
+
+    [Theory]
+    [InlineData("5.345e-6", 5.345e-6)]
+    [InlineData("5.345um", 5.345e-6)]
+    [InlineData("5.345 µm", 5.345e-6)]
+    [InlineData("2250nm", 2.25e-6)]
+    [InlineData("0.005mm", 5e-6)]
+    public void LengthsAcceptUnits(string text, double metres) => Assert.Equal(metres, Length.Parse(text), 15);
+
+    [Fact]
+    public void LengthWithoutNumberIsRefused() => Assert.Throws<BadInputException>(() => Length.Parse("five microns"));
+
+    static void WriteTiff(string path, double xres, double yres, string description)
+    {
+        using var tif = Tiff.Open(path, "w");
+        var line = new byte[4];
+        for (int z = 0; z < 4; z++)
+        {
+            tif.SetField(TiffTag.IMAGEWIDTH, 4);
+            tif.SetField(TiffTag.IMAGELENGTH, 4);
+            tif.SetField(TiffTag.BITSPERSAMPLE, 8);
+            tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
+            tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
+            tif.SetField(TiffTag.ROWSPERSTRIP, 4);
+            tif.SetField(TiffTag.XRESOLUTION, xres);
+            tif.SetField(TiffTag.YRESOLUTION, yres);
+            tif.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.NONE);
+            if (z == 0) tif.SetField(TiffTag.IMAGEDESCRIPTION, description);
+            for (int y = 0; y < 4; y++) { line[0] = (byte)(y == z ? 255 : 0); tif.WriteScanline(line, y); }
+            tif.WriteDirectory();
+        }
+    }
+
+    [Fact]
+    public void AnisotropicTiffIsRefused()
+    {
+        string path = Path.Combine(dir, "aniso.tif");
+        WriteTiff(path, 0.5, 0.5, "ImageJ=1.54f\nimages=4\nslices=4\nunit=micron\nspacing=6\n"); // 2 µm in-plane, 6 µm in z
+        var e = Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path, new ReadOptions(PoreValue: 255)));
+        Assert.Contains("anisotropic", e.Message);
+        string iso = Path.Combine(dir, "iso.tif");
+        WriteTiff(iso, 0.5, 0.5, "ImageJ=1.54f\nimages=4\nslices=4\nunit=micron\nspacing=2\n");
+        Assert.Equal(2e-6, VolumeIO.ReadBinary(iso, new ReadOptions(PoreValue: 255)).VoxelSize!, 12);
+    }
+
+    [Fact]
+    public void ZeroTiffResolutionIsRefused()
+    {
+        string path = Path.Combine(dir, "zero.tif");
+        WriteTiff(path, 0, 0, "ImageJ=1.54f\nimages=4\nslices=4\nunit=micron\n");
+        Assert.Contains("--voxel-size", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path, new ReadOptions(PoreValue: 255))).Message);
+    }
+}
