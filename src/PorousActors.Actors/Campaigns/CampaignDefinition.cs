@@ -23,14 +23,14 @@ public sealed record CampaignDefinition(
 
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Name.Contains('/'))
-            throw new BadInputException($"campaign name '{Name}' must be a plain file name");
+        SafeNames.CheckCampaignName(Name);
         if (Chains.Count == 0) throw new BadInputException("the campaign has no targets");
         if (Concurrency < 1) throw new BadInputException($"concurrency must be at least 1, got {Concurrency}");
         if (MaxEvaluations < 1) throw new BadInputException($"max evaluations must be at least 1, got {MaxEvaluations}");
         SearchPolicies.Parse(Policy);
         var dup = Chains.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new BadInputException($"target id '{dup.Key}' appears twice");
+        for (int i = 0; i < Chains.Count; i++) SafeNames.CheckTargetId(Chains[i].Id, $"target {i + 1}");
         foreach (var c in Chains)
         {
             try { TargetSet.Parse([c.Targets]); }
@@ -56,6 +56,7 @@ public sealed record CampaignDefinition(
             long seed = n;
             if (iSeed >= 0 && iSeed < cells.Length && cells[iSeed].Length > 0 && !long.TryParse(cells[iSeed], NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
                 throw new BadInputException($"{path}, row {n + 1}: seed '{cells[iSeed]}' is not an integer");
+            SafeNames.CheckTargetId(cells[iId], $"{path}, row {n + 1}");
             try { TargetSet.Parse([cells[iTarget]]); }
             catch (BadInputException e) { throw new BadInputException($"{path}, row {n + 1}: {e.Message}"); }
             list.Add(new ChainSpec(cells[iId], cells[iTarget], seed));

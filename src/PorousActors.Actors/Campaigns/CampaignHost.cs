@@ -13,11 +13,16 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
 {
     public static JournalLocation Parse(string? text, string campaign)
     {
+        SafeNames.CheckCampaignName(campaign);
         if (string.IsNullOrWhiteSpace(text)) text = "sqlite:" + Path.Combine("campaigns", campaign + ".db");
         if (text.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
+            if (string.IsNullOrWhiteSpace(text[7..])) throw new BadInputException("--journal sqlite: needs a file path, e.g. sqlite:campaigns/run1.db");
             string path = Path.GetFullPath(text[7..]);
-            return new JournalLocation("SQLite.MS", $"Data Source={path}", path);
+            if (Directory.Exists(path)) throw new BadInputException($"{path}: is a directory, not a journal file");
+            // the provider's builder quotes the path: a ';' in it cannot add connection-string keys
+            var b = new SqliteConnectionStringBuilder { DataSource = path };
+            return new JournalLocation("SQLite.MS", b.ConnectionString, path);
         }
         if (text.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase))
             return new JournalLocation("PostgreSQL.15", text[9..], null);
@@ -48,13 +53,22 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
         }
         try
         {
-            using var c = new SqliteConnection($"Data Source={SqlitePath}");
+            using var c = new SqliteConnection(ConnectionString);
             c.Open();
             using (var q = c.CreateCommand())
             {
                 q.CommandText = "PRAGMA quick_check";
                 var r = q.ExecuteScalar() as string;
                 if (r != "ok") throw new BadInputException($"{SqlitePath}: the journal is damaged ({r}); saved work is untouched, restore a backup or start a new campaign name");
+            }
+            using (var q = c.CreateCommand())
+            {
+                // a database that already holds tables but not our marker is someone else's: never add ours to it
+                q.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+                var tables = new List<string>();
+                using (var r = q.ExecuteReader()) while (r.Read()) tables.Add(r.GetString(0));
+                if (tables.Count > 0 && !tables.Contains("porous_campaign"))
+                    throw new BadInputException($"{SqlitePath}: not a PorousActors journal (it holds tables {string.Join(", ", tables.Take(5))}{(tables.Count > 5 ? ", …" : "")}); refusing to add ours to it");
             }
             using (var q = c.CreateCommand())
             {

@@ -1,0 +1,98 @@
+using Microsoft.Data.Sqlite;
+using PorousActors.Actors.Campaigns;
+using PorousActors.Core;
+
+namespace PorousActors.Actors.Tests;
+
+/// <summary>Target ids and campaign names cannot reach outside the campaign's folder or into a
+/// connection string, and a foreign SQLite database is never adopted as a journal.</summary>
+public sealed class InputGuardTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-guard-").FullName;
+    public void Dispose() { SqliteConnection.ClearAllPools(); Directory.Delete(dir, true); }
+
+    [Theory]
+    [InlineData("/any/where/victim")]
+    [InlineData("../../x")]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("a\0b")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData(".hidden")]
+    [InlineData("q;Mode=Memory;Data Source=q")]
+    [InlineData("")]
+    public void UnsafeNamesAreRefused(string name)
+    {
+        Assert.NotNull(SafeNames.Problem(name));
+        Assert.Throws<BadInputException>(() => SafeNames.CheckCampaignName(name));
+        Assert.Throws<BadInputException>(() => JournalLocation.Parse(null, name));
+    }
+
+    [Fact]
+    public void LongIdsAreRefusedAndOrdinaryOnesPass()
+    {
+        Assert.NotNull(SafeNames.Problem(new string('a', 300)));
+        Assert.Null(SafeNames.Problem("phi-0.22_k-800.run2"));
+    }
+
+    [Fact]
+    public void TargetsCsvRowWithPathIdIsRefusedNamingTheRow()
+    {
+        string csv = Path.Combine(dir, "t.csv");
+        File.WriteAllText(csv, "id,target,seed\nok-1,porosity=0.2:0.01,1\n../../victim,porosity=0.2:0.01,2\n");
+        var e = Assert.Throws<BadInputException>(() => CampaignDefinition.ReadTargetsCsv(csv));
+        Assert.Contains("row 3", e.Message);
+        Assert.Contains("../../victim", e.Message);
+    }
+
+    [Fact]
+    public void SemicolonInJournalPathCannotAddConnectionStringKeys()
+    {
+        string path = Path.Combine(dir, "q;Mode=Memory;Data Source=other.db");
+        var loc = JournalLocation.Parse("sqlite:" + path, "run1");
+        var b = new SqliteConnectionStringBuilder(loc.ConnectionString);
+        Assert.Equal(Path.GetFullPath(path), b.DataSource);
+        Assert.Equal(SqliteOpenMode.ReadWriteCreate, b.Mode);
+    }
+
+    [Fact]
+    public void EmptyOrDirectoryJournalPathIsBadInput()
+    {
+        Assert.Throws<BadInputException>(() => JournalLocation.Parse("sqlite:", "run1"));
+        Assert.Contains("directory", Assert.Throws<BadInputException>(() => JournalLocation.Parse("sqlite:" + dir, "run1")).Message);
+    }
+
+    [Fact]
+    public void ForeignSqliteDatabaseIsRefusedAndLeftUntouched()
+    {
+        string db = Path.Combine(dir, "customers.db");
+        using (var c = new SqliteConnection($"Data Source={db}"))
+        {
+            c.Open();
+            using var q = c.CreateCommand();
+            q.CommandText = "CREATE TABLE customers (id INTEGER, name TEXT); INSERT INTO customers VALUES (1, 'a')";
+            q.ExecuteNonQuery();
+        }
+        var loc = JournalLocation.Parse("sqlite:" + db, "run1");
+        var e = Assert.Throws<BadInputException>(() => loc.CheckOwnership("run1", mustExist: false));
+        Assert.Contains("not a PorousActors journal", e.Message);
+        using (var c = new SqliteConnection($"Data Source={db}"))
+        {
+            c.Open();
+            using var q = c.CreateCommand();
+            q.CommandText = "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'";
+            Assert.Equal("customers", q.ExecuteScalar());
+        }
+    }
+
+    [Fact]
+    public void OwnJournalIsAcceptedAgainButNotByAnotherCampaign()
+    {
+        string db = Path.Combine(dir, "run1.db");
+        var loc = JournalLocation.Parse("sqlite:" + db, "run1");
+        loc.CheckOwnership("run1", mustExist: false);
+        loc.CheckOwnership("run1", mustExist: true);
+        Assert.Contains("belongs to campaign 'run1'", Assert.Throws<BadInputException>(() => loc.CheckOwnership("run2", mustExist: true)).Message);
+    }
+}
