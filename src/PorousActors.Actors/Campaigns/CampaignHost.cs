@@ -9,7 +9,7 @@ using PorousActors.Core;
 namespace PorousActors.Actors.Campaigns;
 
 /// <summary>Where a campaign's journal lives: <c>sqlite:PATH</c> (default campaigns/NAME.db) or <c>postgres:CONNSTR</c>.</summary>
-public sealed record JournalLocation(string Provider, string ConnectionString, string? SqlitePath)
+public sealed partial record JournalLocation(string Provider, string ConnectionString, string? SqlitePath)
 {
     public static JournalLocation Parse(string? text, string campaign)
     {
@@ -45,7 +45,7 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
     /// </summary>
     public void CheckOwnership(string campaign, bool mustExist)
     {
-        if (SqlitePath is null) return;
+        if (SqlitePath is null) { CheckPostgres(); return; }
         if (!File.Exists(SqlitePath))
         {
             if (mustExist) throw new BadInputException($"{SqlitePath}: no journal for campaign '{campaign}' (start it with `porous campaign run`)");
@@ -84,6 +84,29 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
     }
 }
 
+public sealed partial record JournalLocation
+{
+    /// <summary>Connects once, with a short timeout, so a wrong password, host or database is one line
+    /// within seconds instead of a 30 s actor timeout with the cause buried in a log.</summary>
+    void CheckPostgres()
+    {
+        Npgsql.NpgsqlConnectionStringBuilder b;
+        try { b = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString); }
+        catch (ArgumentException e) { throw new BadInputException($"journal: not a PostgreSQL connection string ({e.Message})"); }
+        if (b.Timeout > 10) b.Timeout = 10;
+        try
+        {
+            using var c = new Npgsql.NpgsqlConnection(b.ConnectionString);
+            c.Open();
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException or ArgumentException)
+        {
+            string host = b.Host ?? "?";
+            throw new BadInputException($"journal: cannot connect to PostgreSQL at {host}{(b.Database is { } d ? "/" + d : "")}: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
+        }
+    }
+}
+
 /// <summary>Runtime settings read from HOCON (porous.*).</summary>
 public sealed record RuntimeSettings(int BatchSize, TimeSpan BatchWait, int PnmWorkers, int MaxAttempts)
 {
@@ -104,6 +127,10 @@ public sealed class CampaignHost : IAsyncDisposable
     public IActorRef Supervisor { get; }
     public IActorRef Generator { get; }
     public RuntimeSettings Settings { get; }
+    /// <summary>Completes with the reason when the campaign stops on an error (journal write failed,
+    /// journal damaged, outputs not writable), even before anyone has asked it anything.</summary>
+    public Task<string> Fatal => fatal.Task;
+    readonly TaskCompletionSource<string> fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static Config DefaultConfig()
     {
@@ -120,8 +147,23 @@ public sealed class CampaignHost : IAsyncDisposable
         System = ActorSystem.Create("porous", config);
         Generator = System.ActorOf(GeneratorActor.Props(generator, Settings.BatchSize, Settings.BatchWait), "generator");
         var pnm = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
-        Supervisor = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, Generator, pnm), "campaign");
+        Supervisor = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, Generator, pnm, onFatal: r => fatal.TrySetResult(r)), "campaign");
+    }
+
+    /// <summary>Asks the supervisor, but gives up with the campaign's own error as soon as it stops on one.</summary>
+    public T Ask<T>(object message, TimeSpan timeout)
+    {
+        var reply = Supervisor.Ask(message, timeout);
+        int which = Task.WaitAny(reply, Fatal);
+        if (which == 1 && !reply.IsCompleted) throw new CampaignStoppedException(Fatal.Result);
+        var r = reply.GetAwaiter().GetResult();
+        if (r is CampaignFailed f) throw new CampaignStoppedException(f.Reason);
+        return r is T t ? t : throw new InvalidOperationException($"unexpected reply {r}");
     }
 
     public async ValueTask DisposeAsync() => await System.Terminate();
 }
+
+/// <summary>The campaign stopped on an error the user must fix; the journal is consistent and the
+/// campaign can be resumed once the cause is gone.</summary>
+public sealed class CampaignStoppedException(string reason) : Exception(reason);

@@ -20,6 +20,9 @@ public sealed record CampaignProgress(string Name, int Total, int Pending, int R
 public sealed record CampaignStatus(CampaignDefinition? Definition, IReadOnlyList<ChainResult> Results, IReadOnlyList<ChainProgress> Unfinished);
 public sealed record CampaignStarted(CampaignDefinition Definition);
 public sealed record ChainCompleted(ChainResult Result);
+/// <summary>The campaign stopped on an error the user must fix (journal write failed, journal damaged,
+/// outputs not writable); the journal holds every step accepted before it, so it can be resumed.</summary>
+public sealed record CampaignFailed(string Reason);
 
 /// <summary>
 /// Owns a campaign: persists its definition and every finished chain, runs chains (persistent
@@ -42,13 +45,24 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     readonly Dictionary<long, ChainResult> cubeRequests = [];
     long cubeRequestId;
     int completedHere;
+    readonly Action<string>? onFatal;
+    readonly Dictionary<string, int> journalFailures = [];
+    /// <summary>Journal write failures one chain may have in a row (each followed by a backoff restart:
+    /// 1, 2, 4, 8, 16, 30 s by default) before the campaign stops with "journal write failed"
+    /// (porous.journal-retry).</summary>
+    readonly int maxJournalFailures = Context.System.Settings.Config.GetInt("porous.journal-retry.max-failures", 6);
+    readonly TimeSpan minBackoff = Context.System.Settings.Config.GetTimeSpan("porous.journal-retry.min-backoff", TimeSpan.FromSeconds(1));
+    readonly TimeSpan maxBackoff = Context.System.Settings.Config.GetTimeSpan("porous.journal-retry.max-backoff", TimeSpan.FromSeconds(30));
+    bool failed;
 
     public override string PersistenceId { get; }
 
     /// <param name="autoCommand">StartCampaign or ResumeCampaign to run by itself once recovered (as a cluster singleton, which nobody asks)</param>
-    public ConditioningSupervisor(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null)
+    /// <param name="onFatal">told the reason when the campaign cannot go on (also during recovery, when nobody has asked yet)</param>
+    public ConditioningSupervisor(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null, Action<string>? onFatal = null)
     {
         this.autoCommand = autoCommand;
+        this.onFatal = onFatal;
         this.name = name; this.outputDir = outputDir; this.latentSize = latentSize; this.generator = generator; this.pnm = pnm;
         PersistenceId = $"campaign/{name}";
 
@@ -90,8 +104,16 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             Launch();
         });
         Command<InspectCampaign>(_ => Inspect());
+        Command<ChainJournalFailure>(f =>
+        {
+            if (f.Fatal) { Fail(f.Reason); return; }
+            int n = journalFailures[f.Id] = journalFailures.GetValueOrDefault(f.Id) + 1;
+            Context.System.Log.Warning("campaign {0}: chain {1}: journal write failed ({2} of {3}): {4}", name, f.Id, n, maxJournalFailures, f.Reason);
+            if (n >= maxJournalFailures) Fail($"journal write failed: {f.Reason}");
+        });
         Command<ChainFinished>(f =>
         {
+            journalFailures.Remove(f.Result.Id);
             if (running.Remove(f.Result.Id, out var chainRef)) Context.Stop(chainRef);
             // the final cube is regenerated from the latent and written before the chain is recorded
             cubeRequests[++cubeRequestId] = f.Result;
@@ -106,14 +128,19 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         });
         Command<GenerateResponse>(r =>
         {
-            if (!cubeRequests.Remove(r.RequestId, out var result)) return;
-            Directory.CreateDirectory(Path.Combine(outputDir, "cubes"));
-            Core.IO.VolumeIO.Write(r.Cubes[0], Path.Combine(outputDir, "cubes", result.Id + ".raw"));
+            if (!cubeRequests.Remove(r.RequestId, out var result) || failed) return;
+            // the cube is written before the chain is recorded: a failure here leaves the chain
+            // unrecorded, so a resumed campaign writes it again
+            if (!TryOutput(() =>
+                {
+                    Directory.CreateDirectory(Path.Combine(outputDir, "cubes"));
+                    Core.IO.VolumeIO.Write(r.Cubes[0], Path.Combine(outputDir, "cubes", result.Id + ".raw"));
+                })) return;
             Persist(new ChainCompleted(result), e =>
             {
                 done[e.Result.Id] = e.Result;
                 completedHere++;
-                ResultsWriter.Write(outputDir, definition!, done.Values);
+                if (!TryOutput(() => ResultsWriter.Write(outputDir, definition!, done.Values))) return;
                 Launch();
             });
         });
@@ -124,10 +151,62 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
                 done.Values.Count(r => r.Status == "Succeeded"), done.Values.ToList()));
         });
         Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => Context.System.Log.Warning("campaign {0}: snapshot not saved ({1})", name, f.Cause.GetBaseException().Message));
     }
 
-    public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null) =>
-        Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm, autoCommand));
+    public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null, Action<string>? onFatal = null) =>
+        Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm, autoCommand, onFatal));
+
+    bool TryOutput(Action write)
+    {
+        try { write(); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or Core.BadInputException)
+        {
+            Fail($"writing campaign outputs to {outputDir} failed: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>Stops the campaign with a reason for whoever started it; the journal keeps every
+    /// accepted step and finished chain, so `campaign resume` continues once the cause is fixed.</summary>
+    void Fail(string reason)
+    {
+        if (failed) return;
+        failed = true;
+        Context.System.Log.Error("campaign {0} stopped: {1}", name, reason);
+        requester?.Tell(new CampaignFailed(reason));
+        onFatal?.Invoke(reason);
+        foreach (var chain in running.Values) Context.Stop(chain);
+        running.Clear();
+        Context.Stop(Self);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Fail($"journal write failed: {cause.GetBaseException().Message}");
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        Fail($"journal write rejected: {cause.GetBaseException().Message}");
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Fail($"journal is damaged at event {LastSequenceNr + 1} of campaign '{name}': {reason.GetBaseException().Message}");
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>An unexpected exception would restart the supervisor and leave whoever waits on it
+    /// waiting forever: tell them instead.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        requester?.Tell(new CampaignFailed($"campaign supervisor failed: {reason.GetBaseException().Message}"));
+        onFatal?.Invoke($"campaign supervisor failed: {reason.GetBaseException().Message}");
+        base.PreRestart(reason, message);
+    }
 
     /// <summary>A self-driving supervisor (it starts or resumes on its own) restarted with backoff
     /// when its journal fails: for the cluster singleton, which nobody is waiting on.</summary>
@@ -143,7 +222,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         {
             if (running.Count >= def.Concurrency) break;
             if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id)) continue;
-            running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self), "chain-" + Uri.EscapeDataString(spec.Id));
+            running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self, minBackoff, maxBackoff), "chain-" + Uri.EscapeDataString(spec.Id));
         }
         if (running.Count == 0 && cubeRequests.Count == 0 && done.Count == def.Chains.Count)
         {
@@ -159,7 +238,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         var unfinished = definition?.Chains.Where(c => !done.ContainsKey(c.Id)).ToList() ?? [];
         var asks = unfinished.Select(spec =>
         {
-            var probe = Context.ActorOf(ChainActor.Props(definition!.Name, spec, latentSize, generator, pnm, definition.Policy, definition.MaxEvaluations, inspectOnly: true));
+            var probe = Context.ActorOf(ChainActor.Props(definition!.Name, spec, latentSize, generator, pnm, definition.Policy, definition.MaxEvaluations, inspectOnly: true, reportTo: Self));
             return probe.Ask<ChainProgress>(GetChainProgress.Instance, TimeSpan.FromSeconds(60));
         }).ToList();
         var def = definition;

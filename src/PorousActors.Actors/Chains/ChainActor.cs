@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using PorousActors.Actors.Generation;
 using PorousActors.Actors.Simulation;
@@ -33,6 +34,9 @@ public sealed record ChainResult(string Id, string Targets, long Seed, string St
 
 /// <summary>Sent to the parent when the chain ends (succeeded, not reached or cancelled).</summary>
 public sealed record ChainFinished(ChainResult Result);
+/// <summary>Sent to the campaign when the chain's journal write or recovery failed (the chain then
+/// stops; its backoff supervisor starts it again after a write failure).</summary>
+public sealed record ChainJournalFailure(string Id, string Reason, bool Fatal);
 /// <summary>Asks for the chain's <see cref="ChainProgress"/> (used by status and progress).</summary>
 public sealed record GetChainProgress { public static readonly GetChainProgress Instance = new(); }
 public sealed record ChainProgress(string Id, int Step, int Evaluations, double? Error, string Status, bool Recovered);
@@ -122,7 +126,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
         });
         Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(_ => { });
+        Command<SaveSnapshotFailure>(f => Context.System.Log.Warning("chain {0}: snapshot not saved ({1}); recovery replays more events", spec.Id, f.Cause.GetBaseException().Message));
     }
 
     public static Props Props(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, IActorRef? reportTo = null) =>
@@ -133,10 +137,31 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     /// restarts, say) Akka.Persistence stops the actor; it is started again after 1 s, 2 s, 4 s…
     /// (at most 30 s), recovers its last accepted step and carries on.
     /// </summary>
-    public static Props Resilient(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, IActorRef reportTo) =>
+    public static Props Resilient(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, IActorRef reportTo,
+        TimeSpan? minBackoff = null, TimeSpan? maxBackoff = null) =>
         Akka.Pattern.BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(
             Props(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, false, reportTo), "chain",
-            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
+            minBackoff ?? TimeSpan.FromSeconds(1), maxBackoff ?? TimeSpan.FromSeconds(30), 0.2, -1));
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        reportTo?.Tell(new ChainJournalFailure(spec.Id, cause.GetBaseException().Message, false));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        // a rejected write (e.g. the event cannot be serialized) will not succeed on retry
+        reportTo?.Tell(new ChainJournalFailure(spec.Id, $"journal write rejected: {cause.GetBaseException().Message}", true));
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        reportTo?.Tell(new ChainJournalFailure(spec.Id, $"journal is damaged at event {LastSequenceNr + 1} of chain '{spec.Id}': {reason.GetBaseException().Message}", true));
+        base.OnRecoveryFailure(reason, message);
+    }
 
     void Apply(ChainStepPersisted e)
     {

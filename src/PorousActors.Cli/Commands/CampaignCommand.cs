@@ -147,11 +147,28 @@ public static class CampaignCommand
 
     static string OutputDir(string name, string? given) => given ?? Path.Combine("campaigns", name);
 
+    /// <summary>Two campaigns writing one folder would overwrite each other's results.csv: the folder
+    /// records its campaign (and journal) on first use and refuses another.</summary>
+    static void CheckOutputFolderOwner(string dir, string name, JournalLocation journal)
+    {
+        Directory.CreateDirectory(dir);
+        string tag = Path.Combine(dir, ".porous-campaign");
+        string me = $"{name}\n{journal.SqlitePath ?? "postgres"}";
+        if (File.Exists(tag))
+        {
+            string other = File.ReadAllText(tag);
+            if (other.Split('\n')[0] != name)
+                throw new BadInputException($"{dir} holds the results of campaign '{other.Split('\n')[0]}'; give another --out");
+            return;
+        }
+        File.WriteAllText(tag, me);
+    }
+
     /// <summary>Recovers the campaign and its unfinished chains read-only.</summary>
     static CampaignStatus Inspect(string name, JournalLocation journal, string? outDir)
     {
         var host = new CampaignHost(name, OutputDir(name, outDir), journal, new NullGenerator(), new PnmForwardModel());
-        try { return host.Supervisor.Ask<CampaignStatus>(InspectCampaign.Instance, TimeSpan.FromMinutes(2)).GetAwaiter().GetResult(); }
+        try { return host.Ask<CampaignStatus>(InspectCampaign.Instance, TimeSpan.FromMinutes(2)); }
         finally { host.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
     }
 
@@ -164,33 +181,42 @@ public static class CampaignCommand
     internal static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, GeneratorModel model, Config overrides, object command)
     {
         string dir = OutputDir(name, outDir);
+        if (File.Exists(dir)) throw new BadInputException($"--out {dir} is a file; give a folder for the campaign's results");
+        using var runLock = CampaignLock.Acquire(journal, name);
+        CheckOutputFolderOwner(dir, name, journal);
         var host = new CampaignHost(name, dir, journal, new GanGenerator(model), new PnmForwardModel(), overrides);
         try
         {
             var sw = Stopwatch.StartNew();
             var reply = host.Supervisor.Ask(command, Timeout.InfiniteTimeSpan);
             using var cancel = new CancellationTokenSource();
+            // Ctrl-C and SIGTERM (what Slurm and Kubernetes send) both stop cleanly: the journal
+            // already holds every accepted step
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
+            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
             try
             {
                 while (!reply.IsCompleted)
                 {
                     if (cancel.IsCancellationRequested) { io.Err.WriteLine("interrupted: progress is saved; continue with `porous campaign resume " + name + "`"); return 1; }
-                    reply.Wait(TimeSpan.FromSeconds(2));
+                    if (host.Fatal.IsCompleted) throw new CampaignStoppedException(host.Fatal.Result);
+                    Task.WaitAny([reply, host.Fatal], TimeSpan.FromSeconds(2));
                     if (reply.IsCompleted) break;
+                    if (host.Fatal.IsCompleted) continue;
                     var pr = host.Supervisor.Ask<CampaignProgress>(GetCampaignProgress.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                     var gs = host.Generator.Ask<Actors.Generation.GeneratorStats>(Actors.Generation.GetGeneratorStats.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                     double rate = gs.Cubes / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
                     double perChain = pr.Done > 0 ? sw.Elapsed.TotalSeconds / pr.Done : double.NaN;
                     string eta = pr.Done > 0 ? TimeSpan.FromSeconds(perChain * (pr.Total - pr.Done)).ToString(@"hh\:mm\:ss") : "--:--:--";
-                    io.Err.WriteLine($"[{sw.Elapsed:hh\\:mm\\:ss}] chains pending {pr.Pending}  running {pr.Running}  done {pr.Done}/{pr.Total} (succeeded {pr.Succeeded})  evaluations {gs.Cubes} ({rate:F1}/s)  ETA {eta}");
+                    io.Err.WriteLine($"[{sw.Elapsed:hh\\:mm\\:ss}] chains pending {pr.Pending}  running {pr.Running}  done {pr.Done}/{pr.Total} (succeeded {pr.Succeeded})  cubes generated {gs.Cubes} ({rate:F1}/s, incl. final cubes and resends)  ETA {eta}");
                 }
             }
             finally { Console.CancelKeyPress -= onCancel; }
             switch (reply.Result)
             {
                 case CampaignRefused r: throw new BadInputException(r.Reason);
+                case CampaignFailed f: throw new CampaignStoppedException(f.Reason);
                 case CampaignDone d:
                     int ok = d.Results.Count(r => r.Status == "Succeeded");
                     int total = d.Results.Sum(r => r.Evaluations);

@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Microsoft.Data.Sqlite;
+using PorousActors.Actors.Campaigns;
+using PorousActors.Actors.Chains;
+
+namespace PorousActors.Actors.Tests;
+
+/// <summary>A journal whose writes of chain events always fail (a full disk, say) or are rejected.</summary>
+public sealed class FailingChainJournal : MemoryJournal
+{
+    public static volatile bool Reject;
+
+    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var list = messages.ToList();
+        if (list.Any(m => m.PersistenceId.Contains("/chain/")))
+        {
+            if (Reject) return Task.FromResult<IImmutableList<Exception?>>(list.Select(_ => (Exception?)new InvalidOperationException("event too large")).ToImmutableList());
+            throw new IOException("database or disk is full");
+        }
+        return base.WriteMessagesAsync(list, cancellationToken);
+    }
+}
+
+/// <summary>Campaigns stop with one clear reason, in bounded time, when the journal fails, is damaged
+/// or the outputs cannot be written; nothing spins forever and the journal stays resumable.</summary>
+[Collection("journal-failure")]
+public sealed class JournalFailureTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-jf-").FullName;
+    public void Dispose() { SqliteConnection.ClearAllPools(); Directory.Delete(dir, true); }
+
+    static CampaignDefinition Definition(string name) => new(name, "fake", "0123456789abcdef", "golden", 40, 2,
+        [new ChainSpec("a", "porosity=0.3:0.005", 1), new ChainSpec("b", "porosity=0.6:0.005", 2), new ChainSpec("c", "porosity=0.4:0.005", 3)]);
+
+    Config FailingJournal(bool reject)
+    {
+        FailingChainJournal.Reject = reject;
+        return ConfigurationFactory.ParseString($@"
+            akka.persistence.journal.plugin = ""akka.persistence.journal.failing""
+            akka.persistence.journal.failing.class = ""{typeof(FailingChainJournal).AssemblyQualifiedName}""
+            akka.persistence.journal.failing.plugin-dispatcher = ""akka.actor.default-dispatcher""
+            akka.persistence.snapshot-store.plugin = ""akka.persistence.snapshot-store.local""
+            akka.persistence.snapshot-store.local.dir = ""{dir.Replace("\\", "/")}/snapshots""
+            porous.journal-retry {{ min-backoff = 50ms, max-backoff = 200ms, max-failures = 4 }}");
+    }
+
+    [Fact]
+    public async Task FailingJournalWritesStopTheCampaignAfterBoundedRetries()
+    {
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, "unused.db"), "full");
+        var gen = new FakeGenerator();
+        await using var host = new CampaignHost("full", dir, journal, gen, new PorosityOnly(), FailingJournal(reject: false));
+        var e = Assert.Throws<CampaignStoppedException>(() => host.Ask<CampaignDone>(new StartCampaign(Definition("full")), TimeSpan.FromSeconds(60)));
+        Assert.StartsWith("journal write failed: ", e.Message);
+        Assert.Contains("disk is full", e.Message);
+        // the chains stopped: no more work after the failure
+        int calls = gen.Calls;
+        await Task.Delay(500);
+        Assert.Equal(calls, gen.Calls);
+    }
+
+    [Fact]
+    public async Task RejectedJournalWriteStopsTheCampaignAtOnce()
+    {
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, "unused.db"), "rejected");
+        await using var host = new CampaignHost("rejected", dir, journal, new FakeGenerator(), new PorosityOnly(), FailingJournal(reject: true));
+        var e = Assert.Throws<CampaignStoppedException>(() => host.Ask<CampaignDone>(new StartCampaign(Definition("rejected")), TimeSpan.FromSeconds(60)));
+        Assert.Contains("rejected", e.Message);
+    }
+
+    [Fact]
+    public async Task DamagedJournalEventIsNamedQuickly()
+    {
+        string name = "dmg";
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
+        journal.CheckOwnership(name, mustExist: false);
+        await using (var host = new CampaignHost(name, Path.Combine(dir, "out"), journal, new FakeGenerator(), new PorosityOnly()))
+            host.Ask<CampaignDone>(new StartCampaign(Definition(name)), TimeSpan.FromMinutes(1));
+        SqliteConnection.ClearAllPools();
+        using (var c = new SqliteConnection(journal.ConnectionString))
+        {
+            c.Open();
+            using var q = c.CreateCommand();
+            q.CommandText = "UPDATE journal SET message = X'7B226E6F7420616E206576656E74' WHERE persistence_id = $p AND sequence_number = 2";
+            q.Parameters.AddWithValue("$p", "campaign/" + name);
+            Assert.Equal(1, q.ExecuteNonQuery());
+        }
+        SqliteConnection.ClearAllPools();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        await using (var host = new CampaignHost(name, Path.Combine(dir, "out"), journal, new FakeGenerator(), new PorosityOnly()))
+        {
+            var e = Assert.Throws<CampaignStoppedException>(() => host.Ask<CampaignStatus>(InspectCampaign.Instance, TimeSpan.FromMinutes(2)));
+            Assert.Contains("journal is damaged at event 2", e.Message);
+        }
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"took {sw.Elapsed}");
+    }
+
+    [Fact]
+    public async Task UnwritableOutputsStopTheCampaignAndItResumesOnceFixed()
+    {
+        string name = "outs";
+        string outDir = Path.Combine(dir, "results");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "cubes"), "a file where the cubes folder should be");
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
+        journal.CheckOwnership(name, mustExist: false);
+        await using (var host = new CampaignHost(name, outDir, journal, new FakeGenerator(), new PorosityOnly()))
+        {
+            var e = Assert.Throws<CampaignStoppedException>(() => host.Ask<CampaignDone>(new StartCampaign(Definition(name)), TimeSpan.FromMinutes(1)));
+            Assert.Contains("writing campaign outputs", e.Message);
+        }
+        File.Delete(Path.Combine(outDir, "cubes"));
+        SqliteConnection.ClearAllPools();
+        await using (var host = new CampaignHost(name, outDir, journal, new FakeGenerator(), new PorosityOnly()))
+        {
+            var done = host.Ask<CampaignDone>(new ResumeCampaign("0123456789abcdef"), TimeSpan.FromMinutes(1));
+            Assert.Equal(3, done.Results.Count);
+        }
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(outDir, "cubes"), "*.raw").Length);
+    }
+}
