@@ -28,6 +28,8 @@ public sealed record ModelCard
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>
     [JsonPropertyName("batchNormCalibration")] public string? BatchNormCalibration { get; init; }
+    /// <summary>SHA-256 of the generator weights entry, checked on load (null in files written before it existed).</summary>
+    [JsonPropertyName("weightsSha256")] public string? WeightsSha256 { get; init; }
 }
 
 /// <summary>
@@ -60,31 +62,77 @@ public sealed class GeneratorModel : IDisposable
         if (!File.Exists(path)) throw new BadInputException($"{path}: model file not found");
         try
         {
+            string hash;
+            using (var fs = File.OpenRead(path)) hash = Convert.ToHexString(SHA256.HashData(fs)).ToLowerInvariant();
+            CheckCompanionCard(path, hash);
             using var zip = ZipFile.OpenRead(path);
             var cardEntry = zip.GetEntry(CardEntry) ?? throw new BadInputException($"{path}: not a PorousActors model (no {CardEntry})");
             ModelCard card;
-            using (var s = cardEntry.Open()) card = JsonSerializer.Deserialize<ModelCard>(s) ?? throw new BadInputException($"{path}: empty {CardEntry}");
+            using (var s = new MemoryStream(CheckedBytes(cardEntry, path))) card = JsonSerializer.Deserialize<ModelCard>(s) ?? throw new BadInputException($"{path}: empty {CardEntry}");
             card.Architecture.Validate();
             var g = new Generator(card.Architecture);
             var genEntry = zip.GetEntry(GeneratorEntry) ?? throw new BadInputException($"{path}: no {GeneratorEntry} in the model file");
-            LoadModule(g, genEntry, path);
-            string hash;
-            using (var fs = File.OpenRead(path)) hash = Convert.ToHexString(SHA256.HashData(fs)).ToLowerInvariant();
+            var weights = CheckedBytes(genEntry, path);
+            if (card.WeightsSha256 is { } expected && Sha256Hex(weights) != expected)
+                throw new BadInputException($"{path}: the generator weights do not match the SHA-256 in its card; the file was altered or damaged");
+            LoadModule(g, weights, genEntry.Name, path);
+            CheckWeightsArePlausible(g, path);
             return new GeneratorModel(g, card, device) { Sha256 = hash };
         }
         catch (InvalidDataException e) { throw new BadInputException($"{path}: corrupt model file ({e.Message})"); }
         catch (JsonException e) { throw new BadInputException($"{path}: corrupt {CardEntry} ({e.Message.Split('\n')[0]})"); }
     }
 
-    internal static void LoadModule(nn.Module m, ZipArchiveEntry entry, string path)
+    internal static void LoadModule(nn.Module m, ZipArchiveEntry entry, string path) => LoadModule(m, CheckedBytes(entry, path), entry.Name, path);
+
+    static void LoadModule(nn.Module m, byte[] bytes, string entryName, string path)
     {
-        using var ms = new MemoryStream();
-        using (var s = entry.Open()) s.CopyTo(ms);
-        ms.Position = 0;
+        using var ms = new MemoryStream(bytes);
         try { m.load(ms, strict: true); }
         catch (Exception e) when (e is not BadInputException)
         {
-            throw new BadInputException($"{path}: {entry.Name} does not match the architecture in its card ({e.Message.Split('\n')[0]})");
+            throw new BadInputException($"{path}: {entryName} does not match the architecture in its card ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    /// <summary>An entry's bytes after checking them against the CRC-32 the zip recorded: .NET's
+    /// reader does not, so a flipped byte inside the weights would otherwise load silently.</summary>
+    internal static byte[] CheckedBytes(ZipArchiveEntry entry, string path)
+    {
+        using var ms = new MemoryStream();
+        using (var s = entry.Open()) s.CopyTo(ms);
+        var bytes = ms.ToArray();
+        if (System.IO.Hashing.Crc32.HashToUInt32(bytes) != entry.Crc32)
+            throw new BadInputException($"{path}: corrupt file: {entry.Name} fails its CRC check (damaged download or disk?)");
+        return bytes;
+    }
+
+    static string Sha256Hex(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    /// <summary>A card saved beside the model (NAME.json with "sha256") is the published hash: compare.</summary>
+    static void CheckCompanionCard(string path, string hash)
+    {
+        string companion = Path.ChangeExtension(path, ".json");
+        if (!File.Exists(companion) || companion == path) return;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(companion));
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("sha256", out var sha) && sha.GetString() is { } expected
+                && !string.Equals(expected, hash, StringComparison.OrdinalIgnoreCase))
+                throw new BadInputException($"{path}: SHA-256 {hash[..12]}… does not match {Path.GetFileName(companion)} ({expected[..Math.Min(12, expected.Length)]}…); the model file was altered or damaged");
+        }
+        catch (JsonException) { /* not a card: nothing to compare */ }
+    }
+
+    /// <summary>Weights that are all zero or not finite in any layer cannot come from training.</summary>
+    static void CheckWeightsArePlausible(Generator g, string path)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, p) in g.named_parameters())
+        {
+            if (p.dim() < 2) continue;
+            if (!p.isfinite().all().item<bool>()) throw new BadInputException($"{path}: weights {name} hold NaN or infinite values");
+            if (p.abs().max().item<float>() == 0) throw new BadInputException($"{path}: weights {name} are all zero; not a trained generator");
         }
     }
 
@@ -108,11 +156,16 @@ public sealed class GeneratorModel : IDisposable
     public void Save(string path)
     {
         string tmp = path + ".tmp";
+        var weights = new MemoryStream();
+        Network.save(weights);
+        var bytes = weights.ToArray();
         using (var fs = File.Create(tmp))
         using (var zip = new ZipArchive(fs, ZipArchiveMode.Create))
         {
-            WriteCard(zip, Card);
-            SaveModule(Network, zip, GeneratorEntry);
+            WriteCard(zip, Card with { WeightsSha256 = Sha256Hex(bytes) });
+            var e = zip.CreateEntry(GeneratorEntry, CompressionLevel.Fastest);
+            using var s = e.Open();
+            s.Write(bytes);
         }
         File.Move(tmp, path, overwrite: true);
     }
