@@ -124,3 +124,44 @@ public sealed class JournalFailureTests : IDisposable
         Assert.Equal(3, Directory.GetFiles(Path.Combine(outDir, "cubes"), "*.raw").Length);
     }
 }
+
+/// <summary>Journal events carry checksums: an edited value is reported, not shown as a result.</summary>
+public sealed class JournalChecksumTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-jc-").FullName;
+    public void Dispose() { SqliteConnection.ClearAllPools(); Directory.Delete(dir, true); }
+
+    [Fact]
+    public async Task EditedResultInTheJournalIsDetected()
+    {
+        string name = "edit";
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
+        journal.CheckOwnership(name, mustExist: false);
+        var def = new CampaignDefinition(name, "fake", "0123456789abcdef", "golden", 40, 1, [new ChainSpec("a", "porosity=0.3:0.005", 1)]);
+        ChainResult result;
+        await using (var host = new CampaignHost(name, Path.Combine(dir, "out"), journal, new FakeGenerator(), new PorosityOnly()))
+            result = host.Ask<CampaignDone>(new StartCampaign(def), TimeSpan.FromMinutes(1)).Results[0];
+        SqliteConnection.ClearAllPools();
+        string achieved = result.Properties["porosity"].ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        using (var c = new SqliteConnection(journal.ConnectionString))
+        {
+            c.Open();
+            using var q = c.CreateCommand();
+            q.CommandText = "SELECT message FROM journal WHERE persistence_id = $p AND sequence_number = 2";
+            q.Parameters.AddWithValue("$p", "campaign/" + name);
+            string json = System.Text.Encoding.UTF8.GetString((byte[])q.ExecuteScalar()!);
+            Assert.Contains(achieved, json);
+            string edited = json.Replace(achieved, "0.2699");
+            q.CommandText = "UPDATE journal SET message = $m WHERE persistence_id = $p AND sequence_number = 2";
+            q.Parameters.AddWithValue("$m", System.Text.Encoding.UTF8.GetBytes(edited));
+            Assert.Equal(1, q.ExecuteNonQuery());
+        }
+        SqliteConnection.ClearAllPools();
+        await using (var host = new CampaignHost(name, Path.Combine(dir, "out"), journal, new FakeGenerator(), new PorosityOnly()))
+        {
+            var e = Assert.Throws<CampaignStoppedException>(() => host.Ask<CampaignStatus>(InspectCampaign.Instance, TimeSpan.FromMinutes(1)));
+            Assert.Contains("does not match its checksum", e.Message);
+            Assert.Contains("event 2", e.Message);
+        }
+    }
+}

@@ -19,7 +19,11 @@ public sealed record GetCampaignProgress { public static readonly GetCampaignPro
 public sealed record CampaignProgress(string Name, int Total, int Pending, int Running, int Done, int Succeeded, IReadOnlyList<ChainResult> Results);
 public sealed record CampaignStatus(CampaignDefinition? Definition, IReadOnlyList<ChainResult> Results, IReadOnlyList<ChainProgress> Unfinished);
 public sealed record CampaignStarted(CampaignDefinition Definition);
-public sealed record ChainCompleted(ChainResult Result);
+public sealed record ChainCompleted(ChainResult Result, string? Checksum = null)
+{
+    public static ChainCompleted Of(ChainResult r) => new(r, EventChecksum.Of(r));
+    public bool Intact => Checksum is null || Checksum == EventChecksum.Of(Result);
+}
 /// <summary>The campaign stopped on an error the user must fix (journal write failed, journal damaged,
 /// outputs not writable); the journal holds every step accepted before it, so it can be resumed.</summary>
 public sealed record CampaignFailed(string Reason);
@@ -67,7 +71,11 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         PersistenceId = $"campaign/{name}";
 
         Recover<CampaignStarted>(e => definition = e.Definition);
-        Recover<ChainCompleted>(e => done[e.Result.Id] = e.Result);
+        Recover<ChainCompleted>(e =>
+        {
+            if (!e.Intact) throw new JournalDamagedException($"journal is damaged at event {LastSequenceNr} of campaign '{name}': the result of chain '{e.Result.Id}' does not match its checksum (edited?)");
+            done[e.Result.Id] = e.Result;
+        });
         Recover<RecoveryCompleted>(_ =>
         {
             if (autoCommand is null) return;
@@ -136,7 +144,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
                     Directory.CreateDirectory(Path.Combine(outputDir, "cubes"));
                     Core.IO.VolumeIO.Write(r.Cubes[0], Path.Combine(outputDir, "cubes", result.Id + ".raw"));
                 })) return;
-            Persist(new ChainCompleted(result), e =>
+            Persist(ChainCompleted.Of(result), e =>
             {
                 done[e.Result.Id] = e.Result;
                 completedHere++;
@@ -195,7 +203,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        Fail($"journal is damaged at event {LastSequenceNr + 1} of campaign '{name}': {reason.GetBaseException().Message}");
+        Fail(reason is JournalDamagedException ? reason.Message : $"journal is damaged at event {LastSequenceNr + 1} of campaign '{name}': {reason.GetBaseException().Message}");
         base.OnRecoveryFailure(reason, message);
     }
 

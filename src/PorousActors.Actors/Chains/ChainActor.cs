@@ -17,7 +17,11 @@ public sealed record ChainSpec(string Id, string Targets, long Seed);
 /// counters the deterministic engine needs, not the volume. Error is null while infinite.
 /// </summary>
 public sealed record ChainStepPersisted(int Step, float[] Latent, double? Error, Dictionary<string, double> Properties,
-    int Evaluations, double T, string Status, double ElapsedSeconds);
+    int Evaluations, double T, string Status, double ElapsedSeconds, string? Checksum = null)
+{
+    public ChainStepPersisted WithChecksum() => this with { Checksum = EventChecksum.Of(this) };
+    public bool Intact => Checksum is null || Checksum == EventChecksum.Of(this);
+}
 
 /// <summary>A finished chain, as the campaign records it.</summary>
 public sealed record ChainResult(string Id, string Targets, long Seed, string Status, int Steps, int Evaluations, double? Error,
@@ -91,8 +95,17 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         this.maxEvaluations = maxEvaluations; this.inspectOnly = inspectOnly; this.snapshotEvery = snapshotEvery; this.latentSize = latentSize;
         targets = TargetSet.Parse([spec.Targets]);
 
-        Recover<ChainStepPersisted>(Apply);
-        Recover<SnapshotOffer>(o => { if (o.Snapshot is ChainStepPersisted s) Apply(s); });
+        Recover<ChainStepPersisted>(e =>
+        {
+            if (!e.Intact) throw new JournalDamagedException($"journal is damaged at event {LastSequenceNr} of chain '{spec.Id}': its content does not match its checksum (edited?)");
+            Apply(e);
+        });
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is not ChainStepPersisted s) return;
+            if (!s.Intact) throw new JournalDamagedException($"journal is damaged: the snapshot at event {o.Metadata.SequenceNr} of chain '{spec.Id}' does not match its checksum (edited?)");
+            Apply(s);
+        });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<GetChainProgress>(_ => Sender.Tell(Progress()));
@@ -159,7 +172,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        reportTo?.Tell(new ChainJournalFailure(spec.Id, $"journal is damaged at event {LastSequenceNr + 1} of chain '{spec.Id}': {reason.GetBaseException().Message}", true));
+        string why = reason is JournalDamagedException ? reason.Message : $"journal is damaged at event {LastSequenceNr + 1} of chain '{spec.Id}': {reason.GetBaseException().Message}";
+        reportTo?.Tell(new ChainJournalFailure(spec.Id, why, true));
         base.OnRecoveryFailure(reason, message);
     }
 
@@ -193,7 +207,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         if (s.Step != persistedStep || status != persistedStatus)
         {
             var ev = new ChainStepPersisted(s.Step, s.Latent, double.IsFinite(s.Error) ? s.Error : null,
-                new Dictionary<string, double>(s.Properties), s.Evaluations, s.T, status, Elapsed);
+                new Dictionary<string, double>(s.Properties), s.Evaluations, s.T, status, Elapsed).WithChecksum();
             persistedStep = s.Step; persistedStatus = status;
             Persist(ev, e =>
             {
