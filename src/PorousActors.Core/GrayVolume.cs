@@ -18,7 +18,14 @@ public sealed class GrayVolume
         Shape.Validate(nz, ny, nx);
         Nz = nz; Ny = ny; Nx = nx; VoxelSize = voxelSize;
         long n = (long)nz * ny * nx;
-        if (data is null) data = new float[n];
+        if (data is null)
+        {
+            // reading needs the float image plus the binary result: refuse up front rather than die mid-way
+            long need = n * 5, have = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            if (need > have * 0.9)
+                throw new BadInputException($"a {nz}x{ny}x{nx} image needs about {need / 1e9:F1} GB of memory to read, this machine has {have / 1e9:F1} GB");
+            data = new float[n];
+        }
         else if (data.LongLength != n)
             throw new ArgumentException($"data has {data.LongLength} voxels, shape {nz}x{ny}x{nx} needs {n}");
         Data = data;

@@ -10,8 +10,10 @@ namespace PorousActors.Gan;
 /// </summary>
 public static class Latents
 {
-    public static void Write(string path, IEnumerable<float[]> latents)
-        => File.WriteAllLines(path, latents.Select(z => string.Join(",", z.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))));
+    public static void Write(string path, IEnumerable<float[]> latents) => File.WriteAllLines(path, latents.Select(Format));
+
+    /// <summary>One latent as a line of the latents file.</summary>
+    public static string Format(float[] z) => string.Join(",", z.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)));
 
     public static List<float[]> Read(string path, int expectedLength)
     {

@@ -165,3 +165,31 @@ public sealed class JournalChecksumTests : IDisposable
         }
     }
 }
+
+public sealed class MissingCubeTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-mc-").FullName;
+    public void Dispose() { SqliteConnection.ClearAllPools(); Directory.Delete(dir, true); }
+
+    [Fact]
+    public async Task ResumeRegeneratesDeletedCubesFromTheirLatents()
+    {
+        string name = "gone";
+        string outDir = Path.Combine(dir, "out");
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
+        journal.CheckOwnership(name, mustExist: false);
+        var def = new CampaignDefinition(name, "fake", "0123456789abcdef", "golden", 40, 2,
+            [new ChainSpec("a", "porosity=0.3:0.005", 1), new ChainSpec("b", "porosity=0.6:0.005", 2)]);
+        await using (var host = new CampaignHost(name, outDir, journal, new FakeGenerator(), new PorosityOnly()))
+            host.Ask<CampaignDone>(new StartCampaign(def), TimeSpan.FromMinutes(1));
+        string cube = Path.Combine(outDir, "cubes", "a.raw");
+        var original = File.ReadAllBytes(cube);
+        File.Delete(cube);
+        SqliteConnection.ClearAllPools();
+        var gen = new FakeGenerator();
+        await using (var host = new CampaignHost(name, outDir, journal, gen, new PorosityOnly()))
+            host.Ask<CampaignDone>(new ResumeCampaign("0123456789abcdef"), TimeSpan.FromMinutes(1));
+        Assert.Equal(original, File.ReadAllBytes(cube));
+        Assert.Equal(1, gen.Calls); // only the missing cube
+    }
+}

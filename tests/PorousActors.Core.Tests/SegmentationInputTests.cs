@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using BitMiracle.LibTiff.Classic;
 using PorousActors.Core.Generators;
 using PorousActors.Core.IO;
@@ -127,5 +128,50 @@ public sealed class SegmentationInputTests : IDisposable
         string path = Path.Combine(dir, "zero.tif");
         WriteTiff(path, 0, 0, "ImageJ=1.54f\nimages=4\nslices=4\nunit=micron\n");
         Assert.Contains("--voxel-size", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path, new ReadOptions(PoreValue: 255))).Message);
+    }
+}
+
+/// <summary>Malformed or careless inputs are bad input (exit 2) with a message that names the file, never a crash or a temp path.</summary>
+public sealed class MalformedInputTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-bad-").FullName;
+    public void Dispose() => Directory.Delete(dir, true);
+
+    [Fact]
+    public void NpyHeaderLengthThatLiesIsBadInput()
+    {
+        string path = Path.Combine(dir, "lie.npy");
+        var b = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0 };
+        b.AddRange(BitConverter.GetBytes(0xFFFFFFF0u));
+        b.AddRange(new byte[64]);
+        File.WriteAllBytes(path, b.ToArray());
+        Assert.Contains("truncated", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: 1e-6))).Message);
+    }
+
+    [Fact]
+    public void DirectoryIsNotReportedAsMissing()
+    {
+        Assert.Contains("is a directory", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(dir)).Message);
+    }
+
+    [Fact]
+    public void ZipWithTwoVolumesIsRefusedAndErrorsNameTheArchiveNotATempPath()
+    {
+        var v = GaussianBlobs.Generate(8, 0.3, 1, 1, 1e-6);
+        string a = Path.Combine(dir, "a.raw"), bPath = Path.Combine(dir, "b.raw");
+        VolumeIO.Write(v, a); VolumeIO.Write(v, bPath);
+        string two = Path.Combine(dir, "two.zip");
+        using (var z = System.IO.Compression.ZipFile.Open(two, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            z.CreateEntryFromFile(a, "a.raw"); z.CreateEntryFromFile(VolumeSidecar.PathFor(a), "a.json");
+            z.CreateEntryFromFile(bPath, "b.raw");
+        }
+        Assert.Contains("2 volumes", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(two)).Message);
+
+        string bare = Path.Combine(dir, "bare.zip"); // a raw without its sidecar: the error names the archive
+        using (var z = System.IO.Compression.ZipFile.Open(bare, System.IO.Compression.ZipArchiveMode.Create)) z.CreateEntryFromFile(a, "a.raw");
+        var e = Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(bare));
+        Assert.Contains("bare.zip!a.raw", e.Message);
+        Assert.DoesNotContain(Path.GetTempPath(), e.Message.Replace(dir, ""));
     }
 }

@@ -47,6 +47,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     readonly Dictionary<string, IActorRef> running = [];
     IActorRef? requester;
     readonly Dictionary<long, ChainResult> cubeRequests = [];
+    /// <summary>Cubes of chains finished earlier whose files are gone: regenerated from the stored latent.</summary>
+    readonly Dictionary<long, ChainResult> cubeRewrites = [];
     long cubeRequestId;
     int completedHere;
     readonly Action<string>? onFatal;
@@ -109,6 +111,17 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
                 Sender.Tell(new CampaignRefused($"the model file changed since campaign '{name}' started (SHA-256 {definition.ModelSha256[..12]}… vs {c.ModelSha256[..12]}…); refusing to mix results"));
                 return;
             }
+            foreach (var r in done.Values)
+            {
+                if (File.Exists(CubePath(r.Id))) continue;
+                cubeRewrites[++cubeRequestId] = r;
+                generator.Tell(new GenerateRequest(cubeRequestId, [r.Latent], Self));
+            }
+            if (cubeRewrites.Count > 0)
+            {
+                Context.System.Log.Warning("campaign {0}: {1} cube file(s) of finished chains are missing; regenerating them from their stored latents", name, cubeRewrites.Count);
+                StartResendTimer();
+            }
             Launch();
         });
         Command<InspectCampaign>(_ => Inspect());
@@ -126,23 +139,28 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             // the final cube is regenerated from the latent and written before the chain is recorded
             cubeRequests[++cubeRequestId] = f.Result;
             generator.Tell(new GenerateRequest(cubeRequestId, [f.Result.Latent], Self));
-            if (!Timers.IsTimerActive("resend")) Timers.StartPeriodicTimer("resend", ResendCubes.Instance, Chains.ChainActor.RequestTimeoutOf(Context.System));
+            StartResendTimer();
         });
         Command<ResendCubes>(_ =>
         {
             // final-cube requests lost with a generator node are asked again
-            foreach (var (id, r) in cubeRequests) generator.Tell(new GenerateRequest(id, [r.Latent], Self));
-            if (cubeRequests.Count == 0) Timers.Cancel("resend");
+            foreach (var (id, r) in cubeRequests.Concat(cubeRewrites)) generator.Tell(new GenerateRequest(id, [r.Latent], Self));
+            if (cubeRequests.Count == 0 && cubeRewrites.Count == 0) Timers.Cancel("resend");
         });
         Command<GenerateResponse>(r =>
         {
+            if (cubeRewrites.Remove(r.RequestId, out var earlier))
+            {
+                if (!failed && TryOutput(() => Core.IO.VolumeIO.Write(r.Cubes[0], CubePath(earlier.Id)))) Launch();
+                return;
+            }
             if (!cubeRequests.Remove(r.RequestId, out var result) || failed) return;
             // the cube is written before the chain is recorded: a failure here leaves the chain
             // unrecorded, so a resumed campaign writes it again
             if (!TryOutput(() =>
                 {
                     Directory.CreateDirectory(Path.Combine(outputDir, "cubes"));
-                    Core.IO.VolumeIO.Write(r.Cubes[0], Path.Combine(outputDir, "cubes", result.Id + ".raw"));
+                    Core.IO.VolumeIO.Write(r.Cubes[0], CubePath(result.Id));
                 })) return;
             Persist(ChainCompleted.Of(result), e =>
             {
@@ -164,6 +182,13 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null, Action<string>? onFatal = null) =>
         Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm, autoCommand, onFatal));
+
+    string CubePath(string id) => Path.Combine(outputDir, "cubes", id + ".raw");
+
+    void StartResendTimer()
+    {
+        if (!Timers.IsTimerActive("resend")) Timers.StartPeriodicTimer("resend", ResendCubes.Instance, Chains.ChainActor.RequestTimeoutOf(Context.System));
+    }
 
     bool TryOutput(Action write)
     {
@@ -232,7 +257,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id)) continue;
             running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self, minBackoff, maxBackoff), "chain-" + Uri.EscapeDataString(spec.Id));
         }
-        if (running.Count == 0 && cubeRequests.Count == 0 && done.Count == def.Chains.Count)
+        if (running.Count == 0 && cubeRequests.Count == 0 && cubeRewrites.Count == 0 && done.Count == def.Chains.Count)
         {
             ResultsWriter.Write(outputDir, def, done.Values);
             requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList(), completedHere));

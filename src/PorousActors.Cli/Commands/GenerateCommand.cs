@@ -16,31 +16,37 @@ public static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the N(0, I) latents", DefaultValueFactory = _ => 1 };
         var latent = new Option<string?>("--latent") { Description = "Latents file (one comma-separated latent per line, as written to latents.csv) instead of random ones" };
         var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the tanh output instead of median filter + Otsu" };
-        var output = new Option<string>("--out") { Description = "Output folder: cube_NNN.raw + .json, latents.csv", Required = true };
+        var format = new Option<string>("--format") { Description = "Cube file format: raw (+ .json sidecar), tif or npy", DefaultValueFactory = _ => "raw" };
+        var output = new Option<string>("--out") { Description = "Output folder: cube_NNN.raw + .json (or .tif/.npy), latents.csv", Required = true };
         var cmd = new Command("generate", "Generate binary rock cubes from a trained generator; writes the latents so each cube can be regenerated exactly")
-            { model, count, seed, latent, threshold, output };
+            { model, count, seed, latent, threshold, format, output };
         cmd.SetAction(p => io.Guard(() =>
         {
+            string ext = CubeFormat.Extension(p.GetValue(format)!);
             using var m = GeneratorModel.Load(p.GetValue(model)!);
-            List<float[]> zs;
+            // latents are drawn, written and turned into cubes a batch at a time: any --count runs in
+            // constant memory, and the draws are the same sequence as drawing them all first
+            IEnumerable<float[]> zs;
             if (p.GetValue(latent) is { } lf) zs = Latents.Read(lf, m.Latent);
             else
             {
                 int n = p.GetValue(count);
                 if (n < 1) throw new BadInputException($"--count must be at least 1, got {n}");
                 var rng = new Random(p.GetValue(seed));
-                zs = Enumerable.Range(0, n).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList();
+                zs = Enumerable.Range(0, n).Select(_ => StandardNormal.Vector(rng, m.Latent));
             }
             string dir = p.GetValue(output)!;
             Directory.CreateDirectory(dir);
-            Latents.Write(Path.Combine(dir, "latents.csv"), zs);
-            for (int start = 0; start < zs.Count; start += 8)
+            using var latentsFile = new StreamWriter(Path.Combine(dir, "latents.csv"));
+            int index = 0;
+            foreach (var chunk in zs.Chunk(8))
             {
-                var chunk = zs.Skip(start).Take(8).ToList();
+                foreach (var z in chunk) latentsFile.WriteLine(Latents.Format(z));
+                latentsFile.Flush();
                 var cubes = m.Generate(chunk, p.GetValue(threshold));
-                for (int i = 0; i < cubes.Length; i++)
+                for (int i = 0; i < cubes.Length; i++, index++)
                 {
-                    string path = Path.Combine(dir, $"cube_{start + i:D3}.raw");
+                    string path = Path.Combine(dir, $"cube_{index:D3}{ext}");
                     VolumeIO.Write(cubes[i], path);
                     io.Out.WriteLine($"{path}: {m.Size}³ at {Fmt.G(m.Card.VoxelSize)} m, porosity {Porosity.Compute(cubes[i]):F4}");
                 }
@@ -49,4 +55,16 @@ public static class GenerateCommand
         }));
         return cmd;
     }
+}
+
+/// <summary>The cube formats commands can write.</summary>
+public static class CubeFormat
+{
+    public static string Extension(string format) => format.Trim().ToLowerInvariant() switch
+    {
+        "raw" => ".raw",
+        "tif" or "tiff" => ".tif",
+        "npy" => ".npy",
+        _ => throw new BadInputException($"--format must be raw, tif or npy, got '{format}'"),
+    };
 }

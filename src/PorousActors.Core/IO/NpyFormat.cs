@@ -14,11 +14,12 @@ public static partial class NpyFormat
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
             throw new BadInputException($"{path}: not a NumPy .npy file (missing \\x93NUMPY magic)");
         int major = bytes[6];
-        int headerLen, headerStart;
-        if (major == 1) { headerLen = BitConverter.ToUInt16(bytes, 8); headerStart = 10; }
-        else if (major is 2 or 3) { headerLen = (int)BitConverter.ToUInt32(bytes, 8); headerStart = 12; }
+        long headerLenL; int headerStart;
+        if (major == 1) { headerLenL = BitConverter.ToUInt16(bytes, 8); headerStart = 10; }
+        else if (major is 2 or 3) { headerLenL = BitConverter.ToUInt32(bytes, 8); headerStart = 12; }
         else throw new BadInputException($"{path}: unsupported .npy format version {major}");
-        if (headerStart + headerLen > bytes.Length) throw new BadInputException($"{path}: truncated .npy header");
+        if (headerStart + headerLenL > bytes.Length) throw new BadInputException($"{path}: truncated .npy header (it claims {headerLenL} bytes)");
+        int headerLen = (int)headerLenL;
         string header = Encoding.Latin1.GetString(bytes, headerStart, headerLen);
 
         var descr = DescrRegex().Match(header);

@@ -33,8 +33,21 @@ public static class VolumeIO
     static GrayVolume ReadGray(string path, ReadOptions o, out double? sidecarPoreValue)
     {
         sidecarPoreValue = null;
+        if (Directory.Exists(path)) throw new BadInputException($"{path}: is a directory; give a volume file (a TIFF stack as one multi-page .tif)");
         if (!File.Exists(path)) throw new BadInputException($"{path}: file not found");
         string ext = Path.GetExtension(path).ToLowerInvariant();
+        try { return ReadGrayByExtension(path, ext, o, out sidecarPoreValue); }
+        catch (UnauthorizedAccessException) { throw new BadInputException($"{path}: permission denied"); }
+        catch (Exception e) when (e is not (BadInputException or OutOfMemoryException))
+        {
+            // a malformed file (an IFD loop in a TIFF, a header that lies) is bad input, not a crash
+            throw new BadInputException($"{path}: cannot be read as {ext} ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    static GrayVolume ReadGrayByExtension(string path, string ext, ReadOptions o, out double? sidecarPoreValue)
+    {
+        sidecarPoreValue = null;
         switch (ext)
         {
             case ".json":
@@ -67,20 +80,41 @@ public static class VolumeIO
         }
     }
 
+    /// <summary>Largest volume entry we extract from a zip (uncompressed): a guard against zip bombs.</summary>
+    public const long MaxZipEntryBytes = 16L << 30;
+
     static GrayVolume ReadFromZip(string path, ReadOptions o, out double? sidecarPoreValue)
     {
         string dir = Path.Combine(Path.GetTempPath(), "porous-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using (var zip = ZipFile.OpenRead(path))
+            using var zip = ZipFile.OpenRead(path);
+            var volumes = zip.Entries.Where(e => Extensions.Contains(Path.GetExtension(e.Name).ToLowerInvariant())).ToList();
+            if (volumes.Count == 0) throw new BadInputException($"{path}: the archive holds no .raw, .npy or .tif volume");
+            if (volumes.Count > 1)
+                throw new BadInputException($"{path}: the archive holds {volumes.Count} volumes ({string.Join(", ", volumes.Take(4).Select(e => e.FullName))}{(volumes.Count > 4 ? ", …" : "")}); unpack the one you mean");
+            var entry = volumes[0];
+            Directory.CreateDirectory(dir);
+            // only the volume and its sidecar, each capped: never the whole archive
+            var wanted = new List<ZipArchiveEntry> { entry };
+            if (zip.Entries.FirstOrDefault(e => e.FullName == Path.ChangeExtension(entry.FullName, ".json")) is { } side) wanted.Add(side);
+            foreach (var e in wanted)
             {
-                var entry = zip.Entries.FirstOrDefault(e => Extensions.Contains(Path.GetExtension(e.Name).ToLowerInvariant()))
-                    ?? throw new BadInputException($"{path}: the archive holds no .raw, .npy or .tif volume");
-                Directory.CreateDirectory(dir);
-                foreach (var e in zip.Entries.Where(e => e.Name.Length > 0))
-                    e.ExtractToFile(Path.Combine(dir, e.Name), overwrite: true);
-                return ReadGray(Path.Combine(dir, entry.Name), o, out sidecarPoreValue);
+                if (e.Length > MaxZipEntryBytes)
+                    throw new BadInputException($"{path}: {e.FullName} would expand to {e.Length / (1 << 20)} MiB, above the {MaxZipEntryBytes >> 30} GiB limit; unpack it yourself");
+                using var src = e.Open();
+                using var dst = File.Create(Path.Combine(dir, e.Name));
+                var buffer = new byte[1 << 20];
+                long total = 0;
+                for (int n; (n = src.Read(buffer)) > 0;)
+                {
+                    total += n;
+                    if (total > e.Length || total > MaxZipEntryBytes) throw new BadInputException($"{path}: {e.FullName} expands beyond its declared size; refusing a malformed archive");
+                    dst.Write(buffer, 0, n);
+                }
             }
+            try { return ReadGray(Path.Combine(dir, entry.Name), o, out sidecarPoreValue); }
+            catch (BadInputException e) { throw new BadInputException(e.Message.Replace(Path.Combine(dir, entry.Name), $"{path}!{entry.FullName}").Replace(dir, path)); }
         }
         catch (InvalidDataException e) { throw new BadInputException($"{path}: corrupt zip archive ({e.Message})"); }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
