@@ -4,60 +4,228 @@ using PorousActors.Core;
 
 namespace PorousActors.Reports;
 
+/// <summary>One set of cubes in a quality report: each cube's property row and the cube itself.</summary>
+public sealed record QualitySet(string Name, IReadOnlyList<double[]> Rows, IReadOnlyList<Volume> Cubes);
+
 /// <summary>
-/// Generated vs training cubes (paper Figs. 2–6): mid slices side by side, a box plot per property,
-/// Pearson correlation maps of the properties for each set, the porosity–permeability scatter,
-/// a CSV of every cube's properties and a Markdown summary (φ–k correlation, IQR overlap).
+/// Generated vs training cubes (paper Figs. 2–6, plus the distribution tests the paper lacks): for
+/// each property the two-sample Kolmogorov–Smirnov D and p; the two-point correlation S2(r) of the
+/// pore phase; corr(φ, k) and corr(φ, log k); the spread of log k; the percolating fraction; mid
+/// slices, box plots, correlation maps, the φ–k scatter and the training curve. Writes
+/// <c>report.md</c>, <c>summary.json</c> (machine-readable), <c>properties.csv</c> and PNGs.
+/// A third, optional set holds the training cubes passed through the generator's own median filter,
+/// to tell the generator's errors from the post-processing's.
 /// </summary>
 public static class QualityReport
 {
-    /// <param name="properties">names (JSON keys) of the columns of <paramref name="training"/> and <paramref name="generated"/></param>
-    public static string Write(string dir, IReadOnlyList<string> properties, IReadOnlyList<double[]> training, IReadOnlyList<double[]> generated,
-        IReadOnlyList<Volume> trainingCubes, IReadOnlyList<Volume> generatedCubes, string title)
+    /// <summary>Lags of S2 reported (voxels).</summary>
+    public const int S2MaxLag = 32;
+
+    /// <param name="properties">names (JSON keys) of the columns of the rows</param>
+    /// <param name="filtered">training cubes after the same 3³ median filter the generator's output gets, or null</param>
+    /// <param name="curveCsv">the training run's curve.csv, plotted when given</param>
+    /// <param name="meta">extra fields for summary.json (model, seed, selection)</param>
+    public static string Write(string dir, string title, IReadOnlyList<string> properties, QualitySet training, QualitySet generated,
+        QualitySet? filtered = null, string? curveCsv = null, IReadOnlyDictionary<string, object?>? meta = null)
     {
         Directory.CreateDirectory(dir);
         var inv = CultureInfo.InvariantCulture;
-        // CSV
+        var sets = new List<QualitySet> { training, generated };
+        if (filtered is not null) sets.Add(filtered);
         var csv = new StringBuilder("set,index," + string.Join(",", properties) + "\n");
-        foreach (var (set, rows) in new[] { ("training", training), ("generated", generated) })
-            for (int i = 0; i < rows.Count; i++) csv.Append(set).Append(',').Append(i).Append(',').AppendJoin(",", rows[i].Select(v => v.ToString("G9", inv))).Append('\n');
+        foreach (var set in sets)
+            for (int i = 0; i < set.Rows.Count; i++) csv.Append(set.Name).Append(',').Append(i).Append(',').AppendJoin(",", set.Rows[i].Select(v => v.ToString("G9", inv))).Append('\n');
         File.WriteAllText(Path.Combine(dir, "properties.csv"), csv.ToString());
 
-        Slices(Path.Combine(dir, "slices.png"), trainingCubes, generatedCubes);
-        var md = new StringBuilder($"# {title}\n\n{training.Count} training and {generated.Count} generated cubes.\n\n![slices](slices.png)\n\nMid-z slices: training cubes (top row), generated (bottom row); pore = white.\n\n");
-        md.Append("| property | training median [IQR] | generated median [IQR] | IQRs overlap |\n|---|---|---|---|\n");
+        var summary = new Dictionary<string, object?> { ["title"] = title, ["cubesPerSet"] = training.Rows.Count };
+        if (meta is not null) foreach (var (k, v) in meta) summary[k] = v;
+
+        Slices(Path.Combine(dir, "slices.png"), training.Cubes, generated.Cubes);
+        var md = new StringBuilder($"# {title}\n\n{training.Rows.Count} training and {generated.Rows.Count} generated cubes");
+        if (filtered is not null) md.Append(", and the same training cubes after the generator's 3³ median filter (\"training, filtered\")");
+        md.Append(".\n\n![slices](slices.png)\n\n");
+        string fcol = filtered is null ? "" : " | KS D, p vs training filtered";
+        md.Append($"| property | training median [IQR] | generated median [IQR] | KS D, p{fcol} |\n|---|---|---|---|{(filtered is null ? "" : "---|")}\n");
+        var perProperty = new Dictionary<string, object?>();
         for (int p = 0; p < properties.Count; p++)
         {
-            var a = training.Select(r => r[p]).ToList(); var b = generated.Select(r => r[p]).ToList();
-            md.Append(inv, $"| {properties[p]} | {Statistics.Quantile(a, 0.5):G4} [{Statistics.Quantile(a, 0.25):G4}, {Statistics.Quantile(a, 0.75):G4}] | {Statistics.Quantile(b, 0.5):G4} [{Statistics.Quantile(b, 0.25):G4}, {Statistics.Quantile(b, 0.75):G4}] | {(Statistics.IqrOverlap(a, b) ? "yes" : "**no**")} |\n");
-            Box(Path.Combine(dir, $"box-{properties[p]}.png"), properties[p], a, b);
+            var a = Column(training, p); var b = Column(generated, p);
+            var (d, pv) = KolmogorovSmirnov.TwoSample(a, b);
+            var entry = new Dictionary<string, object?>
+            {
+                ["trainingMedian"] = Statistics.Quantile(a, 0.5), ["generatedMedian"] = Statistics.Quantile(b, 0.5),
+                ["trainingIqr"] = new[] { Statistics.Quantile(a, 0.25), Statistics.Quantile(a, 0.75) },
+                ["generatedIqr"] = new[] { Statistics.Quantile(b, 0.25), Statistics.Quantile(b, 0.75) },
+                ["ksD"] = d, ["ksP"] = pv,
+            };
+            string fcell = "";
+            if (filtered is not null)
+            {
+                var c = Column(filtered, p);
+                var (df, pf) = KolmogorovSmirnov.TwoSample(c, b);
+                entry["filteredMedian"] = Statistics.Quantile(c, 0.5);
+                entry["ksDFiltered"] = df; entry["ksPFiltered"] = pf;
+                fcell = string.Create(inv, $" | {df:F2}, {pf:G2}");
+            }
+            perProperty[properties[p]] = entry;
+            md.Append(inv, $"| {properties[p]} {CampaignReport.Units(properties[p])} | {Statistics.Quantile(a, 0.5):G4} [{Statistics.Quantile(a, 0.25):G4}, {Statistics.Quantile(a, 0.75):G4}] | {Statistics.Quantile(b, 0.5):G4} [{Statistics.Quantile(b, 0.25):G4}, {Statistics.Quantile(b, 0.75):G4}] | {(d > 0.2 ? "**" : "")}{d:F2}{(d > 0.2 ? "**" : "")}, {pv:G2}{fcell} |\n");
+            Box(Path.Combine(dir, $"box-{properties[p]}.png"), properties[p], sets.Select(st => (st.Name, Column(st, p))).ToList());
         }
-        md.Append('\n').AppendJoin("\n", properties.Select(p => $"![box {p}](box-{p}.png)")).Append("\n\n");
-        Correlation(Path.Combine(dir, "correlation-training.png"), "training", properties, training);
-        Correlation(Path.Combine(dir, "correlation-generated.png"), "generated", properties, generated);
-        md.Append("![correlation training](correlation-training.png) ![correlation generated](correlation-generated.png)\n\n");
+        summary["properties"] = perProperty;
+        md.Append(inv, $"\nKS D is the largest gap between the two empirical distributions; at {training.Rows.Count} vs {generated.Rows.Count} cubes a D above {KsCritical(training.Rows.Count, generated.Rows.Count):F2} means p < 0.05 (bold: D > 0.2, the goal).\n\n");
+
+        // porosity–permeability and the spread of log k
         int iphi = properties.ToList().IndexOf("porosity"), ik = properties.ToList().IndexOf("permeability_mD");
         if (iphi >= 0 && ik >= 0)
         {
-            double rt = Statistics.Pearson(training.Select(r => r[iphi]).ToList(), training.Select(r => r[ik]).ToList());
-            double rg = Statistics.Pearson(generated.Select(r => r[iphi]).ToList(), generated.Select(r => r[ik]).ToList());
-            md.Append(inv, $"Porosity–permeability Pearson correlation: training {rt:F2}, generated {rg:F2} (paper: 0.78 vs 0.77).\n\n![phi-k](porosity-permeability.png)\n");
-            var plt = new ScottPlot.Plot();
-            var s1 = plt.Add.ScatterPoints(training.Select(r => r[iphi]).ToArray(), training.Select(r => r[ik]).ToArray()); s1.LegendText = $"training (r = {rt:F2})";
-            var s2 = plt.Add.ScatterPoints(generated.Select(r => r[iphi]).ToArray(), generated.Select(r => r[ik]).ToArray()); s2.LegendText = $"generated (r = {rg:F2})";
-            plt.XLabel("porosity (–)"); plt.YLabel("permeability (mD)"); plt.Title("porosity–permeability"); plt.ShowLegend();
-            plt.SavePng(Path.Combine(dir, "porosity-permeability.png"), 640, 520);
+            var flow = new Dictionary<string, object?>();
+            md.Append("| statistic | training | generated |" + (filtered is null ? "" : " training filtered |") + "\n|---|---|---|" + (filtered is null ? "" : "---|") + "\n");
+            var rows = new List<(string Name, Func<QualitySet, double> F)>
+            {
+                ("corr(φ, k)", st => Statistics.Pearson(Column(st, iphi), Column(st, ik))),
+                ("corr(φ, log k), percolating cubes", st => CorrPhiLogK(st, iphi, ik)),
+                ("SD of log10 k, percolating cubes", st => LogKStd(st, ik)),
+                ("percolating fraction (k > 0 along z)", st => Column(st, ik).Count(k => k > 0) / (double)st.Rows.Count),
+            };
+            string[] keys = ["corrPhiK", "corrPhiLogK", "log10KStd", "percolatingFraction"];
+            for (int r = 0; r < rows.Count; r++)
+            {
+                var vals = sets.Select(st => rows[r].F(st)).ToArray();
+                flow[keys[r]] = sets.Select((st, i) => (st.Name, vals[i])).ToDictionary(x => x.Name, x => (object?)x.Item2);
+                md.Append(string.Create(inv, $"| {rows[r].Name} | {vals[0]:F3} | {vals[1]:F3} |")).Append(filtered is null ? "" : string.Create(inv, $" {vals[2]:F3} |")).Append('\n');
+            }
+            double ratio = LogKStd(generated, ik) / LogKStd(training, ik);
+            flow["log10KStdRatio"] = ratio;
+            summary["flow"] = flow;
+            md.Append(inv, $"\nStandard-deviation ratio of log k, generated / training: {ratio:F2}.\n\n![phi-k](porosity-permeability.png)\n\n");
+            PhiK(Path.Combine(dir, "porosity-permeability.png"), sets, iphi, ik);
         }
+
+        // two-point correlation of the pore phase
+        var s2 = sets.Select(st => MeanS2(st.Cubes)).ToList();
+        double maxDiff = MaxAbsDiff(s2[0], s2[1]);
+        var s2Summary = new Dictionary<string, object?> { ["lags"] = Enumerable.Range(0, s2[0].Length).ToArray(), ["maxAbsDifference"] = maxDiff };
+        for (int i = 0; i < sets.Count; i++) s2Summary[sets[i].Name] = s2[i];
+        if (filtered is not null) s2Summary["maxAbsDifferenceFiltered"] = MaxAbsDiff(s2[2], s2[1]);
+        summary["s2"] = s2Summary;
+        S2Plot(Path.Combine(dir, "s2.png"), sets.Select(st => st.Name).ToList(), s2, training.Cubes[0].VoxelSize);
+        md.Append(inv, $"Two-point correlation S2(r) of the pore phase (mean over cubes and the three axes): largest |generated − training| = {maxDiff:F4}");
+        if (filtered is not null) md.Append(inv, $" (vs training filtered: {MaxAbsDiff(s2[2], s2[1]):F4})");
+        md.Append(".\n\n![S2](s2.png)\n\n");
+
+        md.Append('\n').AppendJoin("\n", properties.Select(p => $"![box {p}](box-{p}.png)")).Append("\n\n");
+        Correlation(Path.Combine(dir, "correlation-training.png"), "training", properties, training.Rows);
+        Correlation(Path.Combine(dir, "correlation-generated.png"), "generated", properties, generated.Rows);
+        md.Append("![correlation training](correlation-training.png) ![correlation generated](correlation-generated.png)\n\n");
+
+        if (curveCsv is not null && File.Exists(curveCsv) && TrainingCurve(curveCsv, Path.Combine(dir, "training-curve.png")))
+            md.Append("Training curve (critic's Wasserstein estimate and losses per generator iteration, moving average of 25; the paper's Fig. 11):\n\n![training curve](training-curve.png)\n");
+
+        File.WriteAllText(Path.Combine(dir, "summary.json"), System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions
+        {
+            WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
         string mdPath = Path.Combine(dir, "report.md");
         File.WriteAllText(mdPath, md.ToString());
         return mdPath;
     }
 
-    static void Box(string path, string name, IReadOnlyList<double> a, IReadOnlyList<double> b)
+    static List<double> Column(QualitySet s, int p) => s.Rows.Select(r => r[p]).ToList();
+
+    /// <summary>The D above which two samples of these sizes differ at p &lt; 0.05.</summary>
+    public static double KsCritical(int n, int m) => 1.358 * Math.Sqrt((double)(n + m) / (n * m));
+
+    static double CorrPhiLogK(QualitySet s, int iphi, int ik)
+    {
+        var pairs = s.Rows.Where(r => r[ik] > 0).ToList();
+        return Statistics.Pearson(pairs.Select(r => r[iphi]).ToList(), pairs.Select(r => Math.Log10(r[ik])).ToList());
+    }
+
+    static double LogKStd(QualitySet s, int ik)
+    {
+        var l = s.Rows.Where(r => r[ik] > 0).Select(r => Math.Log10(r[ik])).ToList();
+        if (l.Count < 2) return double.NaN;
+        double m = l.Average();
+        return Math.Sqrt(l.Sum(x => (x - m) * (x - m)) / (l.Count - 1));
+    }
+
+    static double[] MeanS2(IReadOnlyList<Volume> cubes)
+    {
+        var acc = new double[S2MaxLag + 1];
+        int lags = acc.Length;
+        foreach (var c in cubes)
+        {
+            var s = Core.Metrics.TwoPointCorrelation.Compute(c, S2MaxLag);
+            lags = Math.Min(lags, s.Length);
+            for (int i = 0; i < s.Length; i++) acc[i] += s[i];
+        }
+        return acc.Take(lags).Select(x => x / cubes.Count).ToArray();
+    }
+
+    static double MaxAbsDiff(double[] a, double[] b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
+
+    static void S2Plot(string path, IReadOnlyList<string> names, IReadOnlyList<double[]> s2, double voxel)
+    {
+        var plt = new ScottPlot.Plot();
+        for (int i = 0; i < names.Count; i++)
+        {
+            var sc = plt.Add.Scatter(Enumerable.Range(0, s2[i].Length).Select(r => r * voxel * 1e6).ToArray(), s2[i]);
+            sc.LegendText = names[i];
+        }
+        plt.XLabel("lag r (µm)"); plt.YLabel("S2(r) (–)"); plt.Title("two-point correlation of the pore phase"); plt.ShowLegend();
+        plt.SavePng(path, 640, 480);
+    }
+
+    static void PhiK(string path, IReadOnlyList<QualitySet> sets, int iphi, int ik)
+    {
+        var plt = new ScottPlot.Plot();
+        foreach (var st in sets.Take(2))
+        {
+            var pts = st.Rows.Where(r => r[ik] > 0).ToList();
+            var sc = plt.Add.ScatterPoints(pts.Select(r => r[iphi]).ToArray(), pts.Select(r => Math.Log10(r[ik])).ToArray());
+            sc.LegendText = $"{st.Name} (corr(φ, log k) = {Statistics.Pearson(pts.Select(r => r[iphi]).ToList(), pts.Select(r => Math.Log10(r[ik])).ToList()):F2})";
+        }
+        plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture) };
+        plt.XLabel("porosity (–)"); plt.YLabel("permeability k_z (mD, log scale)"); plt.Title("porosity–permeability"); plt.ShowLegend();
+        plt.SavePng(path, 640, 520);
+    }
+
+    /// <summary>Plots curve.csv (iteration, critic_loss, generator_loss, wasserstein, …) as moving averages.</summary>
+    public static bool TrainingCurve(string csvPath, string pngPath)
+    {
+        var rows = File.ReadLines(csvPath).Skip(1).Select(l => l.Split(','))
+            .Where(c => c.Length >= 4).Select(c => c.Take(4).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        if (rows.Count < 2) return false;
+        var it = rows.Select(r => r[0]).ToArray();
+        var plt = new ScottPlot.Plot();
+        foreach (var (col, name) in new[] { (3, "Wasserstein estimate"), (1, "critic loss"), (2, "generator loss") })
+        {
+            var sc = plt.Add.Scatter(it, MovingAverage(rows.Select(r => r[col]).ToArray(), 25));
+            sc.LegendText = name; sc.MarkerSize = 0;
+        }
+        plt.XLabel("generator iteration"); plt.YLabel("loss"); plt.Title("WGAN-GP training curve (moving average of 25)"); plt.ShowLegend();
+        plt.SavePng(pngPath, 760, 460);
+        return true;
+    }
+
+    static double[] MovingAverage(double[] x, int w)
+    {
+        var r = new double[x.Length];
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
+            if (i >= w) sum -= x[i - w];
+            r[i] = sum / Math.Min(i + 1, w);
+        }
+        return r;
+    }
+
+    static void Box(string path, string name, IReadOnlyList<(string Name, List<double> Values)> sets)
     {
         var plt = new ScottPlot.Plot();
         var boxes = new List<ScottPlot.Box>();
-        foreach (var (vals, pos) in new[] { (a, 0.0), (b, 1.0) })
+        foreach (var (vals, pos) in sets.Select((s, i) => (s.Values, (double)i)))
         {
             if (!vals.Any(double.IsFinite)) continue;
             boxes.Add(new ScottPlot.Box
@@ -68,7 +236,7 @@ public static class QualityReport
             });
         }
         plt.Add.Boxes(boxes);
-        plt.Axes.Bottom.SetTicks([0, 1], ["training", "generated"]);
+        plt.Axes.Bottom.SetTicks(sets.Select((_, i) => (double)i).ToArray(), sets.Select(s => s.Name).ToArray());
         plt.YLabel($"{name} {CampaignReport.Units(name)}");
         plt.Title(name);
         plt.SavePng(path, 420, 420);

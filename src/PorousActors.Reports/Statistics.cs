@@ -34,3 +34,40 @@ public static class Statistics
     public static bool IqrOverlap(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
         Quantile(a, 0.25) <= Quantile(b, 0.75) && Quantile(b, 0.25) <= Quantile(a, 0.75);
 }
+
+/// <summary>Two-sample Kolmogorov–Smirnov test: D = sup |F₁ − F₂| and its asymptotic p-value.</summary>
+public static class KolmogorovSmirnov
+{
+    public static (double D, double P) TwoSample(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        var x = a.Where(double.IsFinite).Order().ToArray();
+        var y = b.Where(double.IsFinite).Order().ToArray();
+        if (x.Length == 0 || y.Length == 0) return (double.NaN, double.NaN);
+        int i = 0, j = 0;
+        double d = 0;
+        while (i < x.Length && j < y.Length)
+        {
+            double v = Math.Min(x[i], y[j]);
+            while (i < x.Length && x[i] <= v) i++;
+            while (j < y.Length && y[j] <= v) j++;
+            d = Math.Max(d, Math.Abs((double)i / x.Length - (double)j / y.Length));
+        }
+        double en = Math.Sqrt((double)x.Length * y.Length / (x.Length + y.Length));
+        return (d, KolmogorovQ((en + 0.12 + 0.11 / en) * d));
+    }
+
+    /// <summary>Q_KS(λ) = 2 Σ (−1)^(k−1) exp(−2k²λ²), the Kolmogorov distribution's tail.</summary>
+    public static double KolmogorovQ(double lambda)
+    {
+        if (lambda < 1e-3) return 1;
+        double sum = 0, sign = 1;
+        for (int k = 1; k <= 200; k++)
+        {
+            double term = sign * Math.Exp(-2.0 * k * k * lambda * lambda);
+            sum += term;
+            if (Math.Abs(term) < 1e-12) break;
+            sign = -sign;
+        }
+        return Math.Clamp(2 * sum, 0, 1);
+    }
+}

@@ -56,7 +56,7 @@ public sealed class CampaignCrashTests : IDisposable
             string? line;
             while ((line = p.StandardError.ReadLine()) is not null && sw.Elapsed < TimeSpan.FromMinutes(3))
             {
-                var ev = System.Text.RegularExpressions.Regex.Match(line, @"evaluations (\d+) \(");
+                var ev = System.Text.RegularExpressions.Regex.Match(line, @"cubes generated (\d+) \(");
                 if (ev.Success && int.Parse(ev.Groups[1].Value) >= 70) break;
             }
             Assert.False(p.HasExited, "the campaign finished before it could be killed; make it longer");

@@ -40,10 +40,21 @@ public sealed class CliTests : IDisposable
     {
         string path = Path.Combine(dir, "b.npy");
         Assert.Equal(0, Run("synth", "blobs", "--size", "24", "--out", path).Code);
+        // our .npy carries a sidecar with the voxel size and pore value; the option overrides its size
+        var own = Run("analyze", path, "--voxel-size", "2um", "--json");
+        Assert.Equal(0, own.Code);
+        var root = JsonDocument.Parse(own.Out).RootElement;
+        Assert.Equal(2e-6, root.GetProperty("voxelSize_m").GetDouble(), 12);
+        Assert.Equal(1, root.GetProperty("poreValue").GetDouble());
+        // a bare .npy states neither: both are asked for, never guessed
+        File.Delete(Path.ChangeExtension(path, ".json"));
         var missing = Run("analyze", path);
         Assert.Equal(2, missing.Code);
         Assert.Contains("--voxel-size", missing.Err);
-        var ok = Run("analyze", path, "--voxel-size", "2e-6", "--json");
+        var noPore = Run("analyze", path, "--voxel-size", "2e-6");
+        Assert.Equal(2, noPore.Code);
+        Assert.Contains("--pore-value 0 or --pore-value 1", noPore.Err);
+        var ok = Run("analyze", path, "--voxel-size", "2e-6", "--pore-value", "1", "--json");
         Assert.Equal(0, ok.Code);
         Assert.Equal(2e-6, JsonDocument.Parse(ok.Out).RootElement.GetProperty("voxelSize_m").GetDouble(), 12);
     }
@@ -54,6 +65,8 @@ public sealed class CliTests : IDisposable
     [InlineData("synth", "spheres", "--size", "16", "--porosity", "NaN", "--out", "x.raw")]
     [InlineData("analyze", "rock.raw", "--shape", "2,2")]
     [InlineData("frobnicate")]
+    [InlineData("synth", "blobs", "--size", "8", "--voxel-size", "5.345", "--out", "x.raw")]
+    [InlineData("analyze", "rock.raw", "--image-only", "--network", "n.csv")]
     [InlineData("synth", "spheres")]
     public void BadInputGivesOneLineErrorAndExitCodeTwo(params string[] args)
     {

@@ -21,9 +21,11 @@ public static class ReportCommand
         var voxel = VolumeInputOptions.VoxelSizeOption();
         var count = new Option<int>("--count") { Description = "Cubes per set", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed for latents and training-cube picks", DefaultValueFactory = _ => 1 };
+        var curve = new Option<string?>("--curve") { Description = "The training run's curve.csv, plotted as the training curve (default: NAME.curve.csv beside the model, if present)" };
+        var threshold = new Option<float?>("--threshold") { Description = "Binarise generated cubes with this fixed threshold on the tanh output instead of the model's post-processing" };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "report" };
-        var gan = new Command("gan", "Quality report of a generator: N generated and N training sub-cubes through the forward model (porosity, S/V, Euler, permeability along z, mean pore and throat diameters); PNG slices, box plots, correlation maps, φ–k scatter, CSV and Markdown summary")
-            { model, data, poreValue, voxel, count, seed, output };
+        var gan = new Command("gan", "Quality report of a generator: N generated and N training sub-cubes through the forward model (porosity, S/V, Euler, permeability along z, mean pore and throat diameters); two-sample KS D and p per property, also against median-filtered training cubes; two-point correlation S2(r); corr(φ, k), corr(φ, log k), spread of log k, percolating fraction; PNG slices, box plots, correlation maps, φ–k scatter, training curve; report.md, summary.json, properties.csv")
+            { model, data, poreValue, voxel, count, seed, curve, threshold, output };
         gan.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count);
@@ -34,7 +36,7 @@ public static class ReportCommand
             var rng = new Random(p.GetValue(seed));
             var training = Enumerable.Range(0, n).Select(_ => set.Cube(rng.Next(set.Count))).ToList();
             var generated = new List<Volume>();
-            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)])[0]);
+            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold))[0]);
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var sw = Stopwatch.StartNew();
@@ -43,16 +45,39 @@ public static class ReportCommand
             {
                 var r = forward.Evaluate(v, needs);
                 int k = Interlocked.Increment(ref done);
-                if (k % 10 == 0 || k == 2 * n) io.Err.WriteLine($"analysed {k}/{2 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (2 * n - k):F0} s");
+                if (k % 10 == 0 || k == 3 * n) io.Err.WriteLine($"analysed {k}/{3 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (3 * n - k):F0} s");
                 return Properties.Select(r.Get).ToArray();
             }
+            // the training cubes through the generator's own post-processing (3³ median, then a threshold:
+            // on a binary cube, a majority filter): tells generator errors from post-processing effects
+            var filtered = training.Select(MedianFiltered).ToList();
             var tRows = training.Select(Row).ToList();
             var gRows = generated.Select(Row).ToList();
-            string md = Reports.QualityReport.Write(p.GetValue(output)!, Properties, tRows, gRows, training, generated,
-                $"Generator quality: {Path.GetFileName(p.GetValue(model))} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}");
+            var fRows = filtered.Select(Row).ToList();
+            string modelPath = p.GetValue(model)!;
+            string? curvePath = p.GetValue(curve) ?? Path.ChangeExtension(modelPath, ".curve.csv");
+            if (p.GetValue(curve) is { } given && !File.Exists(given)) throw new BadInputException($"{given}: curve file not found");
+            var meta = new Dictionary<string, object?>
+            {
+                ["model"] = Path.GetFileName(modelPath), ["modelSha256"] = m.Sha256, ["iterations"] = m.Card.Iterations, ["emaDecay"] = m.Card.EmaDecay,
+                ["seed"] = p.GetValue(seed), ["voxelSize_m"] = m.Card.VoxelSize,
+                ["trainingData"] = string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)),
+            };
+            string md = Reports.QualityReport.Write(p.GetValue(output)!,
+                $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}",
+                Properties, new Reports.QualitySet("training", tRows, training), new Reports.QualitySet("generated", gRows, generated),
+                new Reports.QualitySet("training filtered", fRows, filtered), File.Exists(curvePath) ? curvePath : null, meta);
             io.Out.WriteLine($"wrote {md}");
             return 0;
         }));
         return new Command("report", "Reports with figures") { gan };
+    }
+
+    static Volume MedianFiltered(Volume v)
+    {
+        var f = Core.Filters.MedianFilter.Apply3(GrayVolume.FromBinary(v).Data, v.Nz, v.Ny, v.Nx);
+        var r = new Volume(v.Nz, v.Ny, v.Nx, v.VoxelSize);
+        for (int i = 0; i < f.Length; i++) r.Data[i] = f[i] > 0.5f ? (byte)1 : (byte)0;
+        return r;
     }
 }
