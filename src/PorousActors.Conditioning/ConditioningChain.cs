@@ -11,7 +11,7 @@ public sealed record CandidateBatch(int Step, IReadOnlyList<double> Angles, IRea
 /// Step n draws u_n ~ N(0, I) from (seed, n) and searches t for z(t) = z cos t + u_n sin t, which
 /// stays N(0, I) for any t. The chain asks for batches (<see cref="Next"/>), is told their
 /// properties (<see cref="Report"/>), and accepts the best candidate of a step — or keeps z
-/// (t = 0) — so the error never increases. It is a deterministic function of (seed, targets,
+/// (t = 0) — so the error never increases (except to accept a candidate that meets every target). It is a deterministic function of (seed, targets,
 /// model): stopped after any accepted step and continued from that <see cref="ChainState"/>, it
 /// gives the same result. It ends on success, at the evaluation budget, or on cancellation.
 /// </summary>
@@ -111,9 +111,12 @@ public sealed class ConditioningChain
 
     void AcceptStep()
     {
-        var best = seen.Where(s => s.Props is not null).OrderBy(s => s.Error).ThenBy(s => Math.Abs(s.T)).FirstOrDefault();
+        // a candidate that meets every target wins over any that does not, even with a larger summed
+        // error (with joint targets the smallest sum can belong to a candidate that misses one)
+        var best = seen.Where(s => s.Props is not null)
+            .OrderBy(s => targets.Satisfied(s.Props) ? 0 : 1).ThenBy(s => s.Error).ThenBy(s => Math.Abs(s.T)).FirstOrDefault();
         int n = State.Step + 1;
-        if (best.Props is not null && best.Error < State.Error)
+        if (best.Props is not null && (best.Error < State.Error || targets.Satisfied(best.Props)))
         {
             Current = best.Props;
             State = State with { Step = n, Latent = Combine(State.Latent, u!, best.T), Error = best.Error, Properties = Snapshot(best.Props), T = best.T };

@@ -6,22 +6,43 @@ using PorousActors.Pnm.Flow;
 namespace PorousActors.Conditioning;
 
 /// <summary>One conditioning target: a property of <see cref="RockProperties"/> (by its JSON key),
-/// the value to reach and the tolerance |achieved − value| ≤ tolerance.</summary>
-public sealed record Target(string Property, double Value, double Tolerance)
+/// the value to reach and the tolerance |achieved − value| ≤ tolerance (absolute; a relative
+/// tolerance "7.5%" is turned into one at parse time and remembered for printing).</summary>
+public sealed record Target(string Property, double Value, double Tolerance, double? RelativeTolerance = null)
 {
-    /// <summary>Parses "porosity=0.22:0.01" (property=value:tolerance).</summary>
+    /// <summary>Parses "porosity=0.22:0.01" (property=value:tolerance) or "permeability_mD=800:7.5%".</summary>
     public static Target Parse(string text)
     {
         int eq = text.IndexOf('='), colon = text.LastIndexOf(':');
         if (eq <= 0 || colon < eq)
-            throw new BadInputException($"target '{text}' must look like property=value:tolerance, e.g. porosity=0.22:0.01");
+            throw new BadInputException($"target '{text}' must look like property=value:tolerance, e.g. porosity=0.22:0.01 or permeability_mD=800:7.5%");
         string name = text[..eq].Trim();
+        string tolText = text[(colon + 1)..].Trim();
+        bool relative = tolText.EndsWith('%');
         if (!double.TryParse(text[(eq + 1)..colon], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-            || !double.TryParse(text[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double tol))
+            || !double.TryParse(relative ? tolText[..^1] : tolText, NumberStyles.Float, CultureInfo.InvariantCulture, out double tol))
             throw new BadInputException($"target '{text}': value and tolerance must be numbers");
-        var t = new Target(name, value, tol);
+        Target t;
+        if (relative)
+        {
+            if (!(tol > 0) || !double.IsFinite(tol)) throw new BadInputException($"target {name}: relative tolerance must be a positive percentage, got {tolText}");
+            t = new Target(name, value, Math.Abs(value) * tol / 100, tol / 100);
+        }
+        else t = new Target(name, value, tol);
         t.Validate();
         return t;
+    }
+
+    /// <summary>Permeability spans orders of magnitude: its error is measured on a log scale, so a
+    /// 100 mD and a 5,000 mD target at the same relative tolerance are equally hard.</summary>
+    public bool LogScale => Property.StartsWith("permeability_mD");
+
+    /// <summary>The error in units of the tolerance (|e| ≤ 1 inside it, to first order, on either scale).</summary>
+    public double NormalisedError(double achieved)
+    {
+        if (!LogScale) return (achieved - Value) / Tolerance;
+        double width = Math.Log(1 + Tolerance / Value);
+        return Math.Log(Math.Max(achieved, 1e-12) / Value) / width;
     }
 
     public void Validate()
@@ -29,14 +50,17 @@ public sealed record Target(string Property, double Value, double Tolerance)
         if (!RockProperties.Names.Contains(Property) || Property is "permeability_m2")
             throw new BadInputException($"unknown target property '{Property}'; use one of {string.Join(", ", RockProperties.Names.Where(n => n != "permeability_m2"))}");
         if (!double.IsFinite(Value)) throw new BadInputException($"target {Property}: value must be a finite number, got {Value}");
+        if (LogScale && !(Value > 0)) throw new BadInputException($"target {Property} must be positive, got {Value}");
         if (!(Tolerance > 0) || !double.IsFinite(Tolerance)) throw new BadInputException($"target {Property}: tolerance must be a positive number, got {Tolerance}");
         if (Property == "porosity" && !(Value > 0 && Value < 1)) throw new BadInputException($"target porosity must be in (0, 1), got {Value}");
         if (Property is "specificSurface_per_m" or "meanPoreDiameter_m" or "meanPoreEquivalentDiameter_m" or "meanThroatDiameter_m" or "coordinationNumber"
-            or "permeability_mD" or "permeability_mD_z" or "permeability_mD_y" or "permeability_mD_x" && Value < 0)
+            or "permeability_mD" or "permeability_mD_z" or "permeability_mD_y" or "permeability_mD_x" or "permeability_mD_mean" && Value < 0)
             throw new BadInputException($"target {Property} cannot be negative, got {Value}");
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Property}={Value:G6}:{Tolerance:G6}");
+    public override string ToString() => RelativeTolerance is { } r
+        ? string.Create(CultureInfo.InvariantCulture, $"{Property}={Value:G6}:{r * 100:G6}%")
+        : string.Create(CultureInfo.InvariantCulture, $"{Property}={Value:G6}:{Tolerance:G6}");
 }
 
 /// <summary>Targets met together. Objective: sum of squared errors, each normalised by its tolerance.</summary>
@@ -59,7 +83,7 @@ public sealed record TargetSet(IReadOnlyList<Target> Targets)
         {
             double v = p.Get(t.Property);
             if (!double.IsFinite(v)) return double.PositiveInfinity;
-            double d = (v - t.Value) / t.Tolerance;
+            double d = t.NormalisedError(v);
             e += d * d;
         }
         return e;
@@ -81,6 +105,7 @@ public sealed record TargetSet(IReadOnlyList<Target> Targets)
                     case "permeability_mD" or "permeability_mD_z": network = true; axes.Add(FlowAxis.Z); break;
                     case "permeability_mD_y": network = true; axes.Add(FlowAxis.Y); break;
                     case "permeability_mD_x": network = true; axes.Add(FlowAxis.X); break;
+                    case "permeability_mD_mean": network = true; axes.AddRange([FlowAxis.Z, FlowAxis.Y, FlowAxis.X]); break;
                     default: network = true; break;
                 }
             }

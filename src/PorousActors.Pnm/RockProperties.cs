@@ -4,9 +4,11 @@ namespace PorousActors.Pnm;
 
 /// <summary>
 /// Properties of a rock volume, the forward model's output (SI units; permeability also in mD).
-/// Permeability is given per computed axis; <see cref="PermeabilityMilliDarcy"/> is the mean over
-/// the computed axes. Mean diameters are over all extracted pores and throats (inscribed
-/// definitions as PoreSpy's snow2).
+/// Permeability is given per computed axis. Keys have one meaning everywhere (targets, analyze
+/// --json, campaign results, reports): <c>permeability_mD</c> is k along z (the default flow axis),
+/// <c>permeability_mD_x/_y/_z</c> along that axis, and <c>permeability_mD_mean</c> the arithmetic
+/// mean over the computed axes (zeros included). <see cref="PermeabilityMilliDarcy"/> is that mean.
+/// Mean diameters are over all extracted pores and throats (inscribed definitions as PoreSpy's snow2).
 /// </summary>
 public sealed record RockProperties
 {
@@ -24,6 +26,7 @@ public sealed record RockProperties
     public required IReadOnlyList<PermeabilityResult> Permeability { get; init; }
     public required IReadOnlyDictionary<string, double> TimingsMs { get; init; }
 
+    /// <summary>Arithmetic mean of k over the computed axes (m²).</summary>
     public double PermeabilityM2 => Permeability.Count == 0 ? double.NaN : Permeability.Average(p => p.PermeabilityM2);
     public double PermeabilityMilliDarcy => PermeabilityM2 / PermeabilityResult.M2PerMilliDarcy;
 
@@ -34,7 +37,7 @@ public sealed record RockProperties
     [
         "porosity", "specificSurface_per_m", "eulerCharacteristic26", "eulerCharacteristic6",
         "meanPoreDiameter_m", "meanPoreEquivalentDiameter_m", "meanThroatDiameter_m", "coordinationNumber",
-        "permeability_mD", "permeability_mD_z", "permeability_mD_y", "permeability_mD_x", "permeability_m2",
+        "permeability_mD", "permeability_mD_z", "permeability_mD_y", "permeability_mD_x", "permeability_mD_mean", "permeability_m2",
     ];
 
     /// <summary>Value of a property by its JSON key (see <see cref="Names"/>).</summary>
@@ -48,9 +51,9 @@ public sealed record RockProperties
         "meanPoreEquivalentDiameter_m" => MeanPoreEquivalentDiameterM,
         "meanThroatDiameter_m" => MeanThroatDiameterM,
         "coordinationNumber" => CoordinationNumber,
-        "permeability_mD" => PermeabilityMilliDarcy,
-        "permeability_m2" => PermeabilityM2,
-        "permeability_mD_z" => Along(FlowAxis.Z)?.PermeabilityMilliDarcy ?? double.NaN,
+        "permeability_mD" or "permeability_mD_z" => Along(FlowAxis.Z)?.PermeabilityMilliDarcy ?? double.NaN,
+        "permeability_mD_mean" => PermeabilityMilliDarcy,
+        "permeability_m2" => Along(FlowAxis.Z)?.PermeabilityM2 ?? double.NaN,
         "permeability_mD_y" => Along(FlowAxis.Y)?.PermeabilityMilliDarcy ?? double.NaN,
         "permeability_mD_x" => Along(FlowAxis.X)?.PermeabilityMilliDarcy ?? double.NaN,
         _ => throw new Core.BadInputException($"unknown property '{name}'; known: {string.Join(", ", Names)}"),

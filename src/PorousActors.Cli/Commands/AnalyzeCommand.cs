@@ -97,12 +97,22 @@ public static class AnalyzeCommand
         o["meanThroatDiameter_m"] = r.MeanThroatDiameterM;
         o["meanThroatEquivalentDiameter_m"] = r.MeanThroatEquivalentDiameterM;
         o["coordinationNumber"] = r.CoordinationNumber;
+        // one meaning per key: permeability_mD is k along z; other axes carry their letter; a mean is named
+        foreach (var k in r.Permeability)
+        {
+            string a = k.Axis.ToString().ToLowerInvariant();
+            o[$"permeability_mD_{a}"] = k.PermeabilityMilliDarcy;
+        }
+        if (r.Along(FlowAxis.Z) is { } kz)
+        {
+            o["permeability_mD"] = kz.PermeabilityMilliDarcy;
+            o["permeability_m2"] = kz.PermeabilityM2;
+        }
+        if (r.Permeability.Count > 1) o["permeability_mD_mean"] = r.PermeabilityMilliDarcy;
         if (r.Permeability.Count == 1)
         {
             var k = r.Permeability[0];
             o["axis"] = k.Axis.ToString().ToLowerInvariant();
-            o["permeability_m2"] = k.PermeabilityM2;
-            o["permeability_mD"] = k.PermeabilityMilliDarcy;
             o["solverResidual"] = k.SolverResidual;
             o["trimmedPores"] = k.TrimmedPores;
             if (k.Note is not null) o["note"] = k.Note;
@@ -122,8 +132,6 @@ public static class AnalyzeCommand
                 if (k.Note is not null) e["note"] = k.Note;
                 perAxis[k.Axis.ToString().ToLowerInvariant()] = e;
             }
-            o["permeability_m2"] = r.PermeabilityM2;
-            o["permeability_mD"] = r.PermeabilityMilliDarcy;
             o["solverResidual"] = r.Permeability.Max(k => k.SolverResidual);
             o["perAxis"] = perAxis;
         }

@@ -37,8 +37,8 @@ public static class DemoCommand
             var needs = TargetSet.Parse(["porosity=0.2:0.01;permeability_mD=100:10"]).Needs;
             var samples = CampaignTargetsCommand.SampleProperties(m, rng, 10, needs);
             var phi = samples.Select(s => s.Porosity).ToList();
-            var k = samples.Select(s => s.PermeabilityMilliDarcy).Where(x => double.IsFinite(x) && x > 0).ToList();
-            foreach (var s in samples) io.Err.WriteLine($"  porosity {s.Porosity:F3}  permeability {s.PermeabilityMilliDarcy:F0} mD");
+            var k = samples.Select(s => s.Get("permeability_mD")).Where(x => double.IsFinite(x) && x > 0).ToList();
+            foreach (var s in samples) io.Err.WriteLine($"  porosity {s.Porosity:F3}  permeability {s.Get("permeability_mD"):F0} mD");
 
             // 2. targets inside that range (porosity ±0.004, permeability ±5 %: tighter than the paper, so the chains have work to do)
             var targets = new List<ChainSpec>();
