@@ -19,7 +19,8 @@ public static class SearchPolicies
     {
         "golden" => new BracketSearch(batch),
         "paper" => new PaperDescent(),
-        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden or paper"),
+        "random" => new RandomSampling(),
+        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, paper or random"),
     };
 }
 
@@ -86,4 +87,16 @@ public sealed class PaperDescent(int rounds = 4, double h = 0.05) : ISearchPolic
         t = BracketSearch.Wrap(t0 - Math.Sign(slope) * step);
         return [t, BracketSearch.Wrap(t + h)];
     }
+}
+
+/// <summary>
+/// The baseline: plain random sampling from the generator. Each step proposes t = π/2 only, so the
+/// candidate is z cos(π/2) + u_n sin(π/2) = u_n, a fresh independent N(0, I) draw: the chain then
+/// keeps the best independent sample so far and stops at the first that meets the targets.
+/// </summary>
+public sealed class RandomSampling : ISearchPolicy
+{
+    public string Name => "random";
+    public IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError) =>
+        seen.Count == 0 ? [Math.PI / 2] : [];
 }
