@@ -70,7 +70,7 @@ public static class ConditioningBenchmarkReport
         // 2. realism of the unconstrained properties (single targets, first non-random method)
         string main = methods.FirstOrDefault(m => m != "random") ?? methods[0];
         int nPer = chains.Count(c => c.Group == groups[0] && c.Method == main);
-        md.Append(inv, $"## Realism after conditioning ({main})\n\nFor cubes conditioned on one property, each other property is compared with the real cubes whose value of the conditioned property is nearest to each conditioned cube's (two-sample KS D; at {nPer} vs {nPer} a D above {QualityReport.KsCritical(nPer, nPer):F2} means p < 0.05).\n\n| conditioned on |" + string.Join("", properties.Select(p => $" {p} |")) + "\n|---|" + string.Join("", properties.Select(_ => "---|")) + "\n");
+        md.Append(string.Create(inv, $"## Realism after conditioning ({main})\n\nFor cubes conditioned on one property, each other property is compared with the real cubes whose value of the conditioned property is nearest to each conditioned cube's (two-sample KS D; at {nPer} vs {nPer} a D above {QualityReport.KsCritical(nPer, nPer):F2} means p < 0.05).\n\n| conditioned on |")).Append( string.Join("", properties.Select(p => $" {p} |")) + "\n|---|" + string.Join("", properties.Select(_ => "---|")) + "\n");
         var realism = new Dictionary<string, object?>();
         foreach (var g in groups.Where(properties.Contains))
         {
