@@ -5,13 +5,21 @@ using PorousActors.Gan;
 namespace PorousActors.Actors;
 
 /// <summary>
-/// A trained generator behind <see cref="IGenerator"/>. On CPU each latent runs as its own forward
-/// pass: a 64³ cube costs the same ~50 ms alone or in a batch there, and per-cube passes keep every
-/// cube bit-identical whatever other chains' latents share the batch (which a resumed campaign
-/// relies on). On a GPU the batch runs as one pass.
+/// A trained generator on one device behind <see cref="IGenerator"/>. On CPU each latent runs as its
+/// own forward pass: a 64³ cube costs the same alone or in a batch there, and per-cube passes keep
+/// every cube bit-identical whatever other chains' latents share the batch or which CPU "device"
+/// ran it (which a resumed campaign relies on). On a GPU the batch runs as one pass (cubes can then
+/// differ in the last bits with the batch composition; see README).
 /// </summary>
-public sealed class GanGenerator(GeneratorModel model, bool perSample = true) : IGenerator
+public sealed class GanGenerator(GeneratorModel model, bool? perSample = null) : IGenerator
 {
+    readonly bool perSample = perSample ?? model.Device.type == TorchSharp.DeviceType.CPU;
+    public string DeviceName => Devices.Name(Model.Device);
+
+    /// <summary>One generator per device, each with its own copy of the model's weights on that device.</summary>
+    public static IReadOnlyList<GanGenerator> ForDevices(string modelPath, IReadOnlyList<TorchSharp.torch.Device> devices) =>
+        devices.Select(d => new GanGenerator(GeneratorModel.Load(modelPath, d))).ToList();
+
     readonly object gate = new();
     public GeneratorModel Model { get; } = model;
     public int LatentSize => Model.Latent;

@@ -140,12 +140,17 @@ public sealed class CampaignHost : IAsyncDisposable
     }
 
     public CampaignHost(string campaign, string outputDir, JournalLocation journal, IGenerator generator, IForwardModel forward, Config? overrides = null)
+        : this(campaign, outputDir, journal, [generator], forward, overrides) { }
+
+    /// <param name="generators">one per device (see <see cref="GeneratorPool"/>)</param>
+    public CampaignHost(string campaign, string outputDir, JournalLocation journal, IReadOnlyList<IGenerator> generators, IForwardModel forward, Config? overrides = null)
     {
+        var generator = generators[0];
         var config = journal.ToConfig().WithFallback(overrides ?? Config.Empty).WithFallback(DefaultConfig())
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
         Settings = RuntimeSettings.From(config);
         System = ActorSystem.Create("porous", config);
-        Generator = System.ActorOf(GeneratorActor.Props(generator, Settings.BatchSize, Settings.BatchWait), "generator");
+        Generator = System.ActorOf(GeneratorActor.ForDevices(generators, Settings.BatchSize, Settings.BatchWait), "generator");
         var pnm = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
         Supervisor = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, Generator, pnm, onFatal: r => fatal.TrySetResult(r)), "campaign");
     }

@@ -45,7 +45,7 @@ public sealed class NodeHost : IAsyncDisposable
         return ConfigurationFactory.ParseString(r.ReadToEnd());
     }
 
-    public NodeHost(NodeOptions node, JournalLocation journal, IGenerator? generator, IForwardModel forward,
+    public NodeHost(NodeOptions node, JournalLocation journal, IReadOnlyList<IGenerator>? generatorDevices, IForwardModel forward,
         string campaign, string outputDir, object? campaignCommand, Config? overrides = null)
     {
         node.Validate();
@@ -62,11 +62,12 @@ public sealed class NodeHost : IAsyncDisposable
         System = ActorSystem.Create("porous", config);
 
         if (node.Roles.Contains("generator"))
-            System.ActorOf(GeneratorActor.Props(generator ?? throw new BadInputException("a generator node needs --model"), settings.BatchSize, settings.BatchWait), "generator");
+            System.ActorOf(GeneratorActor.ForDevices(generatorDevices ?? throw new BadInputException("a generator node needs --model"), settings.BatchSize, settings.BatchWait), "generator");
         if (node.Roles.Contains("pnm"))
             System.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
         if (node.Roles.Contains("supervisor"))
         {
+            var generator = generatorDevices?[0];
             if (generator is null) throw new BadInputException("a supervisor node needs --model (for the latent size and the model hash)");
             var generators = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/generator"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generators");

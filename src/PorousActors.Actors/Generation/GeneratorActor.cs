@@ -14,10 +14,15 @@ public sealed record GetGeneratorStats
 {
     public static readonly GetGeneratorStats Instance = new();
 }
-public sealed record GeneratorStats(long Cubes, long Batches, double BusySeconds, double OverheadSeconds)
+public sealed record GeneratorStats(long Cubes, long Batches, double BusySeconds, double OverheadSeconds, IReadOnlyList<DeviceStats>? PerDevice = null)
 {
     public double CubesPerSecond => BusySeconds > 0 ? Cubes / BusySeconds : 0;
 }
+
+/// <summary>One device's share of the generator work.</summary>
+public sealed record DeviceStats(string Device, long Cubes, long Batches, double BusySeconds);
+/// <summary>Sent by a device's GeneratorActor to its <see cref="GeneratorPool"/> after each batch.</summary>
+public sealed record DeviceBatchDone(int Device, int Cubes, double BusySeconds, double OverheadSeconds);
 
 /// <summary>
 /// One per device. Gathers latent requests from all chains and runs them as one batch when
@@ -30,6 +35,7 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
     sealed record Flush { public static readonly Flush Instance = new(); }
 
     readonly IGenerator generator;
+    readonly int? deviceIndex;
     readonly int batchSize;
     readonly TimeSpan batchWait;
     readonly List<GenerateRequest> pending = [];
@@ -39,9 +45,9 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public GeneratorActor(IGenerator generator, int batchSize, TimeSpan batchWait)
+    public GeneratorActor(IGenerator generator, int batchSize, TimeSpan batchWait, int? deviceIndex = null)
     {
-        this.generator = generator; this.batchSize = Math.Max(1, batchSize); this.batchWait = batchWait;
+        this.generator = generator; this.deviceIndex = deviceIndex; this.batchSize = Math.Max(1, batchSize); this.batchWait = batchWait;
         Receive<GenerateRequest>(r =>
         {
             pending.Add(r);
@@ -53,8 +59,12 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
         Receive<GetGeneratorStats>(_ => Sender.Tell(new GeneratorStats(cubes, batches, busy, overhead)));
     }
 
-    public static Props Props(IGenerator generator, int batchSize, TimeSpan batchWait) =>
-        Akka.Actor.Props.Create(() => new GeneratorActor(generator, batchSize, batchWait)).WithDispatcher("porous.generator-dispatcher");
+    public static Props Props(IGenerator generator, int batchSize, TimeSpan batchWait, int? deviceIndex = null) =>
+        Akka.Actor.Props.Create(() => new GeneratorActor(generator, batchSize, batchWait, deviceIndex)).WithDispatcher("porous.generator-dispatcher");
+
+    /// <summary>One GeneratorActor, or a <see cref="GeneratorPool"/> over one per device.</summary>
+    public static Props ForDevices(IReadOnlyList<IGenerator> generators, int batchSize, TimeSpan batchWait) =>
+        generators.Count == 1 ? Props(generators[0], batchSize, batchWait) : GeneratorPool.Props(generators, batchSize, batchWait);
 
     void Run()
     {
@@ -75,5 +85,6 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
         }
         cubes += all.Count; batches++;
         overhead += total.Elapsed.TotalSeconds - gen.Elapsed.TotalSeconds;
+        if (deviceIndex is { } d) Context.Parent.Tell(new DeviceBatchDone(d, all.Count, gen.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds - gen.Elapsed.TotalSeconds));
     }
 }

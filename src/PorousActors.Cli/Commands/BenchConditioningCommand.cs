@@ -27,18 +27,19 @@ public static class BenchConditioningCommand
         var methods = new Option<string[]>("--method") { Description = "Policies to compare (repeat): golden, paper, random", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Seed for the real cubes, joint-target picks and chains", DefaultValueFactory = _ => 7 };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "bench-conditioning" };
+        var device = DeviceOptions.Create();
         var cmd = new Command("conditioning",
             "Conditioning benchmark: targets from the real rock's 10–90 % band (single properties and joint φ+k, k+throat), the paper's relative " +
             "tolerances, every policy on the same targets and seeds with the same budget, random sampling as the baseline; success rate, " +
             "evaluations to success, realism of unconstrained properties, |z|² against χ², coverage")
-            { model, data, poreValue, voxel, realCubes, perGroup, budget, methods, seed, output };
+            { model, data, poreValue, voxel, realCubes, perGroup, budget, methods, seed, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             var ms = p.GetValue(methods) is { Length: > 0 } given ? given : ["golden", "paper", "random"];
             foreach (var method in ms) SearchPolicies.Parse(method);
             int nReal = p.GetValue(realCubes), n = p.GetValue(perGroup), b = p.GetValue(budget);
             if (nReal < 20 || n < 1 || b < 1) throw new BadInputException("--real-cubes must be at least 20, --targets and --budget at least 1");
-            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var rock = VolumeIO.ReadBinary(p.GetValue(data)!, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)));
             if (Math.Abs(rock.VoxelSize / m.Card.VoxelSize - 1) > 1e-6)
                 throw new BadInputException($"the rock's voxel size {rock.VoxelSize} m differs from the model's {m.Card.VoxelSize} m; compare like with like");

@@ -37,15 +37,15 @@ public static class CampaignCommand
         var concurrency = new Option<int?>("--concurrency") { Description = "Chains running at once (default 4)" };
         var policy = new Option<string?>("--policy") { Description = "golden or paper (default golden)" };
         var maxEval = new Option<int?>("--max-evaluations") { Description = "Evaluations per chain before giving up (default 200)" };
-        var journal = JournalOption(); var outDir = OutOption();
-        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, journal, outDir };
+        var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
+        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, journal, outDir, device };
         c.SetAction(p => io.Guard(() =>
         {
             var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval));
             using var _ = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
             journalLoc.CheckOwnership(def.Name, mustExist: false);
-            return Drive(io, def.Name, p.GetValue(outDir), journalLoc, m, fileConfig, new StartCampaign(def));
+            return Drive(io, def.Name, p.GetValue(outDir), journalLoc, GeneratorsFor(m, def.Model, p.GetValue(device), fileConfig), fileConfig, new StartCampaign(def));
         }));
         return c;
     }
@@ -93,8 +93,8 @@ public static class CampaignCommand
     {
         var name = new Argument<string>("NAME") { Description = "Campaign name" };
         var model = new Option<string?>("--model") { Description = "Model file, if it moved (its SHA-256 must match the campaign's)" };
-        var journal = JournalOption(); var outDir = OutOption();
-        var c = new Command("resume", "Resume an interrupted campaign from its journal: finished chains stay finished, others continue from their last accepted step") { name, model, journal, outDir };
+        var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
+        var c = new Command("resume", "Resume an interrupted campaign from its journal: finished chains stay finished, others continue from their last accepted step") { name, model, journal, outDir, device };
         c.SetAction(p => io.Guard(() =>
         {
             string n = p.GetValue(name)!;
@@ -102,8 +102,9 @@ public static class CampaignCommand
             journalLoc.CheckOwnership(n, mustExist: true);
             var status = Inspect(n, journalLoc, p.GetValue(outDir));
             var def = status.Definition ?? throw new BadInputException($"no campaign '{n}' in the journal");
-            using var m = GeneratorModel.Load(p.GetValue(model) ?? def.Model);
-            return Drive(io, n, p.GetValue(outDir), journalLoc, m, Config.Empty, new ResumeCampaign(m.Sha256!));
+            string modelPath = p.GetValue(model) ?? def.Model;
+            using var m = GeneratorModel.Load(modelPath);
+            return Drive(io, n, p.GetValue(outDir), journalLoc, GeneratorsFor(m, modelPath, p.GetValue(device), Config.Empty), Config.Empty, new ResumeCampaign(m.Sha256!));
         }));
         return c;
     }
@@ -178,13 +179,24 @@ public static class CampaignCommand
         public IReadOnlyList<Volume> Generate(IReadOnlyList<float[]> latents) => throw new InvalidOperationException("inspect mode generates nothing");
     }
 
-    internal static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, GeneratorModel model, Config overrides, object command)
+    /// <summary>One generator per device: --device, else porous.generator.devices, else auto. The CPU
+    /// alone reuses the already loaded model.</summary>
+    internal static IReadOnlyList<IGenerator> GeneratorsFor(GeneratorModel loaded, string modelPath, string? deviceOption, Config fileConfig)
+    {
+        var cfg = fileConfig.WithFallback(CampaignHost.DefaultConfig());
+        string spec = deviceOption ?? (cfg.HasPath("porous.generator.devices") ? string.Join(",", cfg.GetStringList("porous.generator.devices")) : "auto");
+        var devices = Devices.Resolve(spec);
+        if (devices.Count == 1 && devices[0].type == TorchSharp.DeviceType.CPU) return [new GanGenerator(loaded)];
+        return GanGenerator.ForDevices(modelPath, devices);
+    }
+
+    internal static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, IReadOnlyList<IGenerator> generators, Config overrides, object command)
     {
         string dir = OutputDir(name, outDir);
         if (File.Exists(dir)) throw new BadInputException($"--out {dir} is a file; give a folder for the campaign's results");
         using var runLock = CampaignLock.Acquire(journal, name);
         CheckOutputFolderOwner(dir, name, journal);
-        var host = new CampaignHost(name, dir, journal, new GanGenerator(model), new PnmForwardModel(), overrides);
+        var host = new CampaignHost(name, dir, journal, generators, new PnmForwardModel(), overrides);
         try
         {
             var sw = Stopwatch.StartNew();

@@ -26,9 +26,10 @@ public static class CampaignTargetsCommand
         var fraction = new Option<double>("--tolerance-fraction") { Description = "Tolerance as a fraction of the 10th–90th percentile band", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<int>("--seed") { Description = "Seed for the sampled cubes, the targets and the chains' seeds", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Targets CSV to write (id,target,seed); a .range.json beside it records the band", Required = true };
+        var device = DeviceOptions.Create();
         var cmd = new Command("targets",
             "Draw targets for an accuracy campaign inside the model's reachable range: sample cubes, run the forward model, " +
-            "take the 10th–90th percentile of each property and draw targets uniformly in it") { model, props, count, sample, fraction, seed, output };
+            "take the 10th–90th percentile of each property and draw targets uniformly in it") { model, props, count, sample, fraction, seed, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             var properties = p.GetValue(props) is { Length: > 0 } given ? given : DefaultProperties;
@@ -39,7 +40,7 @@ public static class CampaignTargetsCommand
             if (!(frac > 0 && frac < 0.5)) throw new BadInputException($"--tolerance-fraction must be in (0, 0.5), got {frac}");
             foreach (var prop in properties) new Target(prop, 0.5, 1).Validate();
 
-            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var rng = new Random(p.GetValue(seed));
             // every property's needs at once: one forward run per cube gives all of them
             var needs = TargetSet.Parse([string.Join(';', properties.Select(x => x + "=0.5:1"))]).Needs;

@@ -40,6 +40,15 @@ public sealed class VolumeInputOptions
     }
 }
 
+/// <summary>The --device option of every command that runs the network.</summary>
+public static class DeviceOptions
+{
+    public static Option<string?> Create() => new("--device")
+    {
+        Description = "Where the network runs: auto (every visible GPU, else the CPU), cpu, cuda (every GPU) or cuda:N; several joined by ','. One-device commands use the first",
+    };
+}
+
 public static class Fmt
 {
     public static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);

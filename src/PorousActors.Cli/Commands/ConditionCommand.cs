@@ -23,13 +23,14 @@ public static class ConditionCommand
         var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json, latent.csv, properties.json, trace.csv", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var device = DeviceOptions.Create();
         var cmd = new Command("condition", "Generate a rock cube that matches target properties by gradual Gaussian deformation of the generator's latent vector (Ren & Srinivasan, Algorithm 1)")
-            { model, target, policy, maxEval, seed, output, json };
+            { model, target, policy, maxEval, seed, output, json, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             var targets = TargetSet.Parse(p.GetValue(target)!);
             SearchPolicies.Parse(p.GetValue(policy)!);
-            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var gen = new GanGenerator(m);
             var chain = new ConditioningChain(p.GetValue(seed), targets, m.Latent, () => SearchPolicies.Parse(p.GetValue(policy)!), p.GetValue(maxEval));
             string dir = p.GetValue(output)!;

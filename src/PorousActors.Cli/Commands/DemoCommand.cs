@@ -58,7 +58,7 @@ public static class DemoCommand
             def.Validate();
             var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, "demo.db"), "demo");
             journal.CheckOwnership("demo", mustExist: false);
-            int code = CampaignCommand.Drive(io, "demo", dir, journal, m, Config.Empty, new StartCampaign(def));
+            int code = CampaignCommand.Drive(io, "demo", dir, journal, CampaignCommand.GeneratorsFor(m, modelPath, null, Config.Empty), Config.Empty, new StartCampaign(def));
             if (code == 0)
             {
                 io.Out.WriteLine($"target vs achieved ({Path.Combine(dir, "results.csv")}):");

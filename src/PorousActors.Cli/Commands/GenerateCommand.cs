@@ -18,12 +18,13 @@ public static class GenerateCommand
         var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the tanh output instead of median filter + Otsu" };
         var format = new Option<string>("--format") { Description = "Cube file format: raw (+ .json sidecar), tif or npy", DefaultValueFactory = _ => "raw" };
         var output = new Option<string>("--out") { Description = "Output folder: cube_NNN.raw + .json (or .tif/.npy), latents.csv", Required = true };
+        var device = DeviceOptions.Create();
         var cmd = new Command("generate", "Generate binary rock cubes from a trained generator; writes the latents so each cube can be regenerated exactly")
-            { model, count, seed, latent, threshold, format, output };
+            { model, count, seed, latent, threshold, format, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             string ext = CubeFormat.Extension(p.GetValue(format)!);
-            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             // latents are drawn, written and turned into cubes a batch at a time: any --count runs in
             // constant memory, and the draws are the same sequence as drawing them all first
             IEnumerable<float[]> zs;

@@ -51,12 +51,13 @@ public static class ModelCommand
         var model = new Option<string>("--model") { Description = "Model file to calibrate", Required = true };
         var output = new Option<string>("--out") { Description = "Calibrated model file to write (may be the input)", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed of the calibration latents", DefaultValueFactory = _ => 1 };
+        var device = DeviceOptions.Create();
         var c = new Command("calibrate",
             "Re-estimate the batch-norm statistics that sampling uses (training keeps only a short running average; " +
-            "`porous train` already calibrates the generator.model it writes): for models written before that") { model, output, seed };
+            "`porous train` already calibrates the generator.model it writes): for models written before that") { model, output, seed, device };
         c.SetAction(p => io.Guard(() =>
         {
-            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var card = m.Calibrate(p.GetValue(seed));
             string outPath = p.GetValue(output)!;
             string tmp = outPath + ".tmp";

@@ -28,8 +28,9 @@ public static class NodeCommand
         var concurrency = new Option<int?>("--concurrency") { Description = "Chains at once" };
         var maxEval = new Option<int?>("--max-evaluations") { Description = "Evaluations per chain" };
         var output = new Option<string?>("--out") { Description = "Results folder on the supervisor node (default campaigns/NAME)" };
+        var device = DeviceOptions.Create();
         var cmd = new Command("node", "Run one node of a campaign cluster (Akka.Cluster): GPU nodes generate, CPU nodes simulate, a supervisor singleton owns the campaign and moves to a standby supervisor node if its node is lost. Runs until stopped.")
-            { roles, host, port, seeds, model, journal, file, targets, name, concurrency, maxEval, output };
+            { roles, host, port, seeds, model, journal, file, targets, name, concurrency, maxEval, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             var roleList = (p.GetValue(roles) ?? Env("POROUS_ROLES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
@@ -54,7 +55,7 @@ public static class NodeCommand
             var journalLoc = JournalLocation.Parse(p.GetValue(journal) ?? Env("POROUS_JOURNAL"), campaignName);
             journalLoc.CheckOwnership(campaignName, mustExist: false);
             string dir = p.GetValue(output) ?? Path.Combine("campaigns", campaignName);
-            var host0 = new NodeHost(opts, journalLoc, m is null ? null : new GanGenerator(m), new PnmForwardModel(),
+            var host0 = new NodeHost(opts, journalLoc, m is null ? null : CampaignCommand.GeneratorsFor(m, p.GetValue(model) ?? def?.Model ?? "", p.GetValue(device), Config.Empty), new PnmForwardModel(),
                 campaignName, dir, def is null ? null : new StartCampaign(def));
             io.Err.WriteLine($"node {Akka.Cluster.Cluster.Get(host0.System).SelfAddress} up, roles [{string.Join(",", roleList)}]");
             // SIGTERM runs Akka's coordinated shutdown (leave the cluster, stop); Ctrl-C does the same.

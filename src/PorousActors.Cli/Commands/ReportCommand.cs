@@ -24,13 +24,14 @@ public static class ReportCommand
         var curve = new Option<string?>("--curve") { Description = "The training run's curve.csv, plotted as the training curve (default: NAME.curve.csv beside the model, if present)" };
         var threshold = new Option<float?>("--threshold") { Description = "Binarise generated cubes with this fixed threshold on the tanh output instead of the model's post-processing" };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "report" };
+        var device = DeviceOptions.Create();
         var gan = new Command("gan", "Quality report of a generator: N generated and N training sub-cubes through the forward model (porosity, S/V, Euler, permeability along z, mean pore and throat diameters); two-sample KS D and p per property, also against median-filtered training cubes; two-point correlation S2(r); corr(φ, k), corr(φ, log k), spread of log k, percolating fraction; PNG slices, box plots, correlation maps, φ–k scatter, training curve; report.md, summary.json, properties.csv")
-            { model, data, poreValue, voxel, count, seed, curve, threshold, output };
+            { model, data, poreValue, voxel, count, seed, curve, threshold, output, device };
         gan.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count);
             if (n < 2) throw new BadInputException($"--count must be at least 2, got {n}");
-            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)))).ToList();
             var set = new TrainingData(volumes, m.Size, Math.Max(1, m.Size / 4));
             var rng = new Random(p.GetValue(seed));

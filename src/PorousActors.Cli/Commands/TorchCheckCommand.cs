@@ -14,6 +14,7 @@ public static class TorchCheckCommand
             var r = TorchRuntime.Probe();
             io.Out.WriteLine($"TorchSharp {r.TorchSharpVersion}: libtorch loaded, CUDA {(r.CudaAvailable ? "available" : "not available (CPU)")}, " +
                              $"{r.Threads} threads, conv_transpose3d check sum {r.ConvCheckSum}, {r.Milliseconds:F0} ms");
+            io.Out.WriteLine($"devices: {string.Join(", ", Devices.Visible())}; --device auto uses {string.Join(", ", Devices.Resolve("auto").Select(Devices.Name))}");
             return 0;
         }));
         return cmd;
