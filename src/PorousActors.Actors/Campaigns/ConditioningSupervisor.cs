@@ -136,8 +136,9 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         {
             journalFailures.Remove(f.Result.Id);
             if (running.Remove(f.Result.Id, out var chainRef)) Context.Stop(chainRef);
-            // the final cube is regenerated from the latent and written before the chain is recorded
+            // the final cube (the chain's own, else regenerated from the latent) is written before the chain is recorded
             cubeRequests[++cubeRequestId] = f.Result;
+            if (f.Cube is not null) { Self.Tell(new GenerateResponse(cubeRequestId, [f.Cube])); return; }
             generator.Tell(new GenerateRequest(cubeRequestId, [f.Result.Latent], Self));
             StartResendTimer();
         });

@@ -37,7 +37,9 @@ public sealed record ChainResult(string Id, string Targets, long Seed, string St
 }
 
 /// <summary>Sent to the parent when the chain ends (succeeded, not reached or cancelled).</summary>
-public sealed record ChainFinished(ChainResult Result);
+/// <summary>Sent to the parent when the chain ends; <c>Cube</c> is the final latent's cube when the
+/// chain still holds it (it evaluated it in this incarnation), else null and the campaign regenerates it.</summary>
+public sealed record ChainFinished(ChainResult Result, Core.Volume? Cube = null);
 /// <summary>Sent to the campaign when the chain's journal write or recovery failed (the chain then
 /// stops; its backoff supervisor starts it again after a write failure).</summary>
 public sealed record ChainJournalFailure(string Id, string Reason, bool Fatal);
@@ -81,6 +83,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     RockProperties?[]? results;
     int outstanding;
     long requestId;
+    /// <summary>The cube of the current accepted latent, if evaluated by this incarnation (saves regenerating it at the end).</summary>
+    Core.Volume? acceptedCube;
     int persistedStep = -1;
     string persistedStatus = "";
     readonly Stopwatch clock = new();
@@ -128,6 +132,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             if (--outstanding > 0) return;
             Timers.Cancel("request");
             chain!.Report(batch, results);
+            for (int i = 0; i < batch.Latents.Count; i++)
+                if (batch.Latents[i].AsSpan().SequenceEqual(chain.State.Latent)) { acceptedCube = cubes![i]; break; }
             batch = null; results = null; cubes = null; received = null;
             Advance();
         });
@@ -225,7 +231,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         {
             var s = chain!.State;
             (reportTo ?? Context.Parent).Tell(new ChainFinished(new ChainResult(spec.Id, spec.Targets, spec.Seed, s.Status.ToString(), s.Step, s.Evaluations,
-                double.IsFinite(s.Error) ? s.Error : null, new Dictionary<string, double>(s.Properties), Elapsed, s.Latent)));
+                double.IsFinite(s.Error) ? s.Error : null, new Dictionary<string, double>(s.Properties), Elapsed, s.Latent), acceptedCube));
             return;
         }
         batch = next;

@@ -76,7 +76,7 @@ public static class DemoCommand
     static double R(double x, int digits) => Math.Round(x, digits);
 
     /// <summary>The shipped model, looked up from the working folder and the program's folder upwards.</summary>
-    static string? FindShipped()
+    internal static string? FindShipped()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
