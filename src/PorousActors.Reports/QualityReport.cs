@@ -72,6 +72,9 @@ public static class QualityReport
             Box(Path.Combine(dir, $"box-{properties[p]}.png"), properties[p], sets.Select(st => (st.Name, Column(st, p))).ToList());
         }
         summary["properties"] = perProperty;
+        // one number for screening checkpoints: the largest KS D over the properties the goal names
+        string[] scored = ["porosity", "specificSurface_per_m", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
+        summary["selectionScore"] = scored.Where(properties.Contains).Select(x => ((Dictionary<string, object?>)perProperty[x]!)["ksD"] is double d ? d : 1).DefaultIfEmpty(double.NaN).Max();
         md.Append(inv, $"\nKS D is the largest gap between the two empirical distributions; at {training.Rows.Count} vs {generated.Rows.Count} cubes a D above {KsCritical(training.Rows.Count, generated.Rows.Count):F2} means p < 0.05 (bold: D > 0.2, the goal).\n\n");
 
         // porosity–permeability and the spread of log k

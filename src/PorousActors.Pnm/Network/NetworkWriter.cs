@@ -6,9 +6,12 @@ using System.Text.Json.Nodes;
 namespace PorousActors.Pnm.Network;
 
 /// <summary>
-/// Writes a network in SI units as OpenPNM-style JSON arrays ("pore.coords", "throat.conns", ...)
-/// or as two CSV tables (NAME.pores.csv, NAME.throats.csv) that pandas reads directly.
-/// Coordinates are (x, y, z) in metres of voxel centres, as OpenPNM expects.
+/// Writes a network in SI units as OpenPNM-style JSON arrays ("pore.coords", "throat.conns", ...;
+/// only pore.*, throat.* and param.* keys, so OpenPNM's Network.update() takes the dict as read),
+/// as two CSV tables (NAME.pores.csv, NAME.throats.csv) that pandas reads directly, or as a legacy
+/// VTK polydata file for ParaView (pores as points, throats as lines, with their diameters).
+/// Coordinates are (x, y, z) in metres of voxel centres with x the image's last (fastest) axis;
+/// PoreSpy calls array axis 0 "x", so its coordinates on the same array are (z, y, x) of ours.
 /// </summary>
 public static class NetworkWriter
 {
@@ -20,7 +23,8 @@ public static class NetworkWriter
         {
             case ".json": WriteJson(net, path); break;
             case ".csv": WriteCsv(net, path); break;
-            default: throw new Core.BadInputException($"{path}: network files are .json or .csv");
+            case ".vtk": WriteVtk(net, path); break;
+            default: throw new Core.BadInputException($"{path}: network files are .json (OpenPNM), .csv (pandas) or .vtk (ParaView)");
         }
     }
 
@@ -33,8 +37,9 @@ public static class NetworkWriter
         var conns = new JsonArray(Enumerable.Range(0, net.ThroatCount).Select(t => (JsonNode)new JsonArray(net.ThroatConns[2 * t], net.ThroatConns[2 * t + 1])).ToArray());
         var root = new JsonObject
         {
-            ["voxelSize_m"] = vs,
-            ["imageShape_zyx"] = new JsonArray(net.ImageShape.Z, net.ImageShape.Y, net.ImageShape.X),
+            ["param.voxel_size_m"] = vs,
+            ["param.image_shape_zyx"] = new JsonArray(net.ImageShape.Z, net.ImageShape.Y, net.ImageShape.X),
+            ["param.coordinate_order"] = "x, y, z with x the image's last axis (PoreSpy's on the same array: z, y, x)",
             ["pore.coords"] = coords,
             ["pore.volume"] = Arr(net.PoreVolume.Select(x => x * vs * vs * vs)),
             ["pore.inscribed_diameter"] = Arr(net.PoreInscribedDiameter.Select(x => x * vs)),
@@ -49,6 +54,26 @@ public static class NetworkWriter
         foreach (Face f in Enum.GetValues<Face>())
             root[$"pore.{f.ToString().ToLowerInvariant()}"] = new JsonArray(Enumerable.Range(0, net.PoreCount).Select(p => (JsonNode)net.Touches(p, f)).ToArray());
         File.WriteAllText(path, root.ToJsonString());
+    }
+
+    static void WriteVtk(PoreNetwork net, string path)
+    {
+        double vs = net.VoxelSize;
+        string S(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        var sb = new StringBuilder("# vtk DataFile Version 3.0\nPorousActors pore network (SI units: m)\nASCII\nDATASET POLYDATA\n");
+        sb.Append("POINTS ").Append(net.PoreCount).Append(" double\n");
+        for (int p = 0; p < net.PoreCount; p++)
+            sb.Append(S(net.PoreCentroid[3 * p + 2] * vs)).Append(' ').Append(S(net.PoreCentroid[3 * p + 1] * vs)).Append(' ').Append(S(net.PoreCentroid[3 * p] * vs)).Append('\n');
+        sb.Append("VERTICES ").Append(net.PoreCount).Append(' ').Append(2 * net.PoreCount).Append('\n');
+        for (int p = 0; p < net.PoreCount; p++) sb.Append("1 ").Append(p).Append('\n');
+        sb.Append("LINES ").Append(net.ThroatCount).Append(' ').Append(3 * net.ThroatCount).Append('\n');
+        for (int t = 0; t < net.ThroatCount; t++) sb.Append("2 ").Append(net.ThroatConns[2 * t]).Append(' ').Append(net.ThroatConns[2 * t + 1]).Append('\n');
+        sb.Append("POINT_DATA ").Append(net.PoreCount).Append("\nSCALARS pore_inscribed_diameter_m double 1\nLOOKUP_TABLE default\n");
+        for (int p = 0; p < net.PoreCount; p++) sb.Append(S(net.PoreInscribedDiameter[p] * vs)).Append('\n');
+        sb.Append("CELL_DATA ").Append(net.PoreCount + net.ThroatCount).Append("\nSCALARS diameter_m double 1\nLOOKUP_TABLE default\n");
+        for (int p = 0; p < net.PoreCount; p++) sb.Append(S(net.PoreInscribedDiameter[p] * vs)).Append('\n');
+        for (int t = 0; t < net.ThroatCount; t++) sb.Append(S(net.ThroatInscribedDiameter[t] * vs)).Append('\n');
+        File.WriteAllText(path, sb.ToString());
     }
 
     static void WriteCsv(PoreNetwork net, string path)

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using PorousActors.Core.Generators;
+using PorousActors.Pnm.Extraction;
+using PorousActors.Pnm.Network;
+
+namespace PorousActors.Pnm.Tests;
+
+/// <summary>Network files other tools open: OpenPNM's dict conventions and a VTK file that parses.</summary>
+public sealed class NetworkFileTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-net-").FullName;
+    public void Dispose() => Directory.Delete(dir, true);
+
+    static PoreNetwork Net() => SnowExtractor.Extract(OverlappingSpheres.Generate(40, 0.3, 4, 2, 2e-6)).Network;
+
+    [Fact]
+    public void JsonFollowsOpenPnmConventions()
+    {
+        var net = Net();
+        string path = Path.Combine(dir, "n.json");
+        NetworkWriter.Write(net, path);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        foreach (var prop in doc.RootElement.EnumerateObject())
+            Assert.True(prop.Name.StartsWith("pore.") || prop.Name.StartsWith("throat.") || prop.Name.StartsWith("param."), $"key {prop.Name}");
+        var coords = doc.RootElement.GetProperty("pore.coords");
+        Assert.Equal(net.PoreCount, coords.GetArrayLength());
+        Assert.All(coords.EnumerateArray(), c => Assert.Equal(3, c.GetArrayLength()));
+        var conns = doc.RootElement.GetProperty("throat.conns");
+        Assert.Equal(net.ThroatCount, conns.GetArrayLength());
+        Assert.All(conns.EnumerateArray(), c => Assert.Equal(2, c.GetArrayLength()));
+        foreach (var prop in doc.RootElement.EnumerateObject().Where(p => p.Name.StartsWith("pore.") || p.Name.StartsWith("throat.")))
+            Assert.Equal(prop.Name.StartsWith("pore.") ? net.PoreCount : net.ThroatCount, prop.Value.GetArrayLength());
+        Assert.Equal(2e-6, doc.RootElement.GetProperty("param.voxel_size_m").GetDouble(), 15);
+    }
+
+    [Fact]
+    public void VtkFileParsesWithItsDeclaredCounts()
+    {
+        var net = Net();
+        string path = Path.Combine(dir, "n.vtk");
+        NetworkWriter.Write(net, path);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("# vtk DataFile Version 3.0", lines[0]);
+        Assert.Equal("DATASET POLYDATA", lines[3]);
+        int i = Array.FindIndex(lines, l => l.StartsWith("POINTS "));
+        Assert.Equal(net.PoreCount, int.Parse(lines[i].Split(' ')[1]));
+        for (int k = 1; k <= net.PoreCount; k++) Assert.Equal(3, lines[i + k].Split(' ').Select(double.Parse).Count(double.IsFinite));
+        int l = Array.FindIndex(lines, x => x.StartsWith("LINES "));
+        var hdr = lines[l].Split(' ');
+        Assert.Equal(net.ThroatCount, int.Parse(hdr[1]));
+        Assert.Equal(3 * net.ThroatCount, int.Parse(hdr[2]));
+        for (int k = 1; k <= net.ThroatCount; k++)
+        {
+            var c = lines[l + k].Split(' ').Select(int.Parse).ToArray();
+            Assert.Equal(2, c[0]);
+            Assert.InRange(c[1], 0, net.PoreCount - 1);
+            Assert.InRange(c[2], 0, net.PoreCount - 1);
+        }
+        int cd = Array.FindIndex(lines, x => x.StartsWith("CELL_DATA "));
+        Assert.Equal(net.PoreCount + net.ThroatCount, int.Parse(lines[cd].Split(' ')[1]));
+        Assert.Equal(lines.Length, cd + 3 + net.PoreCount + net.ThroatCount);
+    }
+}
