@@ -22,6 +22,7 @@ public static class PorousCli
             "sizes) and conditions generated rock on measured targets. Volumes: 1 = pore, 0 = solid, voxel size in metres.");
         root.Subcommands.Add(SynthCommand.Build(io));
         root.Subcommands.Add(AnalyzeCommand.Build(io));
+        root.Subcommands.Add(SlicesCommand.Build(io));
         root.Subcommands.Add(DemoCommand.Build(io));
         root.Subcommands.Add(TorchCheckCommand.Build(io));
         root.Subcommands.Add(ModelCommand.Build(io));

@@ -128,4 +128,26 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--voxel-size", a.Out);
         Assert.Contains("metres", a.Out);
     }
+
+    [Fact]
+    public void SlicesWritesAPngOfAnyVolume()
+    {
+        string rock = Path.Combine(dir, "s.tif"), png = Path.Combine(dir, "pics", "s.png");
+        Assert.Equal(0, Run("synth", "spheres", "--size", "24", "--out", rock).Code);
+        var r = Run("slices", rock, "--out", png);
+        Assert.Equal(0, r.Code);
+        var bytes = File.ReadAllBytes(png);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        Assert.True(bytes.Length > 1000);
+    }
+
+    [Fact]
+    public void DeviceOptionIsInTheHelpOfEveryNetworkCommand()
+    {
+        foreach (var c in new[] { new[] { "train" }, ["generate"], ["condition"], ["campaign", "run"], ["campaign", "resume"], ["node"], ["model", "calibrate"], ["report", "gan"], ["bench", "throughput"] })
+        {
+            var h = Run([.. c, "--help"]);
+            Assert.Contains("--device", h.Out);
+        }
+    }
 }
