@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 iters=${1:-5000}
 data=${POROUS_BEREA:-../shared/data/berea/berea.zip}
 out=${POROUS_TRAIN_OUT:-runs/berea64}
+critic=${POROUS_CRITIC:-paper}   # paper: full-resolution 3³ convolutions that see 1-2 voxel features; lean: ~2x faster on CPU
+ema=${POROUS_EMA:-0.99}
 dotnet build -c Release src/PorousActors.Cli >/dev/null
 # Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.
 bin=${POROUS_TRAIN_BIN:-runs/bin}
@@ -17,7 +19,7 @@ rm -rf "$bin" && mkdir -p "$(dirname "$bin")" && cp -r src/PorousActors.Cli/bin/
 porous="dotnet $bin/porous.dll"
 resume=()
 if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
-elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 200); fi
+elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 100); fi
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
-  --critic lean --iterations "$iters" --checkpoint-every 25 --snapshot-every 50 --ema 0.995 --seed 1 \
+  --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every 25 --ema "$ema" --seed 1 \
   --out "$out" "${resume[@]}"

@@ -9,9 +9,6 @@ using PorousActors.Pnm;
 
 namespace PorousActors.Actors.Chains;
 
-/// <summary>What a campaign asks of one chain.</summary>
-public sealed record ChainSpec(string Id, string Targets, long Seed);
-
 /// <summary>
 /// Journal event: the chain's state after an accepted step (or its end). Compact: the latent and
 /// counters the deterministic engine needs, not the volume. Error is null while infinite.
@@ -23,20 +20,6 @@ public sealed record ChainStepPersisted(int Step, float[] Latent, double? Error,
     public bool Intact => Checksum is null || Checksum == EventChecksum.Of(this);
 }
 
-/// <summary>A finished chain, as the campaign records it.</summary>
-public sealed record ChainResult(string Id, string Targets, long Seed, string Status, int Steps, int Evaluations, double? Error,
-    Dictionary<string, double> Properties, double Seconds, float[] Latent)
-{
-    /// <summary>Each of the chain's targets with the value achieved and whether it is within tolerance.</summary>
-    public IEnumerable<(Target Target, double Achieved, bool Within)> Outcomes() =>
-        TargetSet.Parse([Targets]).Targets.Select(t =>
-        {
-            double a = Properties.GetValueOrDefault(t.Property, double.NaN);
-            return (t, a, Math.Abs(a - t.Value) <= t.Tolerance);
-        });
-}
-
-/// <summary>Sent to the parent when the chain ends (succeeded, not reached or cancelled).</summary>
 /// <summary>Sent to the parent when the chain ends; <c>Cube</c> is the final latent's cube when the
 /// chain still holds it (it evaluated it in this incarnation), else null and the campaign regenerates it.</summary>
 public sealed record ChainFinished(ChainResult Result, Core.Volume? Cube = null);

@@ -2,24 +2,6 @@ using PorousActors.Pnm.Network;
 
 namespace PorousActors.Pnm.Flow;
 
-/// <summary>Flow axis of a permeability computation.</summary>
-public enum FlowAxis { Z = 0, Y = 1, X = 2 }
-
-/// <summary>Absolute permeability along one axis, with what the solve needed to say about it.</summary>
-public sealed record PermeabilityResult(
-    FlowAxis Axis,
-    double PermeabilityM2,
-    double SolverResidual,
-    int SolverIterations,
-    int ConnectedPores,
-    int TrimmedPores,
-    double FlowRate,
-    string? Note)
-{
-    public const double M2PerMilliDarcy = 9.869233e-16;
-    public double PermeabilityMilliDarcy => PermeabilityM2 / M2PerMilliDarcy;
-}
-
 /// <summary>
 /// Stokes flow through a pore network (OpenPNM's StokesFlow): pressure 1 at the inlet face, 0 at
 /// the outlet face, mass conservation at every pore, k = μ L Q / (A ΔP). Pores on the inlet and

@@ -1,0 +1,19 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+using PorousActors.Actors.Generation;
+using PorousActors.Actors.Simulation;
+using PorousActors.Conditioning;
+using PorousActors.Core;
+
+namespace PorousActors.Actors.Campaigns;
+
+/// <summary>Runtime settings read from HOCON (porous.*).</summary>
+public sealed record RuntimeSettings(int BatchSize, TimeSpan BatchWait, int PnmWorkers, int MaxAttempts)
+{
+    public static RuntimeSettings From(Config c) => new(
+        c.GetInt("porous.generator.batch-size", 8),
+        c.GetTimeSpan("porous.generator.batch-wait", TimeSpan.FromMilliseconds(20)),
+        c.GetInt("porous.pnm.workers", 0) is var w && w > 0 ? w : Environment.ProcessorCount,
+        c.GetInt("porous.pnm.max-attempts", 3));
+}

@@ -1,0 +1,23 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using PorousActors.Actors.Generation;
+using PorousActors.Actors.Simulation;
+using PorousActors.Conditioning;
+using PorousActors.Pnm;
+
+namespace PorousActors.Actors.Chains;
+
+/// <summary>A finished chain, as the campaign records it.</summary>
+public sealed record ChainResult(string Id, string Targets, long Seed, string Status, int Steps, int Evaluations, double? Error,
+    Dictionary<string, double> Properties, double Seconds, float[] Latent)
+{
+    /// <summary>Each of the chain's targets with the value achieved and whether it is within tolerance.</summary>
+    public IEnumerable<(Target Target, double Achieved, bool Within)> Outcomes() =>
+        TargetSet.Parse([Targets]).Targets.Select(t =>
+        {
+            double a = Properties.GetValueOrDefault(t.Property, double.NaN);
+            return (t, a, Math.Abs(a - t.Value) <= t.Tolerance);
+        });
+}

@@ -1,0 +1,12 @@
+using PorousActors.Core;
+using PorousActors.Pnm;
+
+namespace PorousActors.Conditioning;
+
+/// <summary>Latent vectors → binary cubes (one batch per call). Must be deterministic.</summary>
+public interface IGenerator
+{
+    int LatentSize { get; }
+    IReadOnlyList<Volume> Generate(IReadOnlyList<float[]> latents);
+}
+
