@@ -185,3 +185,40 @@ public class PorosityTests
         Assert.Equal(3 / 8.0, Porosity.Compute(v));
     }
 }
+
+public class PorosityMeasuresTests
+{
+    [Fact]
+    public void SlabHasAStepProfileAlongItsNormalAndAFlatOneAcross()
+    {
+        var v = new Volume(10, 6, 8, 1e-6);
+        for (int z = 0; z < 4; z++) for (int y = 0; y < 6; y++) for (int x = 0; x < 8; x++) v[z, y, x] = 1;
+        Assert.Equal([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], Metrics.Porosity.Profile(v, 0));
+        Assert.All(Metrics.Porosity.Profile(v, 2), p => Assert.Equal(0.4, p, 12));
+        // the slab spans x and y but not z
+        Assert.Equal(0.4, Metrics.Porosity.Connected(v, 2), 12);
+        Assert.Equal(0, Metrics.Porosity.Connected(v, 0));
+    }
+
+    [Fact]
+    public void ConnectedPorosityCountsTheSpanningTubeNotAnIsolatedBall()
+    {
+        var v = new Volume(20, 20, 20, 1e-6);
+        for (int z = 0; z < 20; z++) for (int y = 2; y < 5; y++) for (int x = 2; x < 5; x++) v[z, y, x] = 1; // tube along z
+        for (int z = 8; z < 12; z++) for (int y = 12; y < 16; y++) for (int x = 12; x < 16; x++) v[z, y, x] = 1; // isolated block
+        Assert.Equal(180.0 / 8000, Metrics.Porosity.Connected(v, 0), 12);
+        Assert.Equal(0, Metrics.Porosity.Connected(v, 2));
+        Assert.Equal((180.0 + 64) / 8000, Metrics.Porosity.Compute(v), 12);
+    }
+
+    [Fact]
+    public void TwoPointCorrelationStartsAtPorosityAndOfARandomImageFallsToItsSquare()
+    {
+        var rng = new Random(3);
+        var v = new Volume(40, 40, 40, 1e-6);
+        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = rng.NextDouble() < 0.3 ? (byte)1 : (byte)0;
+        var s2 = Metrics.TwoPointCorrelation.Compute(v, 5);
+        Assert.Equal(Metrics.Porosity.Compute(v), s2[0], 12);
+        for (int r = 1; r <= 5; r++) Assert.InRange(s2[r], 0.09 - 0.005, 0.09 + 0.005); // uncorrelated: φ²
+    }
+}

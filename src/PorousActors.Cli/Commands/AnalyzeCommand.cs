@@ -66,6 +66,20 @@ public static class AnalyzeCommand
                 foreach (var (k, t) in props.TimingsMs) timings[k] = t;
                 if (p.GetValue(network) is { } netPath) NetworkWriter.Write(net, netPath);
             }
+            // measures the field asks for first: connected (percolating) porosity per flow axis; with
+            // --json also the porosity profile along each axis and S2(r) of the pore phase
+            foreach (var a in axes)
+                result[$"connectedPorosity_{a.ToString().ToLowerInvariant()}"] = Core.Metrics.Porosity.Connected(v, (int)a);
+            if (p.GetValue(json))
+            {
+                result["porosityProfile"] = new JsonObject
+                {
+                    ["z"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 0).Select(x => (JsonNode)x).ToArray()),
+                    ["y"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 1).Select(x => (JsonNode)x).ToArray()),
+                    ["x"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 2).Select(x => (JsonNode)x).ToArray()),
+                };
+                result["twoPointCorrelation"] = new JsonArray(Core.Metrics.TwoPointCorrelation.Compute(v, Math.Min(64, Math.Min(v.Nz, Math.Min(v.Ny, v.Nx)) / 2)).Select(x => (JsonNode)x).ToArray());
+            }
             timings["total"] = sw.Elapsed.TotalMilliseconds;
             result["timings_ms"] = timings;
             if (p.GetValue(json)) io.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
