@@ -21,14 +21,14 @@ public sealed class Critic : Module<Tensor, Tensor>
             {
                 layers.Add(($"conv{i}", Conv3d(ch[i], ch[i + 1], 3, padding: 1)));
                 layers.Add(($"norm{i}", InstanceNorm3d(ch[i + 1], affine: true)));
-                layers.Add(($"act{i}", LeakyReLU(0.2)));
+                layers.Add(($"act{i}", new StableLeakyReLU()));
                 layers.Add(($"pool{i}", MaxPool3d(2)));
             }
             for (int i = 0; i < arch.CriticStridedLayers; i++)
             {
                 layers.Add(($"down{i}", Conv3d(64, 64, 4, stride: 2, padding: 1)));
                 layers.Add(($"downnorm{i}", InstanceNorm3d(64, affine: true)));
-                layers.Add(($"downact{i}", LeakyReLU(0.2)));
+                layers.Add(($"downact{i}", new StableLeakyReLU()));
             }
         }
         else
@@ -40,7 +40,7 @@ public sealed class Critic : Module<Tensor, Tensor>
                 int cout = Math.Min(64, 16 << i);
                 layers.Add(($"down{i}", Conv3d(cin, cout, 4, stride: 2, padding: 1)));
                 if (i > 0) layers.Add(($"downnorm{i}", InstanceNorm3d(cout, affine: true)));
-                layers.Add(($"downact{i}", LeakyReLU(0.2)));
+                layers.Add(($"downact{i}", new StableLeakyReLU()));
                 cin = cout; n /= 2; i++;
             }
         }

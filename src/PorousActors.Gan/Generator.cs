@@ -10,6 +10,7 @@ public sealed class Generator : Module<Tensor, Tensor>
 {
     readonly Linear fc;
     readonly BatchNorm1d bn0;
+    readonly StableLeakyReLU act0 = new();
     readonly Sequential up;
     readonly GanArchitecture arch;
 
@@ -28,7 +29,7 @@ public sealed class Generator : Module<Tensor, Tensor>
             if (i < 3)
             {
                 layers.Add(($"bn{i + 1}", BatchNorm3d(ch[i + 1])));
-                layers.Add(($"act{i + 1}", LeakyReLU(0.2)));
+                layers.Add(($"act{i + 1}", new StableLeakyReLU()));
             }
         }
         layers.Add(("tanh", Tanh()));
@@ -41,7 +42,7 @@ public sealed class Generator : Module<Tensor, Tensor>
     public override Tensor forward(Tensor z)
     {
         int g = arch.SeedGrid;
-        var h = nn.functional.leaky_relu(bn0.forward(fc.forward(z)), 0.2);
+        var h = act0.forward(bn0.forward(fc.forward(z)));
         return up.forward(h.view(-1, GanArchitecture.GeneratorChannels, g, g, g));
     }
 

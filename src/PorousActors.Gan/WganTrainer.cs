@@ -96,11 +96,15 @@ public sealed class WganTrainer : IDisposable
     /// <summary>Gradient penalty (‖∇ₓD(x̂)‖₂ − 1)² averaged over the batch.</summary>
     public static Tensor GradientPenalty(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake, Tensor eps)
     {
-        var xhat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
+        // explicit, disposed Scalars: TorchSharp's implicit double→Scalar temporaries can be
+        // finalised while a native call still reads them (see StableLeakyReLU)
+        using var one = 1.0.ToScalar();
+        using var two = 2.0.ToScalar();
+        var xhat = (eps * real + (ones_like(eps) - eps) * fake).detach().requires_grad_(true);
         var score = critic.forward(xhat);
         var grad = torch.autograd.grad([score], [xhat], [ones_like(score)], retain_graph: true, create_graph: true)[0];
         var norm = grad.reshape(grad.shape[0], -1).norm(1, false, 2);
-        return (norm - 1).pow(2).mean();
+        return norm.sub(one).pow(two).mean();
     }
 
     /// <summary>Runs one generator iteration (CriticSteps critic updates, one generator update).</summary>
@@ -142,7 +146,8 @@ public sealed class WganTrainer : IDisposable
         var dReal = D.forward(real).mean();
         var dFake = D.forward(fake).mean();
         var gp = GradientPenalty(D, real, fake, rand(new long[] { b, 1, 1, 1, 1 }, device: Device));
-        var loss = dFake - dReal + Options.Lambda * gp;
+        using var lambda = Options.Lambda.ToScalar();
+        var loss = dFake - dReal + gp.mul(lambda);
         optD.zero_grad();
         loss.backward();
         optD.step();
@@ -181,7 +186,9 @@ public sealed class WganTrainer : IDisposable
         using var scope = NewDisposeScope();
         var ema = Ema!.parameters().ToArray();
         var cur = G.parameters().ToArray();
-        for (int i = 0; i < ema.Length; i++) ema[i].mul_(decay).add_(cur[i], alpha: 1 - decay);
+        using var keep = decay.ToScalar();
+        using var take = (1 - decay).ToScalar();
+        for (int i = 0; i < ema.Length; i++) ema[i].mul_(keep).add_(cur[i], take);
     }
 
     sealed record CheckpointState(
