@@ -7,6 +7,8 @@ namespace PorousActors.Conditioning;
 public interface IGenerator
 {
     int LatentSize { get; }
+    /// <summary>Where it runs, for statistics ("cpu", "cuda:0").</summary>
+    string Device => "cpu";
     IReadOnlyList<Volume> Generate(IReadOnlyList<float[]> latents);
 }
 

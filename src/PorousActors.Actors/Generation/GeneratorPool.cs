@@ -24,7 +24,7 @@ public sealed class GeneratorPool : ReceiveActor
         for (int i = 0; i < n; i++)
         {
             devices[i] = Context.ActorOf(GeneratorActor.Props(generators[i], batchSize, batchWait, i), $"device-{i}");
-            names[i] = generators[i] is GanGenerator g ? g.DeviceName : $"device-{i}";
+            names[i] = generators[i].Device;
         }
         Receive<GenerateRequest>(r =>
         {

@@ -1,8 +1,7 @@
 using PorousActors.Conditioning;
 using PorousActors.Core;
-using PorousActors.Gan;
 
-namespace PorousActors.Actors;
+namespace PorousActors.Gan;
 
 /// <summary>
 /// A trained generator on one device behind <see cref="IGenerator"/>. On CPU each latent runs as its
@@ -15,6 +14,7 @@ public sealed class GanGenerator(GeneratorModel model, bool? perSample = null) :
 {
     readonly bool perSample = perSample ?? model.Device.type == TorchSharp.DeviceType.CPU;
     public string DeviceName => Devices.Name(Model.Device);
+    string IGenerator.Device => DeviceName;
 
     /// <summary>One generator per device, each with its own copy of the model's weights on that device.</summary>
     public static IReadOnlyList<GanGenerator> ForDevices(string modelPath, IReadOnlyList<TorchSharp.torch.Device> devices) =>
