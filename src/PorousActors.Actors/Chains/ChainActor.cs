@@ -14,7 +14,7 @@ namespace PorousActors.Actors.Chains;
 /// counters the deterministic engine needs, not the volume. Error is null while infinite.
 /// </summary>
 public sealed record ChainStepPersisted(int Step, float[] Latent, double? Error, Dictionary<string, double> Properties,
-    int Evaluations, double T, string Status, double ElapsedSeconds, string? Checksum = null)
+    int Evaluations, double T, string Status, double ElapsedSeconds, string? Checksum = null, string? LastFailure = null)
 {
     public ChainStepPersisted WithChecksum() => this with { Checksum = EventChecksum.Of(this) };
     public bool Intact => Checksum is null || Checksum == EventChecksum.Of(this);
@@ -28,7 +28,8 @@ public sealed record ChainFinished(ChainResult Result, Core.Volume? Cube = null)
 public sealed record ChainJournalFailure(string Id, string Reason, bool Fatal);
 /// <summary>Asks for the chain's <see cref="ChainProgress"/> (used by status and progress).</summary>
 public sealed record GetChainProgress { public static readonly GetChainProgress Instance = new(); }
-public sealed record ChainProgress(string Id, int Step, int Evaluations, double? Error, string Status, bool Recovered);
+/// <param name="LastFailure">the last candidate evaluation that kept failing (the forward model's message), if any</param>
+public sealed record ChainProgress(string Id, int Step, int Evaluations, double? Error, string Status, bool Recovered, string? LastFailure = null);
 
 /// <summary>
 /// Drives one conditioning chain: asks the GeneratorActor for each candidate batch, spreads the
@@ -68,6 +69,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     long requestId;
     /// <summary>The cube of the current accepted latent, if evaluated by this incarnation (saves regenerating it at the end).</summary>
     Core.Volume? acceptedCube;
+    /// <summary>Why the last failed candidate failed; journalled with the next step so `status` shows it.</summary>
+    string? lastFailure;
     int persistedStep = -1;
     string persistedStatus = "";
     readonly Stopwatch clock = new();
@@ -112,6 +115,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             if (batch is null || results is null || received is null || e.RequestId != requestId || received[e.Index]) return;
             received[e.Index] = true;
             results[e.Index] = e.Properties;
+            if (e.Error is not null) lastFailure = e.Error;
             if (--outstanding > 0) return;
             Timers.Cancel("request");
             chain!.Report(batch, results);
@@ -172,6 +176,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         recovered = new ChainState(spec.Seed, e.Step, e.Latent, e.Error ?? double.PositiveInfinity, e.Properties, e.Evaluations, e.T, status);
         recoveredSeconds = e.ElapsedSeconds;
         persistedStep = e.Step; persistedStatus = e.Status;
+        lastFailure = e.LastFailure;
         wasRecovered = true;
     }
 
@@ -196,7 +201,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         if (s.Step != persistedStep || status != persistedStatus)
         {
             var ev = new ChainStepPersisted(s.Step, s.Latent, double.IsFinite(s.Error) ? s.Error : null,
-                new Dictionary<string, double>(s.Properties), s.Evaluations, s.T, status, Elapsed).WithChecksum();
+                new Dictionary<string, double>(s.Properties), s.Evaluations, s.T, status, Elapsed).WithChecksum() with { LastFailure = lastFailure };
             persistedStep = s.Step; persistedStatus = status;
             Persist(ev, e =>
             {
@@ -230,6 +235,6 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     {
         var s = chain?.State ?? recovered;
         return new ChainProgress(spec.Id, s?.Step ?? 0, s?.Evaluations ?? 0, s is null || !double.IsFinite(s.Error) ? null : s.Error,
-            s?.Status.ToString() ?? "Pending", wasRecovered);
+            s?.Status.ToString() ?? "Pending", wasRecovered, lastFailure);
     }
 }

@@ -75,6 +75,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         w.WriteString("status", e.Status);
         w.WriteNumber("elapsedSeconds", e.ElapsedSeconds);
         if (e.Checksum is not null) w.WriteString("checksum", e.Checksum);
+        if (e.LastFailure is not null) w.WriteString("lastFailure", e.LastFailure);
         w.WriteEndObject();
     }
 
@@ -83,7 +84,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         r.GetProperty("error").ValueKind == JsonValueKind.Null ? null : r.GetProperty("error").GetDouble(),
         ReadProperties(r.GetProperty("properties")), r.GetProperty("evaluations").GetInt32(), r.GetProperty("t").GetDouble(),
         r.GetProperty("status").GetString()!, r.GetProperty("elapsedSeconds").GetDouble(),
-        r.TryGetProperty("checksum", out var c) ? c.GetString() : null);
+        r.TryGetProperty("checksum", out var c) ? c.GetString() : null,
+        r.TryGetProperty("lastFailure", out var f) ? f.GetString() : null);
 
     static void WriteResult(Utf8JsonWriter w, ChainResult x)
     {

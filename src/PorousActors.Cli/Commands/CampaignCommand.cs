@@ -132,6 +132,7 @@ public static class CampaignCommand
                     state = r?.Status ?? (u is { Recovered: true } ? "Interrupted" : "Pending"),
                     steps = r?.Steps ?? u?.Step ?? 0, evaluations = r?.Evaluations ?? u?.Evaluations ?? 0,
                     error = r?.Error ?? u?.Error,
+                    lastFailure = u?.LastFailure,
                     cube = r is null ? null : Path.Combine(OutputDir(n, p.GetValue(outDir)), "cubes", spec.Id + ".raw"),
                 };
             }).ToList();
@@ -139,7 +140,7 @@ public static class CampaignCommand
             else
             {
                 io.Out.WriteLine($"campaign {n}: {rows.Count(r => r.state is "Succeeded" or "NotReached" or "Cancelled")}/{rows.Count} finished, {rows.Count(r => r.state == "Succeeded")} succeeded");
-                foreach (var r in rows) io.Out.WriteLine($"  {r.id,-12} {r.state,-12} steps {r.steps,4}  evaluations {r.evaluations,5}  error {(r.error is { } e ? e.ToString("G4") : "-"),-10} {r.cube}");
+                foreach (var r in rows) io.Out.WriteLine($"  {r.id,-12} {r.state,-12} steps {r.steps,4}  evaluations {r.evaluations,5}  error {(r.error is { } e ? e.ToString("G4") : "-"),-10} {r.cube}{(r.lastFailure is { } f ? "  last failure: " + f : "")}");
             }
             return 0;
         }));
