@@ -18,9 +18,10 @@ public static class SearchPolicies
     public static ISearchPolicy Parse(string name, int batch = 4) => name.Trim().ToLowerInvariant() switch
     {
         "golden" => new BracketSearch(batch),
+        "adaptive" => new BracketSearch(batch, refineBelow: 4),
         "paper" => new PaperDescent(),
         "random" => new RandomSampling(),
-        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, paper or random"),
+        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, adaptive, paper or random"),
     };
 }
 
@@ -30,9 +31,13 @@ public static class SearchPolicies
 /// by the golden ratio's square per round (a K-point generalisation of golden-section search; the
 /// error is not unimodal in t, so the first round scans the whole circle).
 /// </summary>
-public sealed class BracketSearch(int k = 4, int rounds = 3) : ISearchPolicy
+/// <remarks>With <c>refineBelow</c> set (policy "adaptive"), a step whose first round already
+/// improves on the current state stops there unless the best error is below that value: far from
+/// the targets a fresh direction is worth more than a finer angle, so refinement is spent only close
+/// to them (error ≤ 4 is within two tolerances on one target).</remarks>
+public sealed class BracketSearch(int k = 4, int rounds = 3, double? refineBelow = null) : ISearchPolicy
 {
-    public string Name => "golden";
+    public string Name => refineBelow is null ? "golden" : "adaptive";
     public int K { get; } = Math.Max(2, k);
     public int Rounds { get; } = Math.Max(1, rounds);
 
@@ -47,6 +52,7 @@ public sealed class BracketSearch(int k = 4, int rounds = 3) : ISearchPolicy
             return Enumerable.Range(0, K).Select(i => Wrap(-Math.PI + (i + 0.5) * 2 * Math.PI / K + offset)).ToList();
         }
         var best = seen.MinBy(s => s.Error);
+        if (refineBelow is { } limit && round == 1 && best.Error < currentError && best.Error > limit) return [];
         double halfWidth = Math.PI / K * Math.Pow(0.381966, round - 1); // shrink per round
         return Enumerable.Range(0, K).Select(i => Wrap(best.T - halfWidth + (i + 0.5) * 2 * halfWidth / K)).ToList();
     }

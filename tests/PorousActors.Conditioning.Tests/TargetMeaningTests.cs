@@ -78,3 +78,41 @@ public class TargetMeaningTests
         Assert.Equal(0.5, Target.Parse("porosity=0.2:0.01").NormalisedError(0.205), 9);
     }
 }
+
+public class PolicyTests
+{
+    static TargetSet Porosity(double v, double tol = 0.005) => TargetSet.Parse([$"porosity={v}:{tol}"]);
+
+    [Fact]
+    public void RandomSamplingProposesOnlyFreshIndependentLatents()
+    {
+        var chain = new ConditioningChain(3, Porosity(0.93), 8, () => SearchPolicies.Parse("random"), 30);
+        var first = chain.Next()!;
+        chain.Report(first, ChainRunner_Evaluate(first));
+        for (int n = 1; n <= 5 && !chain.Finished; n++)
+        {
+            var b = chain.Next()!;
+            Assert.Single(b.Latents);
+            // z cos(π/2) + u_n sin(π/2) = u_n: the step's own fresh draw
+            var u = ConditioningChain.Draw(3, b.Step, 8);
+            for (int i = 0; i < 8; i++) Assert.Equal(u[i], b.Latents[0][i], 5);
+            chain.Report(b, ChainRunner_Evaluate(b));
+        }
+    }
+
+    [Fact]
+    public void AdaptivePolicyNeedsNoMoreEvaluationsThanGoldenOnAFarTarget()
+    {
+        int Evals(string policy) => Enumerable.Range(1, 8).Sum(seed =>
+        {
+            var chain = new ConditioningChain(seed, Porosity(0.85), 8, () => SearchPolicies.Parse(policy), 300);
+            ChainRunner.Run(chain, new FakeGenerator(), new PorosityOnly());
+            Assert.Equal(ChainStatus.Succeeded, chain.State.Status);
+            return chain.State.Evaluations;
+        });
+        Assert.True(Evals("adaptive") <= Evals("golden"), $"adaptive {Evals("adaptive")} vs golden {Evals("golden")}");
+    }
+
+    static IReadOnlyList<Pnm.RockProperties?> ChainRunner_Evaluate(CandidateBatch b) =>
+        new FakeGenerator().Generate(b.Latents).Select(v => (Pnm.RockProperties?)new PorosityOnly().Evaluate(v, PropertyNeeds.ImageOnly)).ToList();
+}

@@ -25,6 +25,7 @@ public static class BenchConditioningCommand
         var perGroup = new Option<int>("--targets") { Description = "Targets per property and per joint pair", DefaultValueFactory = _ => 12 };
         var budget = new Option<int>("--budget") { Description = "Forward evaluations a chain may spend", DefaultValueFactory = _ => 100 };
         var methods = new Option<string[]>("--method") { Description = "Policies to compare (repeat): golden, paper, random", AllowMultipleArgumentsPerToken = true };
+        var groups = new Option<string>("--groups") { Description = "Which targets: all, single (one property) or joint", DefaultValueFactory = _ => "all" };
         var seed = new Option<int>("--seed") { Description = "Seed for the real cubes, joint-target picks and chains", DefaultValueFactory = _ => 7 };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "bench-conditioning" };
         var device = DeviceOptions.Create();
@@ -32,7 +33,7 @@ public static class BenchConditioningCommand
             "Conditioning benchmark: targets from the real rock's 10–90 % band (single properties and joint φ+k, k+throat), the paper's relative " +
             "tolerances, every policy on the same targets and seeds with the same budget, random sampling as the baseline; success rate, " +
             "evaluations to success, realism of unconstrained properties, |z|² against χ², coverage")
-            { model, data, poreValue, voxel, realCubes, perGroup, budget, methods, seed, output, device };
+            { model, data, poreValue, voxel, realCubes, perGroup, budget, methods, groups, seed, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             var ms = p.GetValue(methods) is { Length: > 0 } given ? given : ["golden", "paper", "random"];
@@ -51,7 +52,10 @@ public static class BenchConditioningCommand
             var real = Enumerable.Range(0, nReal).Select(_ => forward.Evaluate(set.Cube(rng.Next(set.Count)), needs)).ToList();
             io.Err.WriteLine($"analysing {nReal} generated cubes (coverage)");
             var generated = CampaignTargetsCommand.SampleProperties(m, rng, nReal, needs);
-            var targets = ConditioningBenchmark.Targets(real, Properties, [["porosity", "permeability_mD"], ["permeability_mD", "meanThroatDiameter_m"]], n, p.GetValue(seed), out var bands);
+            string which = p.GetValue(groups)!.ToLowerInvariant();
+            if (which is not ("all" or "single" or "joint")) throw new BadInputException($"--groups must be all, single or joint, got '{which}'");
+            var targets = ConditioningBenchmark.Targets(real, which == "joint" ? [] : Properties,
+                which == "single" ? [] : [["porosity", "permeability_mD"], ["permeability_mD", "meanThroatDiameter_m"]], n, p.GetValue(seed), out var bands);
             io.Err.WriteLine($"{targets.Count} targets × {ms.Length} methods, budget {b}");
             var chains = ConditioningBenchmark.Run(targets, ms, b, new GanGenerator(m), forward, needs,
                 (c, k, total) => io.Err.WriteLine($"[{k}/{total}] {c.Method,-7} {c.Id,-8} {(c.Succeeded ? "reached" : "missed ")} after {c.Evaluations,3} evaluations, {c.Seconds:F1} s"));

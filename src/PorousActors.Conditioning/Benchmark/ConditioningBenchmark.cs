@@ -56,26 +56,27 @@ public static class ConditioningBenchmark
             bands[p] = (Quantile(v, 0.10), Quantile(v, 0.90));
         }
         var list = new List<BenchmarkTarget>();
-        long chainSeed = seed * 100_000L;
+        // chain seeds depend on (seed, group, index) only, so a group's chains are the same whichever groups run
+        static long ChainSeed(int seed, string group, int i) => seed * 100_000L + group.Aggregate(7, (h, c) => (h * 31 + c) % 97) * 1000L + i + 1;
         foreach (var p in singles)
         {
             var v = Usable(real.Select(r => r.Get(p)), p);
             for (int i = 0; i < perGroup; i++)
             {
                 double q = 0.10 + 0.80 * (i + 0.5) / perGroup;
-                list.Add(new BenchmarkTarget(p, $"{Short(p)}{i + 1:D2}", TargetText(p, Quantile(v, q), bands), ++chainSeed));
+                list.Add(new BenchmarkTarget(p, $"{Short(p)}{i + 1:D2}", TargetText(p, Quantile(v, q), bands), ChainSeed(seed, p, i)));
             }
         }
-        var rng = new Random(seed);
         foreach (var j in joints)
         {
+            var rng = new Random(seed + string.Join("+", j).Length);
             var b = bands;
             var inside = real.Where(r => j.All(p => r.Get(p) is var x && double.IsFinite(x) && x >= b[p].P10 && x <= b[p].P90)).ToList();
             if (inside.Count == 0) throw new BadInputException($"no real cube has {string.Join(" and ", j)} inside their 10–90 % bands");
             var picks = inside.OrderBy(_ => rng.Next()).Take(perGroup).ToList();
             string group = string.Join("+", j.Select(Short));
             for (int i = 0; i < picks.Count; i++)
-                list.Add(new BenchmarkTarget(group, $"{group.Replace('+', '_')}{i + 1:D2}", string.Join(";", j.Select(p => TargetText(p, picks[i].Get(p), b))), ++chainSeed));
+                list.Add(new BenchmarkTarget(group, $"{group.Replace('+', '_')}{i + 1:D2}", string.Join(";", j.Select(p => TargetText(p, picks[i].Get(p), b))), ChainSeed(seed, group, i)));
         }
         return list;
     }
