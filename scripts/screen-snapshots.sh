@@ -14,8 +14,9 @@ seedA=${SEED_A:-11}; seedB=${SEED_B:-22}
 porous="dotnet ${POROUS_BIN:-src/PorousActors.Cli/bin/Release/net10.0}/porous.dll"
 mkdir -p "$out"
 best=""; bestScore=9
-for snap in "$run"/snapshots/generator-*.model; do
-  name=$(basename "$snap" .model)
+# the current shipped model competes too: a snapshot replaces it only if it does better on sample A
+for snap in ${SHIPPED:-models/berea64.model} "$run"/snapshots/generator-*.model; do
+  name=$(basename "$snap" .model); [ "$snap" = "${SHIPPED:-models/berea64.model}" ] && name=shipped
   dir="$out/A-$name"
   [ -f "$dir/summary.json" ] || $porous report gan --model "$snap" --data "$data" --pore-value 0 --voxel-size 5.345e-6 \
       --count 40 --seed "$seedA" --out "$dir" >/dev/null 2>&1
@@ -24,6 +25,7 @@ for snap in "$run"/snapshots/generator-*.model; do
   if awk "BEGIN{exit !($score < $bestScore)}"; then best=$snap; bestScore=$score; fi
 done
 echo "chosen on sample A: $best (largest KS D $bestScore)"
+$porous report convergence "$out"/A-generator-*/summary.json --out "$out/convergence.png" >/dev/null || true
 echo "$best" > "$out/chosen.txt"
 $porous report gan --model "$best" --data "$data" --pore-value 0 --voxel-size 5.345e-6 --count 100 --seed "$seedB" \
   --curve "$run/curve.csv" --out "$out/B-final" >/dev/null

@@ -294,3 +294,35 @@ public static class QualityReport
         plt.SavePng(path, 260 * cols, 560);
     }
 }
+
+/// <summary>Convergence of a training run: each property's KS D (and the percolating-fraction gap)
+/// against the generator iteration, from the summary.json of quality reports of its snapshots.</summary>
+public static class ConvergencePlot
+{
+    public static int Write(IEnumerable<string> summaryFiles, string png, string title)
+    {
+        var points = new List<(int Iteration, Dictionary<string, double> D)>();
+        foreach (var f in summaryFiles)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(f));
+            var r = doc.RootElement;
+            if (!r.TryGetProperty("iterations", out var it) || !r.TryGetProperty("properties", out var props)) continue;
+            var d = new Dictionary<string, double>();
+            foreach (var p in props.EnumerateObject()) if (p.Value.TryGetProperty("ksD", out var k) && k.ValueKind == System.Text.Json.JsonValueKind.Number) d[p.Name] = k.GetDouble();
+            points.Add((it.GetInt32(), d));
+        }
+        points.Sort((a, b) => a.Iteration.CompareTo(b.Iteration));
+        if (points.Count == 0) return 0;
+        var plt = new ScottPlot.Plot();
+        foreach (var name in points.SelectMany(p => p.D.Keys).Distinct().Where(n => n != "eulerCharacteristic26"))
+        {
+            var pts = points.Where(p => p.D.ContainsKey(name)).ToList();
+            var sc = plt.Add.Scatter(pts.Select(p => (double)p.Iteration).ToArray(), pts.Select(p => p.D[name]).ToArray());
+            sc.LegendText = name;
+        }
+        var goal = plt.Add.HorizontalLine(0.2); goal.LinePattern = ScottPlot.LinePattern.Dashed; goal.LegendText = "goal D ≤ 0.2";
+        plt.XLabel("generator iteration"); plt.YLabel("two-sample KS D vs training cubes"); plt.Title(title); plt.ShowLegend();
+        plt.SavePng(png, 760, 480);
+        return points.Count;
+    }
+}

@@ -71,7 +71,19 @@ public static class ReportCommand
             io.Out.WriteLine($"wrote {md}");
             return 0;
         }));
-        return new Command("report", "Reports with figures") { gan };
+        var summaries = new Argument<string[]>("SUMMARY") { Description = "summary.json files of `report gan` runs on snapshots of one training run", Arity = ArgumentArity.OneOrMore };
+        var png = new Option<string>("--out") { Description = "PNG to write", DefaultValueFactory = _ => "convergence.png" };
+        var conv = new Command("convergence", "Convergence curve of a training run: each property's KS D against the iteration, from report gan summaries of its snapshots") { summaries, png };
+        conv.SetAction(p => io.Guard(() =>
+        {
+            var files = p.GetValue(summaries)!;
+            foreach (var f in files) if (!File.Exists(f)) throw new BadInputException($"{f}: summary not found");
+            int n = Reports.ConvergencePlot.Write(files, p.GetValue(png)!, "convergence: KS D against iteration (sample A)");
+            if (n == 0) throw new BadInputException("no summary holds an iteration count and KS statistics");
+            io.Out.WriteLine($"wrote {p.GetValue(png)} ({n} snapshots)");
+            return 0;
+        }));
+        return new Command("report", "Reports with figures") { gan, conv };
     }
 
     static Volume MedianFiltered(Volume v)
