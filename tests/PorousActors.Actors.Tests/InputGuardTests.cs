@@ -96,3 +96,45 @@ public sealed class InputGuardTests : IDisposable
         Assert.Contains("belongs to campaign 'run1'", Assert.Throws<BadInputException>(() => loc.CheckOwnership("run2", mustExist: true)).Message);
     }
 }
+
+/// <summary>One process per campaign, and a journal that cannot be reached fails fast with its cause.</summary>
+public sealed class CampaignLockTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-lock-").FullName;
+    public void Dispose() { SqliteConnection.ClearAllPools(); Directory.Delete(dir, true); }
+
+    [Fact]
+    public void SecondRunOfASqliteCampaignIsRefusedNamingTheFirst()
+    {
+        var loc = JournalLocation.Parse("sqlite:" + Path.Combine(dir, "run1.db"), "run1");
+        using (CampaignLock.Acquire(loc, "run1"))
+        {
+            var e = Assert.Throws<BadInputException>(() => CampaignLock.Acquire(loc, "run1"));
+            Assert.Contains("campaign run1 is running in process " + Environment.ProcessId, e.Message);
+        }
+        using (CampaignLock.Acquire(loc, "run1")) { } // released with the first
+    }
+
+    [SkippableFact]
+    public void SecondRunOfAPostgresCampaignIsRefused()
+    {
+        var cs = Environment.GetEnvironmentVariable("POROUS_TEST_POSTGRES");
+        Skip.If(cs is null, "POROUS_TEST_POSTGRES not set (CI starts PostgreSQL and sets it)");
+        string name = "lock-" + Guid.NewGuid().ToString("N")[..8];
+        var loc = JournalLocation.Parse("postgres:" + cs, name);
+        using (CampaignLock.Acquire(loc, name))
+            Assert.Contains("is running in process", Assert.Throws<BadInputException>(() => CampaignLock.Acquire(loc, name)).Message);
+        using (CampaignLock.Acquire(loc, name)) { }
+    }
+
+    [Fact]
+    public void UnreachablePostgresFailsInSecondsWithTheDriversMessage()
+    {
+        var loc = JournalLocation.Parse("postgres:Host=127.0.0.1;Port=1;Username=porous;Password=wrong;Database=none;Timeout=3", "run1");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<BadInputException>(() => loc.CheckOwnership("run1", mustExist: false));
+        Assert.StartsWith("journal: cannot connect to PostgreSQL at 127.0.0.1/none:", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
+    }
+}

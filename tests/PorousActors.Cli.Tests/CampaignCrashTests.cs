@@ -77,4 +77,32 @@ public sealed class CampaignCrashTests : IDisposable
         var m = System.Text.RegularExpressions.Regex.Match(resumed.Out, @"resumed work: (\d+) of (\d+) evaluations");
         Assert.True(int.Parse(m.Groups[1].Value) < int.Parse(m.Groups[2].Value), status.Out + "\n" + resumed.Out);
     }
+
+    [Fact]
+    public void SigtermStopsCleanlyAndTheCampaignResumes()
+    {
+        string model = Path.Combine(dir, "g.model");
+        var arch = new GanArchitecture(32, 20, "lean");
+        using (var t = new WganTrainer(arch, new TrainingOptions { Seed = 4 }))
+            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(model);
+        File.WriteAllText(Path.Combine(dir, "targets.csv"),
+            "id,target,seed\n" + string.Join("\n", Enumerable.Range(1, 4).Select(i => $"s{i},porosity=0.9:0.0001;permeability_mD=1e6:1,{i}")) + "\n");
+        using var p = Start("campaign", "run", "--targets", "targets.csv", "--model", model, "--concurrency", "2", "--max-evaluations", "40", "--name", "term");
+        var err = new System.Text.StringBuilder();
+        string? line;
+        while ((line = p.StandardError.ReadLine()) is not null)
+        {
+            err.AppendLine(line);
+            if (line.Contains("cubes generated")) break; // running: progress lines appear every 2 s
+        }
+        Assert.False(p.HasExited, "the campaign finished before SIGTERM: make it longer\n" + err);
+        Process.Start("kill", ["-TERM", p.Id.ToString()])!.WaitForExit();
+        err.Append(p.StandardError.ReadToEnd());
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "porous did not stop within 60 s of SIGTERM");
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("interrupted: progress is saved; continue with `porous campaign resume term`", err.ToString());
+        var resumed = RunToEnd("campaign", "resume", "term");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("campaign term: 4 chains", resumed.Out);
+    }
 }
