@@ -41,7 +41,7 @@ public static class BenchConditioningCommand
             int nReal = p.GetValue(realCubes), n = p.GetValue(perGroup), b = p.GetValue(budget);
             if (nReal < 20 || n < 1 || b < 1) throw new BadInputException("--real-cubes must be at least 20, --targets and --budget at least 1");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
-            var rock = VolumeIO.ReadBinary(p.GetValue(data)!, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)));
+            var rock = VolumeIO.ReadBinary(p.GetValue(data)!, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue), FallbackVoxelSize: m.Card.VoxelSize));
             if (Math.Abs(rock.VoxelSize / m.Card.VoxelSize - 1) > 1e-6)
                 throw new BadInputException($"the rock's voxel size {rock.VoxelSize} m differs from the model's {m.Card.VoxelSize} m; compare like with like");
             var forward = new PnmForwardModel();

@@ -8,7 +8,8 @@ public sealed record ReadOptions(
     string? Dtype = null,
     double? VoxelSize = null,
     double? PoreValue = null,
-    bool AnyVoxelSize = false);
+    bool AnyVoxelSize = false,
+    double? FallbackVoxelSize = null);
 
 /// <summary>How a file became a binary volume: which value is pore and who said so, and how many
 /// voxels held neither the pore value nor the (most common) solid value.</summary>
@@ -145,7 +146,7 @@ public static class VolumeIO
     {
         var o = options ?? new();
         var g = ReadGray(path, o, out double? filePore);
-        double voxel = g.VoxelSize ?? throw new BadInputException($"{path}: the file does not state its voxel size; give --voxel-size in metres (e.g. 5.345e-6) or with a unit (5.345um)");
+        double voxel = g.VoxelSize ?? o.FallbackVoxelSize ?? throw new BadInputException($"{path}: the file does not state its voxel size; give --voxel-size in metres (e.g. 5.345e-6) or with a unit (5.345um)");
         CheckVoxelSize(voxel, path, o.AnyVoxelSize);
         double? pore = o.PoreValue ?? filePore;
         if (pore is { } p)
