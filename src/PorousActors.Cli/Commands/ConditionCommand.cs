@@ -55,6 +55,8 @@ public static class ConditionCommand
                 ["error"] = double.IsFinite(s.Error) ? s.Error : null,
                 ["seconds"] = trace.Count > 0 ? trace[^1].ElapsedSeconds : 0,
                 ["properties"] = new JsonObject(s.Properties.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+                // every property of the final cube, k on all three axes: users look at k_x of a k_z-conditioned cube
+                ["allProperties"] = AllProperties(cube),
                 ["model"] = p.GetValue(model), ["modelSha256"] = m.Sha256,
                 ["cube"] = Path.Combine(dir, "cube.raw"),
             };
@@ -64,6 +66,18 @@ public static class ConditionCommand
             return s.Status == ChainStatus.Succeeded ? 0 : 3;
         }));
         return cmd;
+    }
+
+    static JsonObject AllProperties(Core.Volume cube)
+    {
+        var r = new PnmForwardModel().Evaluate(cube, new PropertyNeeds(true, [Pnm.Flow.FlowAxis.Z, Pnm.Flow.FlowAxis.Y, Pnm.Flow.FlowAxis.X]));
+        var o = new JsonObject();
+        foreach (var name in Pnm.RockProperties.Names)
+        {
+            double v = r.Get(name);
+            o[name] = double.IsFinite(v) ? v : null;
+        }
+        return o;
     }
 
     static void WriteTrace(string path, IReadOnlyList<TraceRow> trace, TargetSet targets)
