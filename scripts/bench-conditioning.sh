@@ -9,6 +9,7 @@ model=${1:-models/berea64.model}
 out=${2:-models/berea64-conditioning}
 data=${POROUS_BEREA:-../shared/data/berea/berea.zip}
 dotnet build -c Release src/PorousActors.Cli >/dev/null
-dotnet src/PorousActors.Cli/bin/Release/net10.0/porous.dll bench conditioning --model "$model" --data "$data" \
-  --pore-value 0 --voxel-size 5.345um --targets 12 --budget 100 \
-  --method golden --method adaptive --method paper --method random --out "$out"
+bin=${POROUS_BENCH_BIN:-src/PorousActors.Cli/bin/Release/net10.0}
+dotnet "$bin/porous.dll" bench conditioning --model "$model" --data "$data" \
+  --pore-value 0 --voxel-size 5.345um --targets 12 --budget 200 \
+  --method golden --method paper --method random --out "$out"
