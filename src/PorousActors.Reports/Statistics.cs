@@ -3,23 +3,21 @@ namespace PorousActors.Reports;
 /// <summary>Small statistics used by the reports.</summary>
 public static class Statistics
 {
+    /// <summary>Quantile of the finite values, linear interpolation between order statistics (R-7,
+    /// NumPy's default), from MathNet.Numerics; NaN for no finite value.</summary>
     public static double Quantile(IReadOnlyList<double> values, double q)
     {
-        var s = values.Where(double.IsFinite).Order().ToList();
-        if (s.Count == 0) return double.NaN;
-        double pos = q * (s.Count - 1);
-        int lo = (int)Math.Floor(pos), hi = Math.Min(s.Count - 1, lo + 1);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+        var finite = values.Where(double.IsFinite).ToArray();
+        return finite.Length == 0 ? double.NaN : MathNet.Numerics.Statistics.Statistics.QuantileCustom(finite, q, MathNet.Numerics.Statistics.QuantileDefinition.R7);
     }
 
+    /// <summary>Pearson correlation over the pairs where both values are finite (MathNet.Numerics); NaN below 3 pairs or for a constant.</summary>
     public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         var pairs = x.Zip(y).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second)).ToList();
         if (pairs.Count < 3) return double.NaN;
-        double mx = pairs.Average(p => p.First), my = pairs.Average(p => p.Second);
-        double sxy = pairs.Sum(p => (p.First - mx) * (p.Second - my));
-        double sxx = pairs.Sum(p => (p.First - mx) * (p.First - mx)), syy = pairs.Sum(p => (p.Second - my) * (p.Second - my));
-        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
+        double r = MathNet.Numerics.Statistics.Correlation.Pearson(pairs.Select(p => p.First), pairs.Select(p => p.Second));
+        return double.IsFinite(r) ? r : double.NaN;
     }
 
     /// <summary>RMSE of achieved vs target divided by the range of the targets (the paper's normalised RMSE).</summary>
