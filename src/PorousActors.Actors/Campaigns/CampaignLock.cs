@@ -34,7 +34,8 @@ public sealed class CampaignLock : IDisposable
             File.WriteAllText(ownerPath, Owner());
             return new CampaignLock(fs, null);
         }
-        var c = new NpgsqlConnection(journal.ConnectionString);
+        // a dedicated, unpooled session: a pooled one would keep the advisory lock after Dispose
+        var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(journal.ConnectionString) { Pooling = false }.ConnectionString);
         try
         {
             c.Open();
@@ -69,6 +70,6 @@ public sealed class CampaignLock : IDisposable
     public void Dispose()
     {
         file?.Dispose();
-        connection?.Dispose(); // closing the session releases the advisory lock
+        connection?.Dispose(); // closing the (unpooled) session releases the advisory lock
     }
 }
