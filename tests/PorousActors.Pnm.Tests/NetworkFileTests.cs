@@ -61,3 +61,28 @@ public sealed class NetworkFileTests : IDisposable
         Assert.Equal(lines.Length, cd + 3 + net.PoreCount + net.ThroatCount);
     }
 }
+
+public sealed class PoreSpyOrderTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-ps-").FullName;
+    public void Dispose() => Directory.Delete(dir, true);
+
+    [Fact]
+    public void PoreSpyOrderSwapsTheFirstAndLastCoordinatesAndTheirFaceLabels()
+    {
+        // a tube along the array's last axis: our x, PoreSpy's z
+        var v = new Core.Volume(12, 12, 30, 2e-6);
+        for (int z = 4; z < 8; z++) for (int y = 4; y < 8; y++) for (int x = 0; x < 30; x++) v[z, y, x] = 1;
+        var net = SnowExtractor.Extract(v).Network;
+        string ours = Path.Combine(dir, "a.json"), theirs = Path.Combine(dir, "b.json");
+        NetworkWriter.Write(net, ours);
+        NetworkWriter.Write(net, theirs, poreSpyOrder: true);
+        using var a = JsonDocument.Parse(File.ReadAllText(ours));
+        using var b = JsonDocument.Parse(File.ReadAllText(theirs));
+        var ca = a.RootElement.GetProperty("pore.coords")[0]; var cb = b.RootElement.GetProperty("pore.coords")[0];
+        Assert.Equal(ca[0].GetDouble(), cb[2].GetDouble());
+        Assert.Equal(ca[2].GetDouble(), cb[0].GetDouble());
+        Assert.Equal(a.RootElement.GetProperty("pore.xmin").GetRawText(), b.RootElement.GetProperty("pore.zmin").GetRawText());
+        Assert.Contains(b.RootElement.GetProperty("pore.zmin").EnumerateArray(), e => e.GetBoolean()); // the tube touches its ends
+    }
+}

@@ -18,6 +18,7 @@ public static class AnalyzeCommand
         var json = new Option<bool>("--json") { Description = "Print the properties as JSON (keys carry their units)" };
         var axis = new Option<string>("--axis") { Description = "Flow axis for permeability: z, y, x or all", DefaultValueFactory = _ => "z" };
         var network = new Option<string?>("--network") { Description = "Write the pore network to this file: .json (OpenPNM-style arrays) or .csv (writes NAME.pores.csv and NAME.throats.csv for pandas)" };
+        var poreSpyOrder = new Option<bool>("--porespy-order") { Description = "Write network coordinates and face labels in PoreSpy's order (its x = the array's first axis), to line up with a snow2 network of the same array" };
         var imageOnly = new Option<bool>("--image-only") { Description = "Only the image metrics (porosity, S/V, Euler), no pore network" };
         var cmd = new Command("analyze",
             "Compute rock properties of a volume: porosity; specific surface area S/V (1/m, marching cubes at level 0.5 " +
@@ -26,7 +27,7 @@ public static class AnalyzeCommand
             "throat counts, mean inscribed pore and throat diameters (m), coordination number and absolute permeability " +
             "(Stokes flow, m² and mD)");
         input.AddTo(cmd);
-        cmd.Options.Add(json); cmd.Options.Add(axis); cmd.Options.Add(network); cmd.Options.Add(imageOnly);
+        cmd.Options.Add(json); cmd.Options.Add(axis); cmd.Options.Add(network); cmd.Options.Add(imageOnly); cmd.Options.Add(poreSpyOrder);
         cmd.SetAction(p => io.Guard(() =>
         {
             var axes = ParseAxes(p.GetValue(axis)!);
@@ -64,7 +65,7 @@ public static class AnalyzeCommand
                 var props = new PoreNetworkSimulator(axes).Simulate(v, out var net);
                 Fill(result, props);
                 foreach (var (k, t) in props.TimingsMs) timings[k] = t;
-                if (p.GetValue(network) is { } netPath) NetworkWriter.Write(net, netPath);
+                if (p.GetValue(network) is { } netPath) NetworkWriter.Write(net, netPath, p.GetValue(poreSpyOrder));
             }
             // measures the field asks for first: connected (percolating) porosity per flow axis; with
             // --json also the porosity profile along each axis and S2(r) of the pore phase

@@ -21,11 +21,12 @@ public static class ConditionCommand
         var policy = new Option<string>("--policy") { Description = "Search of the deformation angle t: golden (batched bracket search) or paper (random t + finite-difference descent)", DefaultValueFactory = _ => "golden" };
         var maxEval = new Option<int>("--max-evaluations") { Description = "Forward-model evaluations before giving up (the best found is still written)", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json, latent.csv, properties.json, trace.csv", Required = true };
+        var format = new Option<string>("--format") { Description = "Cube file format: raw (+ .json sidecar), tif or npy", DefaultValueFactory = _ => "raw" };
+        var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json (or .tif/.npy), latent.csv, properties.json, trace.csv", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var device = DeviceOptions.Create();
         var cmd = new Command("condition", "Generate a rock cube that matches target properties by gradual Gaussian deformation of the generator's latent vector (Ren & Srinivasan, Algorithm 1)")
-            { model, target, policy, maxEval, seed, output, json, device };
+            { model, target, policy, maxEval, seed, output, json, device, format };
         cmd.SetAction(p => io.Guard(() =>
         {
             var targets = TargetSet.Parse(p.GetValue(target)!);
@@ -41,7 +42,8 @@ public static class ConditionCommand
                                  $"  {row.ElapsedSeconds:F1} s"));
             var s = chain.State;
             var cube = gen.Generate([s.Latent])[0];
-            VolumeIO.Write(cube, Path.Combine(dir, "cube.raw"));
+            string cubePath = Path.Combine(dir, "cube" + CubeFormat.Extension(p.GetValue(format)!));
+            VolumeIO.Write(cube, cubePath);
             Latents.Write(Path.Combine(dir, "latent.csv"), [s.Latent]);
             WriteTrace(Path.Combine(dir, "trace.csv"), trace, targets);
             var result = new JsonObject
@@ -58,7 +60,7 @@ public static class ConditionCommand
                 // every property of the final cube, k on all three axes: users look at k_x of a k_z-conditioned cube
                 ["allProperties"] = AllProperties(cube),
                 ["model"] = p.GetValue(model), ["modelSha256"] = m.Sha256,
-                ["cube"] = Path.Combine(dir, "cube.raw"),
+                ["cube"] = cubePath,
             };
             File.WriteAllText(Path.Combine(dir, "properties.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             if (p.GetValue(json)) io.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

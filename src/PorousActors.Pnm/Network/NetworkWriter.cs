@@ -15,31 +15,37 @@ namespace PorousActors.Pnm.Network;
 /// </summary>
 public static class NetworkWriter
 {
-    public static void Write(PoreNetwork net, string path)
+    /// <param name="poreSpyOrder">write coordinates and face labels in PoreSpy's order (its "x" is the
+    /// array's first axis, our z), so the file lines up with a snow2 network of the same array</param>
+    public static void Write(PoreNetwork net, string path, bool poreSpyOrder = false)
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
-            case ".json": WriteJson(net, path); break;
+            case ".json": WriteJson(net, path, poreSpyOrder); break;
             case ".csv": WriteCsv(net, path); break;
             case ".vtk": WriteVtk(net, path); break;
             default: throw new Core.BadInputException($"{path}: network files are .json (OpenPNM), .csv (pandas) or .vtk (ParaView)");
         }
     }
 
-    static void WriteJson(PoreNetwork net, string path)
+    static void WriteJson(PoreNetwork net, string path, bool poreSpyOrder)
     {
         double vs = net.VoxelSize;
         JsonArray Arr(IEnumerable<double> xs) => new(xs.Select(x => (JsonNode)x).ToArray());
+        // ours: (x, y, z) with x the last array axis; PoreSpy's: (array axis 0, 1, 2)
+        int c0 = poreSpyOrder ? 0 : 2, c2 = poreSpyOrder ? 2 : 0;
         var coords = new JsonArray(Enumerable.Range(0, net.PoreCount).Select(p => (JsonNode)new JsonArray(
-            net.PoreCentroid[3 * p + 2] * vs, net.PoreCentroid[3 * p + 1] * vs, net.PoreCentroid[3 * p] * vs)).ToArray());
+            net.PoreCentroid[3 * p + c0] * vs, net.PoreCentroid[3 * p + 1] * vs, net.PoreCentroid[3 * p + c2] * vs)).ToArray());
         var conns = new JsonArray(Enumerable.Range(0, net.ThroatCount).Select(t => (JsonNode)new JsonArray(net.ThroatConns[2 * t], net.ThroatConns[2 * t + 1])).ToArray());
         var root = new JsonObject
         {
             ["param.voxel_size_m"] = vs,
             ["param.image_shape_zyx"] = new JsonArray(net.ImageShape.Z, net.ImageShape.Y, net.ImageShape.X),
-            ["param.coordinate_order"] = "x, y, z with x the image's last axis (PoreSpy's on the same array: z, y, x)",
+            ["param.coordinate_order"] = poreSpyOrder
+                ? "PoreSpy's: array axis 0, 1, 2 (its x, y, z); face labels follow it"
+                : "x, y, z with x the image's last axis (PoreSpy's on the same array: z, y, x)",
             ["pore.coords"] = coords,
             ["pore.volume"] = Arr(net.PoreVolume.Select(x => x * vs * vs * vs)),
             ["pore.inscribed_diameter"] = Arr(net.PoreInscribedDiameter.Select(x => x * vs)),
@@ -52,7 +58,11 @@ public static class NetworkWriter
             ["throat.total_length"] = Arr(net.ThroatTotalLength.Select(x => x * vs)),
         };
         foreach (Face f in Enum.GetValues<Face>())
-            root[$"pore.{f.ToString().ToLowerInvariant()}"] = new JsonArray(Enumerable.Range(0, net.PoreCount).Select(p => (JsonNode)net.Touches(p, f)).ToArray());
+        {
+            string label = f.ToString().ToLowerInvariant();
+            if (poreSpyOrder) label = label[0] switch { 'z' => "x" + label[1..], 'x' => "z" + label[1..], _ => label };
+            root[$"pore.{label}"] = new JsonArray(Enumerable.Range(0, net.PoreCount).Select(p => (JsonNode)net.Touches(p, f)).ToArray());
+        }
         File.WriteAllText(path, root.ToJsonString());
     }
 
