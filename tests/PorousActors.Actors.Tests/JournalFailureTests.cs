@@ -193,3 +193,29 @@ public sealed class MissingCubeTests : IDisposable
         Assert.Equal(1, gen.Calls); // only the missing cube
     }
 }
+
+public sealed class WrittenCubeTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("porous-wc-").FullName;
+    public void Dispose() { SqliteConnection.ClearAllPools(); Directory.Delete(dir, true); }
+
+    [Fact]
+    public async Task EveryWrittenCubeIsTheCubeOfItsChainsFinalLatent()
+    {
+        // chains accept steps both when a candidate succeeds and when the policy ends a step's search
+        // (then the best may come from an earlier round): the handed-over cube must follow the latent
+        string name = "cubes";
+        string outDir = Path.Combine(dir, "out");
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
+        journal.CheckOwnership(name, mustExist: false);
+        var def = new CampaignDefinition(name, "fake", "0123456789abcdef", "golden", 60, 3,
+            Enumerable.Range(1, 6).Select(i => new ChainSpec($"c{i}", $"porosity={0.2 + 0.1 * i}:0.0005", i)).ToList());
+        CampaignDone done;
+        await using (var host = new CampaignHost(name, outDir, journal, new FakeGenerator(), new PorosityOnly()))
+            done = host.Ask<CampaignDone>(new StartCampaign(def), TimeSpan.FromMinutes(1));
+        Assert.Contains(done.Results, r => r.Steps > 1);
+        var gen = new FakeGenerator();
+        foreach (var r in done.Results)
+            Assert.Equal(gen.Generate([r.Latent])[0].Data, File.ReadAllBytes(Path.Combine(outDir, "cubes", r.Id + ".raw")));
+    }
+}

@@ -69,6 +69,10 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     long requestId;
     /// <summary>The cube of the current accepted latent, if evaluated by this incarnation (saves regenerating it at the end).</summary>
     Core.Volume? acceptedCube;
+    float[]? acceptedLatent;
+    /// <summary>Cubes evaluated in the current step: the step is accepted either in Report or later in
+    /// Next (when the policy ends its search), so the accepted candidate is looked up after both.</summary>
+    readonly List<(float[] Latent, Core.Volume Cube)> stepCubes = [];
     /// <summary>Why the last failed candidate failed; journalled with the next step so `status` shows it.</summary>
     string? lastFailure;
     int persistedStep = -1;
@@ -119,8 +123,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             if (--outstanding > 0) return;
             Timers.Cancel("request");
             chain!.Report(batch, results);
-            for (int i = 0; i < batch.Latents.Count; i++)
-                if (batch.Latents[i].AsSpan().SequenceEqual(chain.State.Latent)) { acceptedCube = cubes![i]; break; }
+            for (int i = 0; i < batch.Latents.Count; i++) stepCubes.Add((batch.Latents[i], cubes![i]));
+            NoteAcceptedCube();
             batch = null; results = null; cubes = null; received = null;
             Advance();
         });
@@ -196,6 +200,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     void Advance()
     {
         var next = chain!.Next();
+        NoteAcceptedCube();
+        if (next is not null) { if (next.Step != stepOfCubes) { stepCubes.Clear(); stepOfCubes = next.Step; } }
         var s = chain.State;
         string status = s.Status.ToString();
         if (s.Step != persistedStep || status != persistedStatus)
@@ -213,13 +219,26 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         Proceed(next);
     }
 
+    int stepOfCubes = -1;
+
+    /// <summary>Remembers the cube of the current latent when this incarnation evaluated it.</summary>
+    void NoteAcceptedCube()
+    {
+        var latent = chain!.State.Latent;
+        if (acceptedLatent is not null && acceptedLatent.AsSpan().SequenceEqual(latent)) return;
+        foreach (var (l, c) in stepCubes)
+            if (l.AsSpan().SequenceEqual(latent)) { acceptedCube = c; acceptedLatent = l; return; }
+    }
+
     void Proceed(CandidateBatch? next)
     {
         if (next is null)
         {
             var s = chain!.State;
             (reportTo ?? Context.Parent).Tell(new ChainFinished(new ChainResult(spec.Id, spec.Targets, spec.Seed, s.Status.ToString(), s.Step, s.Evaluations,
-                double.IsFinite(s.Error) ? s.Error : null, new Dictionary<string, double>(s.Properties), Elapsed, s.Latent), acceptedCube));
+                double.IsFinite(s.Error) ? s.Error : null, new Dictionary<string, double>(s.Properties), Elapsed, s.Latent),
+                // only a cube known to belong to the final latent; otherwise the campaign regenerates it
+                acceptedLatent is not null && acceptedLatent.AsSpan().SequenceEqual(s.Latent) ? acceptedCube : null));
             return;
         }
         batch = next;
