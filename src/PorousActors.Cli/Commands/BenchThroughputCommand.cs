@@ -70,11 +70,12 @@ public static class BenchThroughputCommand
                     int made = batches.Count * b;
                     genRows.Add(new GeneratorRow(Devices.Name(d), b, made / wall, cpu / made));
                     io.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generator {Devices.Name(d)} batch {b}: {made / wall:F1} cubes/s ({cpu / made:F3} core-s per cube)"));
-                    if (b == 8)
-                    {
-                        if (d.type == TorchSharp.DeviceType.CPU) cpuGenCoreSecondsPerCube = cpu / made;
-                        else gpuCubesPerSecond += made / wall;
-                    }
+                }
+                // the bound uses the cheapest batch size measured (the most the stage allows)
+                var mine = genRows.Where(r => r.Device == Devices.Name(d)).ToList();
+                if (d.type == TorchSharp.DeviceType.CPU) cpuGenCoreSecondsPerCube = mine.Min(r => r.CoreSecondsPerCube);
+                else gpuCubesPerSecond += mine.Max(r => r.CubesPerSecond);
+                {
                 }
             }
 
