@@ -138,3 +138,17 @@ public sealed class CampaignLockTests : IDisposable
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
     }
 }
+
+public class CampaignDefinitionTests
+{
+    static CampaignDefinition Def(int budget = 40, string target = "porosity=0.3:0.005") =>
+        new("c", "m", "0123456789abcdef", "golden", budget, 2, [new Chains.ChainSpec("a", "porosity=0.2:0.01", 1), new Chains.ChainSpec("b", target, 2)]);
+
+    [Fact]
+    public void ARefusedRunNamesTheSettingThatDiffers()
+    {
+        Assert.Null(Def().DifferenceFrom(Def() with { Concurrency = 8 })); // concurrency is not the work
+        Assert.Equal("max evaluations (40 vs 60)", Def().DifferenceFrom(Def(60)));
+        Assert.StartsWith("target 2 (b: porosity=0.3:0.005, seed 2 vs b: porosity=0.4:0.005", Def().DifferenceFrom(Def(target: "porosity=0.4:0.005")));
+    }
+}

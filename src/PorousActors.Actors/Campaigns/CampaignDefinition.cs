@@ -21,6 +21,19 @@ public sealed record CampaignDefinition(
         Name == other.Name && ModelSha256 == other.ModelSha256 && Policy == other.Policy && MaxEvaluations == other.MaxEvaluations
         && Chains.SequenceEqual(other.Chains);
 
+    /// <summary>What differs from <paramref name="other"/> in the work (null when it is the same campaign).</summary>
+    public string? DifferenceFrom(CampaignDefinition other)
+    {
+        if (Name != other.Name) return $"name ('{Name}' vs '{other.Name}')";
+        if (ModelSha256 != other.ModelSha256) return $"model (SHA-256 {ModelSha256[..Math.Min(12, ModelSha256.Length)]}… vs {other.ModelSha256[..Math.Min(12, other.ModelSha256.Length)]}…)";
+        if (Policy != other.Policy) return $"policy ({Policy} vs {other.Policy})";
+        if (MaxEvaluations != other.MaxEvaluations) return $"max evaluations ({MaxEvaluations} vs {other.MaxEvaluations})";
+        if (Chains.Count != other.Chains.Count) return $"number of targets ({Chains.Count} vs {other.Chains.Count})";
+        for (int i = 0; i < Chains.Count; i++)
+            if (Chains[i] != other.Chains[i]) return $"target {i + 1} ({Chains[i].Id}: {Chains[i].Targets}, seed {Chains[i].Seed} vs {other.Chains[i].Id}: {other.Chains[i].Targets}, seed {other.Chains[i].Seed})";
+        return null;
+    }
+
     public void Validate()
     {
         SafeNames.CheckCampaignName(Name);

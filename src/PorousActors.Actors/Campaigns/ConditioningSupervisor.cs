@@ -93,7 +93,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             {
                 if (!definition.SameWorkAs(c.Definition))
                 {
-                    Sender.Tell(new CampaignRefused($"campaign '{name}' already exists in this journal with other targets, model or settings; use `porous campaign resume {name}` or another --name"));
+                    Sender.Tell(new CampaignRefused($"campaign '{name}' already exists in this journal with another {definition.DifferenceFrom(c.Definition)} (stored vs given); use `porous campaign resume {name}` or another --name"));
                     return;
                 }
                 definition = definition with { Concurrency = c.Definition.Concurrency };
