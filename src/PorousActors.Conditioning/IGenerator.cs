@@ -1,5 +1,4 @@
 using PorousActors.Core;
-using PorousActors.Pnm;
 
 namespace PorousActors.Conditioning;
 

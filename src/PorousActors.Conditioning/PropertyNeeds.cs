@@ -1,6 +1,3 @@
-using PorousActors.Core;
-using PorousActors.Pnm;
-
 namespace PorousActors.Conditioning;
 
 /// <summary>Which parts of the forward model a target set needs.</summary>

@@ -1,15 +1,12 @@
-using Akka.Actor;
 using Akka.Configuration;
 using Microsoft.Data.Sqlite;
-using PorousActors.Actors.Generation;
-using PorousActors.Actors.Simulation;
-using PorousActors.Conditioning;
+using Npgsql;
 using PorousActors.Core;
 
 namespace PorousActors.Actors.Campaigns;
 
 /// <summary>Where a campaign's journal lives: <c>sqlite:PATH</c> (default campaigns/NAME.db) or <c>postgres:CONNSTR</c>.</summary>
-public sealed partial record JournalLocation(string Provider, string ConnectionString, string? SqlitePath)
+public sealed record JournalLocation(string Provider, string ConnectionString, string? SqlitePath)
 {
     public static JournalLocation Parse(string? text, string campaign)
     {
@@ -82,24 +79,21 @@ public sealed partial record JournalLocation(string Provider, string ConnectionS
         }
         catch (SqliteException e) { throw new BadInputException($"{SqlitePath}: not a usable journal ({e.Message.Split('\n')[0]}); saved work is untouched"); }
     }
-}
 
-public sealed partial record JournalLocation
-{
     /// <summary>Connects once, with a short timeout, so a wrong password, host or database is one line
     /// within seconds instead of a 30 s actor timeout with the cause buried in a log.</summary>
     void CheckPostgres()
     {
-        Npgsql.NpgsqlConnectionStringBuilder b;
-        try { b = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString); }
+        NpgsqlConnectionStringBuilder b;
+        try { b = new NpgsqlConnectionStringBuilder(ConnectionString); }
         catch (ArgumentException e) { throw new BadInputException($"journal: not a PostgreSQL connection string ({e.Message})"); }
         if (b.Timeout > 10) b.Timeout = 10;
         try
         {
-            using var c = new Npgsql.NpgsqlConnection(b.ConnectionString);
+            using var c = new NpgsqlConnection(b.ConnectionString);
             c.Open();
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException or ArgumentException)
         {
             string host = b.Host ?? "?";
             throw new BadInputException($"journal: cannot connect to PostgreSQL at {host}{(b.Database is { } d ? "/" + d : "")}: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");

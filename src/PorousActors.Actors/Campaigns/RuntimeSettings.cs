@@ -1,10 +1,4 @@
-using Akka.Actor;
 using Akka.Configuration;
-using Microsoft.Data.Sqlite;
-using PorousActors.Actors.Generation;
-using PorousActors.Actors.Simulation;
-using PorousActors.Conditioning;
-using PorousActors.Core;
 
 namespace PorousActors.Actors.Campaigns;
 

@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using Akka.Actor;
-using Akka.Event;
-using Akka.Persistence;
-using PorousActors.Actors.Generation;
-using PorousActors.Actors.Simulation;
 using PorousActors.Conditioning;
-using PorousActors.Pnm;
 
 namespace PorousActors.Actors.Chains;
 

@@ -1,5 +1,3 @@
-using PorousActors.Pnm.Network;
-
 namespace PorousActors.Pnm.Flow;
 
 /// <summary>Flow axis of a permeability computation.</summary>

@@ -1,5 +1,3 @@
-using PorousActors.Pnm.Network;
-
 namespace PorousActors.Pnm.Flow;
 
 /// <summary>Absolute permeability along one axis, with what the solve needed to say about it.</summary>
