@@ -158,11 +158,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             if (!cubeRequests.Remove(r.RequestId, out var result) || failed) return;
             // the cube is written before the chain is recorded: a failure here leaves the chain
             // unrecorded, so a resumed campaign writes it again
-            if (!TryOutput(() =>
-                {
-                    Directory.CreateDirectory(Path.Combine(outputDir, "cubes"));
-                    Core.IO.VolumeIO.Write(r.Cubes[0], CubePath(result.Id));
-                })) return;
+            if (!TryOutput(() => Core.IO.VolumeIO.Write(r.Cubes[0], CubePath(result.Id)))) return; // Write creates cubes/
             Persist(ChainCompleted.Of(result), e =>
             {
                 done[e.Result.Id] = e.Result;
@@ -237,8 +233,9 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     /// waiting forever: tell them instead.</summary>
     protected override void PreRestart(Exception reason, object message)
     {
-        requester?.Tell(new CampaignFailed($"campaign supervisor failed: {reason.GetBaseException().Message}"));
-        onFatal?.Invoke($"campaign supervisor failed: {reason.GetBaseException().Message}");
+        string why = $"campaign supervisor failed: {reason.GetBaseException().Message}";
+        requester?.Tell(new CampaignFailed(why));
+        onFatal?.Invoke(why);
         base.PreRestart(reason, message);
     }
 

@@ -73,6 +73,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     /// <summary>Cubes evaluated in the current step: the step is accepted either in Report or later in
     /// Next (when the policy ends its search), so the accepted candidate is looked up after both.</summary>
     readonly List<(float[] Latent, Core.Volume Cube)> stepCubes = [];
+    int stepOfCubes = -1;
     /// <summary>Why the last failed candidate failed; journalled with the next step so `status` shows it.</summary>
     string? lastFailure;
     int persistedStep = -1;
@@ -201,7 +202,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     {
         var next = chain!.Next();
         NoteAcceptedCube();
-        if (next is not null) { if (next.Step != stepOfCubes) { stepCubes.Clear(); stepOfCubes = next.Step; } }
+        if (next is not null && next.Step != stepOfCubes) { stepCubes.Clear(); stepOfCubes = next.Step; }
         var s = chain.State;
         string status = s.Status.ToString();
         if (s.Step != persistedStep || status != persistedStatus)
@@ -218,8 +219,6 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         }
         Proceed(next);
     }
-
-    int stepOfCubes = -1;
 
     /// <summary>Remembers the cube of the current latent when this incarnation evaluated it.</summary>
     void NoteAcceptedCube()
