@@ -19,6 +19,6 @@ public static class RawFormat
     public static void Write(Volume v, string path)
     {
         File.WriteAllBytes(path, v.Data);
-        new VolumeSidecar([v.Nz, v.Ny, v.Nx], "uint8", v.VoxelSize, 1).Write(VolumeSidecar.PathFor(path));
+        VolumeSidecar.ForBinary(v).Write(VolumeSidecar.PathFor(path));
     }
 }

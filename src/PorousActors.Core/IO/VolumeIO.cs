@@ -190,9 +190,9 @@ public static class VolumeIO
         }
         if (clean) return (nPore, other, nOther);
         var counts = Histogram(g);
+        // the histogram counts NaN as a value; a NaN pore value matches no voxel (v == NaN is false)
+        nPore = float.IsNaN(pore) ? 0 : counts.GetValueOrDefault(pore);
         counts.Remove(pore);
-        nPore = 0;
-        for (long i = 0; i < d.LongLength; i++) if (d[i] == pore) nPore++;
         if (counts.Count == 0) return (nPore, null, 0);
         var top = counts.MaxBy(kv => kv.Value);
         return (nPore, top.Key, top.Value);
@@ -230,7 +230,7 @@ public static class VolumeIO
             case ".raw": RawFormat.Write(v, path); break;
             case ".npy":
                 NpyFormat.Write(v, path);
-                new VolumeSidecar([v.Nz, v.Ny, v.Nx], "uint8", v.VoxelSize, 1).Write(VolumeSidecar.PathFor(path));
+                VolumeSidecar.ForBinary(v).Write(VolumeSidecar.PathFor(path));
                 break;
             case ".tif": case ".tiff": TiffStackFormat.Write(v, path); break;
             default: throw new BadInputException($"{path}: cannot write '{Path.GetExtension(path)}'; use .raw, .npy or .tif");

@@ -17,6 +17,9 @@ public sealed record VolumeSidecar(
 
     public static string PathFor(string rawPath) => Path.ChangeExtension(rawPath, ".json");
 
+    /// <summary>The sidecar of a binary volume as our writers store it: uint8, 1 = pore.</summary>
+    public static VolumeSidecar ForBinary(Volume v) => new([v.Nz, v.Ny, v.Nx], "uint8", v.VoxelSize, 1);
+
     public static VolumeSidecar Read(string path)
     {
         VolumeSidecar? s;
