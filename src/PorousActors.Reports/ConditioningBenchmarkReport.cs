@@ -111,7 +111,7 @@ public static class ConditioningBenchmarkReport
         foreach (var (p, band) in bands)
         {
             var gv = generatedSample.Select(r => r.Get(p)).Where(x => double.IsFinite(x) && !(p.StartsWith("permeability") && x <= 0)).ToList();
-            double lo = ConditioningBenchmark.Quantile(gv, 0.01), hi = ConditioningBenchmark.Quantile(gv, 0.99);
+            double lo = Statistics.Quantile(gv, 0.01), hi = Statistics.Quantile(gv, 0.99);
             double outside = (Math.Max(0, lo - band.P10) + Math.Max(0, band.P90 - hi)) / (band.P90 - band.P10);
             coverage[p] = new { realP10 = band.P10, realP90 = band.P90, generatedP01 = lo, generatedP99 = hi, fractionOfBandOutside = outside };
             md.Append(inv, $"| {p} {CampaignReport.Units(p)} | {band.P10:G4} – {band.P90:G4} | {lo:G4} – {hi:G4} | {outside:P0} |\n");

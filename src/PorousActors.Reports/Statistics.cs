@@ -3,13 +3,8 @@ namespace PorousActors.Reports;
 /// <summary>Small statistics used by the reports.</summary>
 public static class Statistics
 {
-    /// <summary>Quantile of the finite values, linear interpolation between order statistics (R-7,
-    /// NumPy's default), from MathNet.Numerics; NaN for no finite value.</summary>
-    public static double Quantile(IReadOnlyList<double> values, double q)
-    {
-        var finite = values.Where(double.IsFinite).ToArray();
-        return finite.Length == 0 ? double.NaN : MathNet.Numerics.Statistics.Statistics.QuantileCustom(finite, q, MathNet.Numerics.Statistics.QuantileDefinition.R7);
-    }
+    /// <summary>See <see cref="Core.Quantiles.Of"/> (R-7 over the finite values; NaN for none).</summary>
+    public static double Quantile(IReadOnlyList<double> values, double q) => Core.Quantiles.Of(values, q);
 
     /// <summary>Pearson correlation over the pairs where both values are finite (MathNet.Numerics); NaN below 3 pairs or for a constant.</summary>
     public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)

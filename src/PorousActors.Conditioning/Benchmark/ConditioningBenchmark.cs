@@ -53,7 +53,7 @@ public static class ConditioningBenchmark
         foreach (var p in all)
         {
             var v = Usable(real.Select(r => r.Get(p)), p);
-            bands[p] = (Quantile(v, 0.10), Quantile(v, 0.90));
+            bands[p] = (Quantiles.Of(v, 0.10), Quantiles.Of(v, 0.90));
         }
         var list = new List<BenchmarkTarget>();
         // chain seeds depend on (seed, group, index) only, so a group's chains are the same whichever groups run
@@ -64,7 +64,7 @@ public static class ConditioningBenchmark
             for (int i = 0; i < perGroup; i++)
             {
                 double q = 0.10 + 0.80 * (i + 0.5) / perGroup;
-                list.Add(new BenchmarkTarget(p, $"{Short(p)}{i + 1:D2}", TargetText(p, Quantile(v, q), bands), ChainSeed(seed, p, i)));
+                list.Add(new BenchmarkTarget(p, $"{Short(p)}{i + 1:D2}", TargetText(p, Quantiles.Of(v, q), bands), ChainSeed(seed, p, i)));
             }
         }
         foreach (var j in joints)
@@ -83,15 +83,6 @@ public static class ConditioningBenchmark
 
     static List<double> Usable(IEnumerable<double> values, string property) =>
         values.Where(x => double.IsFinite(x) && !(property.StartsWith("permeability") && x <= 0)).ToList();
-
-    public static double Quantile(IReadOnlyList<double> values, double q)
-    {
-        var s = values.Where(double.IsFinite).Order().ToList();
-        if (s.Count == 0) return double.NaN;
-        double pos = q * (s.Count - 1);
-        int lo = (int)Math.Floor(pos), hi = Math.Min(s.Count - 1, lo + 1);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
-    }
 
     /// <summary>Runs every target with every method (same seed, same budget), in-process.</summary>
     public static List<BenchmarkChain> Run(IReadOnlyList<BenchmarkTarget> targets, IReadOnlyList<string> methods, int budget,
