@@ -41,9 +41,7 @@ public static class BenchConditioningCommand
             int nReal = p.GetValue(realCubes), n = p.GetValue(perGroup), b = p.GetValue(budget);
             if (nReal < 20 || n < 1 || b < 1) throw new BadInputException("--real-cubes must be at least 20, --targets and --budget at least 1");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
-            var rock = VolumeIO.ReadBinary(p.GetValue(data)!, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue), FallbackVoxelSize: m.Card.VoxelSize));
-            if (Math.Abs(rock.VoxelSize / m.Card.VoxelSize - 1) > 1e-6)
-                throw new BadInputException($"the rock's voxel size {rock.VoxelSize} m differs from the model's {m.Card.VoxelSize} m; compare like with like");
+            var rock = VolumeInputOptions.ReadRockLike(m, p.GetValue(data)!, p.GetValue(voxel), p.GetValue(poreValue));
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var set = new TrainingData([rock], m.Size, Math.Max(1, m.Size / 4));

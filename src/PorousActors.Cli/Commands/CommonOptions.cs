@@ -22,6 +22,16 @@ public sealed class VolumeInputOptions
     public static Option<bool> AnyVoxelSizeOption() => new("--any-voxel-size") { Description = "Accept a voxel size outside 1 nm to 1 cm" };
     public static double? ParseVoxelSize(string? text) => text is null ? null : Length.Parse(text);
 
+    /// <summary>Rock to compare a model with (its training data, benchmark targets): the model's voxel
+    /// size stands in where the file states none, and a rock at another voxel size is refused.</summary>
+    public static Volume ReadRockLike(Gan.GeneratorModel m, string path, string? voxelSizeText, double? poreValue)
+    {
+        var v = VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: ParseVoxelSize(voxelSizeText), PoreValue: poreValue, FallbackVoxelSize: m.Card.VoxelSize));
+        if (Math.Abs(v.VoxelSize / m.Card.VoxelSize - 1) > 1e-6)
+            throw new BadInputException($"{path}: voxel size {v.VoxelSize} m differs from the model's {m.Card.VoxelSize} m; compare like with like");
+        return v;
+    }
+
     public void AddTo(Command c)
     {
         c.Arguments.Add(Path);

@@ -32,10 +32,7 @@ public static class ReportCommand
             int n = p.GetValue(count);
             if (n < 2) throw new BadInputException($"--count must be at least 2, got {n}");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
-            var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue), FallbackVoxelSize: m.Card.VoxelSize))).ToList();
-            foreach (var v in volumes)
-                if (Math.Abs(v.VoxelSize / m.Card.VoxelSize - 1) > 1e-6)
-                    throw new BadInputException($"the training data's voxel size {v.VoxelSize} m differs from the model's {m.Card.VoxelSize} m; compare like with like");
+            var volumes = p.GetValue(data)!.Select(f => VolumeInputOptions.ReadRockLike(m, f, p.GetValue(voxel), p.GetValue(poreValue))).ToList();
             var set = new TrainingData(volumes, m.Size, Math.Max(1, m.Size / 4));
             var rng = new Random(p.GetValue(seed));
             var training = Enumerable.Range(0, n).Select(_ => set.Cube(rng.Next(set.Count))).ToList();
