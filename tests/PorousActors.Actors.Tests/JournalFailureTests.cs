@@ -9,6 +9,18 @@ using PorousActors.Actors.Chains;
 
 namespace PorousActors.Actors.Tests;
 
+/// <summary>Test journals.</summary>
+static class TestJournals
+{
+    /// <summary>A new SQLite journal DIR/NAME.db, tagged for campaign NAME as `campaign run` does.</summary>
+    public static JournalLocation NewSqlite(string dir, string name)
+    {
+        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
+        journal.CheckOwnership(name, mustExist: false);
+        return journal;
+    }
+}
+
 /// <summary>A journal whose writes of chain events always fail (a full disk, say) or are rejected.</summary>
 public sealed class FailingChainJournal : MemoryJournal
 {
@@ -77,8 +89,7 @@ public sealed class JournalFailureTests : IDisposable
     public async Task DamagedJournalEventIsNamedQuickly()
     {
         string name = "dmg";
-        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
-        journal.CheckOwnership(name, mustExist: false);
+        var journal = TestJournals.NewSqlite(dir, name);
         await using (var host = new CampaignHost(name, Path.Combine(dir, "out"), journal, new FakeGenerator(), new PorosityOnly()))
             host.Ask<CampaignDone>(new StartCampaign(Definition(name)), TimeSpan.FromMinutes(1));
         SqliteConnection.ClearAllPools();
@@ -107,8 +118,7 @@ public sealed class JournalFailureTests : IDisposable
         string outDir = Path.Combine(dir, "results");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "cubes"), "a file where the cubes folder should be");
-        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
-        journal.CheckOwnership(name, mustExist: false);
+        var journal = TestJournals.NewSqlite(dir, name);
         await using (var host = new CampaignHost(name, outDir, journal, new FakeGenerator(), new PorosityOnly()))
         {
             var e = Assert.Throws<CampaignStoppedException>(() => host.Ask<CampaignDone>(new StartCampaign(Definition(name)), TimeSpan.FromMinutes(1)));
@@ -135,8 +145,7 @@ public sealed class JournalChecksumTests : IDisposable
     public async Task EditedResultInTheJournalIsDetected()
     {
         string name = "edit";
-        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
-        journal.CheckOwnership(name, mustExist: false);
+        var journal = TestJournals.NewSqlite(dir, name);
         var def = new CampaignDefinition(name, "fake", "0123456789abcdef", "golden", 40, 1, [new ChainSpec("a", "porosity=0.3:0.005", 1)]);
         ChainResult result;
         await using (var host = new CampaignHost(name, Path.Combine(dir, "out"), journal, new FakeGenerator(), new PorosityOnly()))
@@ -176,8 +185,7 @@ public sealed class MissingCubeTests : IDisposable
     {
         string name = "gone";
         string outDir = Path.Combine(dir, "out");
-        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
-        journal.CheckOwnership(name, mustExist: false);
+        var journal = TestJournals.NewSqlite(dir, name);
         var def = new CampaignDefinition(name, "fake", "0123456789abcdef", "golden", 40, 2,
             [new ChainSpec("a", "porosity=0.3:0.005", 1), new ChainSpec("b", "porosity=0.6:0.005", 2)]);
         await using (var host = new CampaignHost(name, outDir, journal, new FakeGenerator(), new PorosityOnly()))
@@ -206,8 +214,7 @@ public sealed class WrittenCubeTests : IDisposable
         // (then the best may come from an earlier round): the handed-over cube must follow the latent
         string name = "cubes";
         string outDir = Path.Combine(dir, "out");
-        var journal = JournalLocation.Parse("sqlite:" + Path.Combine(dir, name + ".db"), name);
-        journal.CheckOwnership(name, mustExist: false);
+        var journal = TestJournals.NewSqlite(dir, name);
         var def = new CampaignDefinition(name, "fake", "0123456789abcdef", "golden", 60, 3,
             Enumerable.Range(1, 6).Select(i => new ChainSpec($"c{i}", $"porosity={0.2 + 0.1 * i}:0.0005", i)).ToList());
         CampaignDone done;

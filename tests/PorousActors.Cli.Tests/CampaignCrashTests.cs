@@ -30,6 +30,19 @@ public sealed class CampaignCrashTests : IDisposable
         return (p.ExitCode, o.Result, e.Result);
     }
 
+    /// <summary>An untrained 32³ generator (enough: the point is the runtime, not the rock) and
+    /// targets.csv with targets no chain reaches, so every chain spends its whole budget.</summary>
+    string UntrainedModelAndUnreachableTargets(int seed, int chains, string idPrefix)
+    {
+        string model = Path.Combine(dir, "g.model");
+        var arch = new GanArchitecture(32, 20, "lean");
+        using (var t = new WganTrainer(arch, new TrainingOptions { Seed = seed }))
+            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(model);
+        File.WriteAllText(Path.Combine(dir, "targets.csv"),
+            "id,target,seed\n" + string.Join("\n", Enumerable.Range(1, chains).Select(i => $"{idPrefix}{i},porosity=0.9:0.0001;permeability_mD=1e6:1,{i}")) + "\n");
+        return model;
+    }
+
     static string[] Rows(string csv) => File.ReadAllLines(csv).Skip(1)
         .Select(l => { var c = l.Split(','); return string.Join(",", c.Take(11)); }) // drop seconds and cube path
         .ToArray();
@@ -37,13 +50,7 @@ public sealed class CampaignCrashTests : IDisposable
     [Fact]
     public void KilledCampaignResumesAndMatchesAnUninterruptedRun()
     {
-        // an untrained 32³ generator is enough: the point is the runtime, not the rock
-        string model = Path.Combine(dir, "g.model");
-        var arch = new GanArchitecture(32, 20, "lean");
-        using (var t = new WganTrainer(arch, new TrainingOptions { Seed = 3 }))
-            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(model);
-        File.WriteAllText(Path.Combine(dir, "targets.csv"),
-            "id,target,seed\n" + string.Join("\n", Enumerable.Range(1, 6).Select(i => $"t{i},porosity=0.9:0.0001;permeability_mD=1e6:1,{i}")) + "\n");
+        string model = UntrainedModelAndUnreachableTargets(seed: 3, chains: 6, idPrefix: "t");
         string[] common = ["--targets", "targets.csv", "--model", model, "--concurrency", "2", "--max-evaluations", "40"];
 
         var reference = RunToEnd(["campaign", "run", .. common, "--name", "ref"]);
@@ -81,12 +88,7 @@ public sealed class CampaignCrashTests : IDisposable
     [Fact]
     public void SigtermStopsCleanlyAndTheCampaignResumes()
     {
-        string model = Path.Combine(dir, "g.model");
-        var arch = new GanArchitecture(32, 20, "lean");
-        using (var t = new WganTrainer(arch, new TrainingOptions { Seed = 4 }))
-            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(model);
-        File.WriteAllText(Path.Combine(dir, "targets.csv"),
-            "id,target,seed\n" + string.Join("\n", Enumerable.Range(1, 4).Select(i => $"s{i},porosity=0.9:0.0001;permeability_mD=1e6:1,{i}")) + "\n");
+        string model = UntrainedModelAndUnreachableTargets(seed: 4, chains: 4, idPrefix: "s");
         using var p = Start("campaign", "run", "--targets", "targets.csv", "--model", model, "--concurrency", "2", "--max-evaluations", "40", "--name", "term");
         var err = new System.Text.StringBuilder();
         string? line;
