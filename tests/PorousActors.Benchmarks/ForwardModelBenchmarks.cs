@@ -32,22 +32,22 @@ public class ForwardModelBenchmarks
         rock = GaussianBlobs.Generate(Size, 0.2, 3, 1, 5.345e-6);
         dt = DistanceTransform.Compute(rock);
         smooth = Smooth();
-        (markers, markerCount) = PeakFinder.Find(smooth, rock.Data, Size, Size, Size);
-        regions = Watershed.Flood(markers, markerCount, smooth, rock.Data, Size, Size, Size);
+        (markers, markerCount) = PeakFinder.Find(smooth, dt, rock.Data, Size, Size, Size);
+        regions = Watershed.Flood(markers, markerCount, dt, rock.Data, Size, Size, Size);
         net = NetworkBuilder.Build(regions, markerCount, dt, rock.Data, Size, Size, Size, rock.VoxelSize);
     }
 
     float[] Smooth()
     {
         var s = (float[])dt.Clone();
-        GaussianFilter.ApplyInPlace(s, Size, Size, Size, SnowExtractor.Sigma);
+        GaussianFilter.ApplyInPlace(s, Size, Size, Size, SnowExtractor.Sigma, dropNegligibleTaps: false);
         for (int i = 0; i < s.Length; i++) if (rock.Data[i] == 0) s[i] = 0;
         return s;
     }
 
     [Benchmark] public float[] DistanceTransformStage() => DistanceTransform.Compute(rock);
-    [Benchmark] public int PeaksStage() => PeakFinder.Find(Smooth(), rock.Data, Size, Size, Size).Count;
-    [Benchmark] public int[] WatershedStage() => Watershed.Flood(markers, markerCount, smooth, rock.Data, Size, Size, Size);
+    [Benchmark] public int PeaksStage() => PeakFinder.Find(Smooth(), dt, rock.Data, Size, Size, Size).Count;
+    [Benchmark] public int[] WatershedStage() => Watershed.Flood(markers, markerCount, dt, rock.Data, Size, Size, Size);
     [Benchmark] public PoreNetwork NetworkStage() => NetworkBuilder.Build(regions, markerCount, dt, rock.Data, Size, Size, Size, rock.VoxelSize);
     [Benchmark] public double SolveStage() => StokesFlow.Permeability(net, FlowAxis.Z).PermeabilityM2;
     [Benchmark(Baseline = true)] public RockProperties WholeAnalyze() => new PoreNetworkSimulator().Simulate(rock);

@@ -70,9 +70,10 @@ public sealed class PoreSpyOrderTests : IDisposable
     [Fact]
     public void PoreSpyOrderSwapsTheFirstAndLastCoordinatesAndTheirFaceLabels()
     {
-        // a tube along the array's last axis: our x, PoreSpy's z
+        // a tube along the array's last axis: our x, PoreSpy's z (6 voxels wide: SNOW finds no pore
+        // in a channel whose smoothed distance map stays below 2 voxels, as PoreSpy)
         var v = new Core.Volume(12, 12, 30, 2e-6);
-        for (int z = 4; z < 8; z++) for (int y = 4; y < 8; y++) for (int x = 0; x < 30; x++) v[z, y, x] = 1;
+        for (int z = 3; z < 9; z++) for (int y = 3; y < 9; y++) for (int x = 0; x < 30; x++) v[z, y, x] = 1;
         var net = SnowExtractor.Extract(v).Network;
         string ours = Path.Combine(dir, "a.json"), theirs = Path.Combine(dir, "b.json");
         NetworkWriter.Write(net, ours);

@@ -1,15 +1,16 @@
 namespace PorousActors.Core.Filters;
 
 /// <summary>Separable 3-D Gaussian smoothing (kernel truncated at 4 sigma, mirrored edges as
-/// SciPy's default), in place on a float image. Taps whose weight is below 1e-4 of the centre's
-/// are dropped: for the sigma = 0.4 smoothing of SNOW that leaves 3 taps instead of 5.</summary>
+/// SciPy's default), in place on a float image. Unless told otherwise, taps whose weight is below
+/// 1e-4 of the centre's are dropped (for sigma = 0.4 that leaves 3 taps instead of 5); SNOW keeps
+/// SciPy's radius, round(4 sigma), so equal values stay equal exactly where SciPy's do.</summary>
 public static class GaussianFilter
 {
-    public static void ApplyInPlace(float[] data, int nz, int ny, int nx, double sigma)
+    public static void ApplyInPlace(float[] data, int nz, int ny, int nx, double sigma, bool dropNegligibleTaps = true)
     {
         if (sigma <= 0) return;
-        int r = Math.Max(1, (int)Math.Ceiling(4 * sigma));
-        while (r > 1 && Math.Exp(-0.5 * r * r / (sigma * sigma)) < 1e-4) r--;
+        int r = Math.Max(1, (int)(4 * sigma + 0.5));
+        while (dropNegligibleTaps && r > 1 && Math.Exp(-0.5 * r * r / (sigma * sigma)) < 1e-4) r--;
         var kernel = new float[2 * r + 1];
         double sum = 0;
         for (int i = -r; i <= r; i++) { kernel[i + r] = (float)Math.Exp(-0.5 * i * i / (sigma * sigma)); sum += kernel[i + r]; }

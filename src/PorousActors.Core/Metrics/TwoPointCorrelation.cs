@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace PorousActors.Core.Metrics;
 
 /// <summary>
@@ -39,11 +42,30 @@ public static class TwoPointCorrelation
             for (int z = 0; z + r < nz; z++)
             {
                 int a = z * plane, b = (z + r) * plane;
-                for (int i = 0; i < plane; i++) hits += d[a + i] & d[b + i];
+                hits += CountBoth(d.AsSpan(a, plane), d.AsSpan(b, plane));
                 pairs += plane;
             }
             s2[r] = (double)hits / pairs;
         });
         return s2;
+    }
+
+    /// <summary>Number of positions where both 0/1 spans are 1, 32 bytes at a time: byte sums are
+    /// widened before they can overflow (at most 255 additions of 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: a fresh process runs it once
+    static long CountBoth(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        long total = 0;
+        int i = 0, w = Vector256<byte>.Count;
+        while (i + w <= a.Length)
+        {
+            var acc = Vector256<byte>.Zero;
+            for (int k = 0; k < 255 && i + w <= a.Length; k++, i += w)
+                acc += Vector256.Create(a.Slice(i, w)) & Vector256.Create(b.Slice(i, w));
+            var (lo, hi) = Vector256.Widen(acc);
+            total += Vector256.Sum(lo + hi);
+        }
+        for (; i < a.Length; i++) total += a[i] & b[i];
+        return total;
     }
 }

@@ -1,173 +1,229 @@
 namespace PorousActors.Pnm.Extraction;
 
 /// <summary>
-/// Pore markers for the SNOW watershed (Gostick 2017): local maxima of the smoothed distance map,
-/// grouped into plateau clusters, with saddle/ridge points and peaks closer together than their
-/// own distance value removed.
+/// Pore markers for the SNOW watershed, step for step as PoreSpy 2.4's snow_partitioning:
+/// <list type="number">
+/// <item>peaks: voxels of the smoothed distance map that are the maximum of a ball of radius
+/// r_max = 4 (PoreSpy's <c>ps_round</c>: offsets with |d|² &lt; 16), solid counting as 2, so no
+/// peak sits at the pore wall;</item>
+/// <item>saddle trimming on the unsmoothed distance map (<c>trim_saddle_points</c>): a
+/// 6-connected peak cluster is walked over its plateau for up to 20 dilations inside its box
+/// padded by 20; it is a true peak when the plateau closes, a saddle when the largest value of
+/// the dilated set lies off the plateau, and dropped when undecided;</item>
+/// <item>nearby trimming (<c>trim_nearby_peaks</c>): of a 26-connected peak and its nearest
+/// neighbour (centroids truncated to voxels), the one closer to solid goes when they are no
+/// farther apart than the larger one's distance to solid;</item>
+/// <item>markers: 26-connected clusters of what remains.</item>
+/// </list>
 /// </summary>
 public static class PeakFinder
 {
-    /// <summary>Radius (voxels) of the cubic window a peak must be the maximum of (PoreSpy's r_max = 4).</summary>
-    public const int WindowRadius = 4;
-    /// <summary>Layers a plateau may be walked when testing for a saddle (PoreSpy's max_iters = 20).</summary>
+    /// <summary>Radius (voxels) of the ball a peak must be the maximum of (PoreSpy's r_max = 4).</summary>
+    public const int BallRadius = 4;
+    /// <summary>Dilations a plateau may be walked when testing for a saddle (PoreSpy's maxiter = 20).</summary>
     public const int SaddleIterations = 20;
+    /// <summary>Value solid voxels take in the maximum filter (PoreSpy's "+ 2 * ~im").</summary>
+    const float SolidValue = 2f;
 
     /// <summary>
-    /// Returns a marker image: 0 = none, k = voxel of marker k (1-based), and the marker count.
+    /// Returns a marker image (0 = none, k = voxel of marker k, 1-based) and the marker count.
     /// </summary>
-    public static (int[] Markers, int Count) Find(float[] dt, byte[] pore, int nz, int ny, int nx)
+    /// <param name="smooth">Gaussian-smoothed distance map, 0 in solid (where peaks are sought).</param>
+    /// <param name="dt">Unsmoothed distance map (what saddle and nearby trimming judge by).</param>
+    public static (int[] Markers, int Count) Find(float[] smooth, float[] dt, byte[] pore, int nz, int ny, int nx)
     {
-        // A peak is the maximum of the (2r+1)^3 window around it. Test the 26 neighbours first
-        // (almost every voxel fails there at once), then the whole window for the few survivors.
-        var isPeak = new byte[dt.Length];
-        int r = WindowRadius;
+        var isPeak = FindPeaks(smooth, pore, nz, ny, nx);
+        var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true);
+        TrimSaddles(isPeak, clusters6, clusterCount, dt, pore, nz, ny, nx);
+        TrimNearby(isPeak, dt, nz, ny, nx);
+        return Label(isPeak, nz, ny, nx, faces: false);
+    }
+
+    /// <summary>Offsets of PoreSpy's ball footprint of radius <see cref="BallRadius"/>, nearest first
+    /// so a voxel usually fails on its first few neighbours.</summary>
+    static readonly (int Dz, int Dy, int Dx)[] Ball = BuildBall();
+
+    static (int, int, int)[] BuildBall()
+    {
+        int r = BallRadius;
+        var list = new List<(int, int, int)>();
+        for (int dz = -r; dz <= r; dz++)
+            for (int dy = -r; dy <= r; dy++)
+                for (int dx = -r; dx <= r; dx++)
+                    if (dz * dz + dy * dy + dx * dx < r * r && (dz | dy | dx) != 0) list.Add((dz, dy, dx));
+        return [.. list.OrderBy(o => o.Item1 * o.Item1 + o.Item2 * o.Item2 + o.Item3 * o.Item3)];
+    }
+
+    /// <summary>PoreSpy's find_peaks: smooth == maximum_filter(smooth + 2·solid, ball) in the pore.
+    /// Its mirrored edges only repeat voxels already inside the ball, so clipping is the same.</summary>
+    static byte[] FindPeaks(float[] smooth, byte[] pore, int nz, int ny, int nx)
+    {
+        var isPeak = new byte[smooth.Length];
         Parallel.For(0, nz, z =>
         {
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
                 {
                     int i = (z * ny + y) * nx + x;
-                    float v = dt[i];
+                    float v = smooth[i];
                     if (pore[i] == 0 || !(v > 0)) continue;
-                    if (WindowMax(dt, nz, ny, nx, z, y, x, 1, v) && WindowMax(dt, nz, ny, nx, z, y, x, r, v)) isPeak[i] = 1;
+                    bool peak = true;
+                    foreach (var (dz, dy, dx) in Ball)
+                    {
+                        int zz = z + dz, yy = y + dy, xx = x + dx;
+                        if ((uint)zz >= (uint)nz || (uint)yy >= (uint)ny || (uint)xx >= (uint)nx) continue;
+                        int q = (zz * ny + yy) * nx + xx;
+                        float w = pore[q] != 0 ? smooth[q] : SolidValue;
+                        if (w > v) { peak = false; break; }
+                    }
+                    if (peak) isPeak[i] = 1;
                 }
         });
-
-        // Plateaus of equal maxima (e.g. along a tube's axis) form one marker each.
-        var (labels, clusters) = LabelClusters(isPeak, nz, ny, nx);
-        var keep = TrimSaddles(labels, clusters, dt, pore, nz, ny, nx);
-        keep = TrimNearby(labels, clusters, keep, dt, nz, ny, nx);
-
-        var remap = new int[clusters.Count + 1];
-        int count = 0;
-        for (int c = 0; c < clusters.Count; c++) if (keep[c]) remap[c + 1] = ++count;
-        for (int i = 0; i < labels.Length; i++) if (labels[i] != 0) labels[i] = remap[labels[i]];
-        return (labels, count);
+        return isPeak;
     }
 
-    /// <summary>True when no voxel within the cube of radius <paramref name="r"/> exceeds <paramref name="v"/>.</summary>
-    static bool WindowMax(float[] dt, int nz, int ny, int nx, int z, int y, int x, int r, float v)
+    /// <summary>Connected components of the marked voxels, numbered in scan order of their first
+    /// voxel (as scipy.ndimage.label): 6-connected with <paramref name="faces"/>, else 26.</summary>
+    static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces)
     {
-        int z0 = Math.Max(0, z - r), z1 = Math.Min(nz - 1, z + r), y0 = Math.Max(0, y - r), y1 = Math.Min(ny - 1, y + r);
-        int x0 = Math.Max(0, x - r), x1 = Math.Min(nx - 1, x + r);
-        for (int zz = z0; zz <= z1; zz++)
-            for (int yy = y0; yy <= y1; yy++)
-            {
-                int row = (zz * ny + yy) * nx;
-                for (int xx = x0; xx <= x1; xx++) if (dt[row + xx] > v) return false;
-            }
-        return true;
-    }
-
-    internal sealed class Cluster
-    {
-        public readonly List<int> Voxels = [];
-        public float Value;
-    }
-
-    /// <summary>26-connected components of peak voxels.</summary>
-    static (int[] Labels, List<Cluster> Clusters) LabelClusters(byte[] isPeak, int nz, int ny, int nx)
-    {
-        var labels = new int[isPeak.Length];
-        var clusters = new List<Cluster>();
+        var labels = new int[marked.Length];
         var stack = new Stack<int>();
-        for (int i = 0; i < isPeak.Length; i++)
+        int count = 0;
+        for (int i = 0; i < marked.Length; i++)
         {
-            if (isPeak[i] == 0 || labels[i] != 0) continue;
-            var c = new Cluster();
-            clusters.Add(c);
-            int id = clusters.Count;
-            labels[i] = id; stack.Push(i);
+            if (marked[i] == 0 || labels[i] != 0) continue;
+            labels[i] = ++count; stack.Push(i);
             while (stack.Count > 0)
             {
                 int p = stack.Pop();
-                c.Voxels.Add(p);
                 int z = p / (ny * nx), y = p / nx % ny, x = p % nx;
                 for (int dz = -1; dz <= 1; dz++)
                     for (int dy = -1; dy <= 1; dy++)
                         for (int dx = -1; dx <= 1; dx++)
                         {
+                            if (faces && Math.Abs(dz) + Math.Abs(dy) + Math.Abs(dx) != 1) continue;
                             int zz = z + dz, yy = y + dy, xx = x + dx;
-                            if ((uint)zz >= nz || (uint)yy >= ny || (uint)xx >= nx) continue;
+                            if ((uint)zz >= (uint)nz || (uint)yy >= (uint)ny || (uint)xx >= (uint)nx) continue;
                             int q = (zz * ny + yy) * nx + xx;
-                            if (isPeak[q] != 0 && labels[q] == 0) { labels[q] = id; stack.Push(q); }
+                            if (marked[q] != 0 && labels[q] == 0) { labels[q] = count; stack.Push(q); }
                         }
             }
         }
-        return (labels, clusters);
+        return (labels, count);
     }
 
-    /// <summary>
-    /// A peak cluster is a saddle or ridge point when walking its plateau (voxels of equal distance
-    /// value) for up to <see cref="SaddleIterations"/> layers reaches a strictly higher voxel.
-    /// </summary>
-    static bool[] TrimSaddles(int[] labels, List<Cluster> clusters, float[] dt, byte[] pore, int nz, int ny, int nx)
+    /// <summary>PoreSpy 2.x trim_saddle_points on the unsmoothed distance map; clears the peak
+    /// voxels of every cluster that is not a true peak.</summary>
+    static void TrimSaddles(byte[] isPeak, int[] labels, int count, float[] dt, byte[] pore, int nz, int ny, int nx)
     {
-        var keep = new bool[clusters.Count];
-        Parallel.For(0, clusters.Count, () => new HashSet<int>(), (c, _, visited) =>
+        var members = new List<int>[count];
+        for (int c = 0; c < count; c++) members[c] = [];
+        for (int i = 0; i < labels.Length; i++) if (labels[i] != 0) members[labels[i] - 1].Add(i);
+        var keep = new bool[count];
+        Parallel.For(0, count, () => (new HashSet<int>(), new HashSet<int>(), new HashSet<int>()), (c, _, sets) =>
         {
-            var cl = clusters[c];
-            float v = dt[cl.Voxels[0]];
-            foreach (var p in cl.Voxels) v = Math.Max(v, dt[p]);
-            cl.Value = v;
-            visited.Clear();
-            var frontier = new List<int>(cl.Voxels);
-            foreach (var p in frontier) visited.Add(p);
-            bool saddle = false;
-            for (int iter = 0; iter < SaddleIterations && frontier.Count > 0 && !saddle; iter++)
+            var (current, dilated, extended) = sets;
+            current.Clear();
+            var voxels = members[c];
+            // The walk stays inside the cluster's bounding box padded by maxiter, as PoreSpy's slice.
+            int z0 = int.MaxValue, y0 = int.MaxValue, x0 = int.MaxValue, z1 = -1, y1 = -1, x1 = -1;
+            foreach (int p in voxels)
             {
-                var next = new List<int>();
-                foreach (int p in frontier)
+                int z = p / (ny * nx), y = p / nx % ny, x = p % nx;
+                z0 = Math.Min(z0, z); z1 = Math.Max(z1, z); y0 = Math.Min(y0, y); y1 = Math.Max(y1, y); x0 = Math.Min(x0, x); x1 = Math.Max(x1, x);
+                current.Add(p);
+            }
+            int pad = SaddleIterations;
+            z0 = Math.Max(0, z0 - pad); y0 = Math.Max(0, y0 - pad); x0 = Math.Max(0, x0 - pad);
+            z1 = Math.Min(nz - 1, z1 + pad); y1 = Math.Min(ny - 1, y1 + pad); x1 = Math.Min(nx - 1, x1 + pad);
+            for (int iter = 0; iter < SaddleIterations; iter++)
+            {
+                // Dilate by the 3x3x3 cube inside the box, and find the dilated set's largest value.
+                dilated.Clear();
+                float top = float.NegativeInfinity;
+                foreach (int p in current)
                 {
                     int z = p / (ny * nx), y = p / nx % ny, x = p % nx;
-                    for (int dz = -1; dz <= 1 && !saddle; dz++)
-                        for (int dy = -1; dy <= 1 && !saddle; dy++)
-                            for (int dx = -1; dx <= 1; dx++)
+                    for (int zz = Math.Max(z0, z - 1); zz <= Math.Min(z1, z + 1); zz++)
+                        for (int yy = Math.Max(y0, y - 1); yy <= Math.Min(y1, y + 1); yy++)
+                            for (int xx = Math.Max(x0, x - 1); xx <= Math.Min(x1, x + 1); xx++)
                             {
-                                int zz = z + dz, yy = y + dy, xx = x + dx;
-                                if ((uint)zz >= nz || (uint)yy >= ny || (uint)xx >= nx) continue;
                                 int q = (zz * ny + yy) * nx + xx;
-                                if (pore[q] == 0) continue;
-                                if (dt[q] > v) { saddle = true; break; }
-                                if (dt[q] == v && visited.Add(q)) next.Add(q);
+                                if (dilated.Add(q) && dt[q] > top) top = dt[q];
                             }
                 }
-                frontier = next;
+                extended.Clear();
+                bool overlaps = false;
+                foreach (int q in dilated)
+                    if (pore[q] != 0 && dt[q] == top) { extended.Add(q); overlaps |= current.Contains(q); }
+                if (extended.SetEquals(current)) { keep[c] = true; break; }  // the plateau closes: a true peak
+                if (!overlaps) break;                                        // higher ground beside it: a saddle
+                (current, extended) = (extended, current);
             }
-            keep[c] = !saddle;
-            return visited;
+            return (current, dilated, extended);
         }, _ => { });
-        return keep;
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] != 0 && !keep[labels[i] - 1]) isPeak[i] = 0;
     }
 
-    /// <summary>
-    /// Drops the weaker of two peaks that lie closer together than the stronger one's distance
-    /// value: both sit inside the same inscribed sphere, so they mark one pore.
-    /// </summary>
-    static bool[] TrimNearby(int[] labels, List<Cluster> clusters, bool[] keep, float[] dt, int nz, int ny, int nx)
+    /// <summary>PoreSpy 2.x trim_nearby_peaks (f = 1) on the unsmoothed distance map.</summary>
+    static void TrimNearby(byte[] isPeak, float[] dt, int nz, int ny, int nx)
     {
-        int n = clusters.Count;
-        var cz = new double[n]; var cy = new double[n]; var cx = new double[n];
-        for (int c = 0; c < n; c++)
+        var (labels, n) = Label(isPeak, nz, ny, nx, faces: false);
+        if (n < 2) return;
+        var sum = new double[3 * n]; var size = new int[n];
+        for (int i = 0; i < labels.Length; i++)
         {
-            foreach (int p in clusters[c].Voxels) { cz[c] += p / (ny * nx); cy[c] += p / nx % ny; cx[c] += p % nx; }
-            int m = clusters[c].Voxels.Count;
-            cz[c] /= m; cy[c] /= m; cx[c] /= m;
+            int l = labels[i] - 1;
+            if (l < 0) continue;
+            sum[3 * l] += i / (ny * nx); sum[3 * l + 1] += i / nx % ny; sum[3 * l + 2] += i % nx;
+            size[l]++;
         }
-        var order = Enumerable.Range(0, n).Where(c => keep[c]).OrderByDescending(c => clusters[c].Value).ThenBy(c => c).ToArray();
-        var kept = new List<int>();
-        var result = new bool[n];
-        foreach (int c in order)
+        // Centroids truncated to voxels, and the distance to solid there, joggled by 1e-6 per
+        // index so equal distances are decided the same way every time (PoreSpy's arange).
+        var crd = new int[3 * n];
+        var dist = new double[n];
+        for (int l = 0; l < n; l++)
         {
-            bool near = false;
-            foreach (int k in kept)
-            {
-                double r = clusters[k].Value;
-                double d2 = (cz[c] - cz[k]) * (cz[c] - cz[k]) + (cy[c] - cy[k]) * (cy[c] - cy[k]) + (cx[c] - cx[k]) * (cx[c] - cx[k]);
-                if (d2 < r * r) { near = true; break; }
-            }
-            if (!near) { kept.Add(c); result[c] = true; }
+            for (int k = 0; k < 3; k++) crd[3 * l + k] = (int)(sum[3 * l + k] / size[l]);
+            dist[l] = dt[(crd[3 * l] * ny + crd[3 * l + 1]) * nx + crd[3 * l + 2]] + l * 1e-6;
         }
-        return result;
+        var nearest = NearestNeighbours(crd, n, out var gap);
+        var drop = new bool[n];
+        for (int l = 0; l < n; l++)
+        {
+            if (!(gap[l] <= dist[l])) continue;
+            int m = nearest[l];
+            drop[dist[l] < dist[m] ? l : m] = true;
+        }
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] != 0 && drop[labels[i] - 1]) isPeak[i] = 0;
+    }
+
+    /// <summary>For each point, its nearest other point (ties: the lower index) and the distance,
+    /// by a sweep along z over points sorted by z.</summary>
+    static int[] NearestNeighbours(int[] crd, int n, out double[] gap)
+    {
+        var order = Enumerable.Range(0, n).OrderBy(l => crd[3 * l]).ThenBy(l => l).ToArray();
+        var nearest = new int[n];
+        var best = new double[n];
+        Parallel.For(0, n, a =>
+        {
+            int l = order[a];
+            double b2 = double.PositiveInfinity; int bi = -1;
+            for (int dir = -1; dir <= 1; dir += 2)
+                for (int k = a + dir; k >= 0 && k < n; k += dir)
+                {
+                    int m = order[k];
+                    double dz = crd[3 * m] - crd[3 * l];
+                    if (dz * dz > b2) break;
+                    double dy = crd[3 * m + 1] - crd[3 * l + 1], dx = crd[3 * m + 2] - crd[3 * l + 2];
+                    double d2 = dz * dz + dy * dy + dx * dx;
+                    if (d2 < b2 || (d2 == b2 && m < bi)) { b2 = d2; bi = m; }
+                }
+            nearest[l] = bi; best[l] = Math.Sqrt(b2);
+        });
+        gap = best;
+        return nearest;
     }
 }

@@ -6,9 +6,10 @@ using PorousActors.Pnm.Network;
 namespace PorousActors.Pnm.Extraction;
 
 /// <summary>
-/// SNOW network extraction (Gostick 2017, as PoreSpy's snow2): distance transform of the pore
-/// phase, light Gaussian smoothing, peaks as markers (saddles and nearby peaks trimmed), marker
-/// watershed on the negated distance map, then regions → pores, shared boundaries → throats.
+/// SNOW network extraction (Gostick 2017, as PoreSpy 2.4's snow2 with boundary_width = 0):
+/// distance transform of the pore phase, σ = 0.4 Gaussian smoothing, peaks of the smoothed map in
+/// a ball of radius 4 as markers (saddles and nearby peaks trimmed on the unsmoothed map), marker
+/// watershed on the negated unsmoothed map, then regions → pores, shared faces → throats.
 /// </summary>
 public static class SnowExtractor
 {
@@ -31,13 +32,15 @@ public static class SnowExtractor
         for (int i = 0; i < dt.Length; i++) if (float.IsPositiveInfinity(dt[i])) dt[i] = cap;
         t["distanceTransform"] = Lap(sw);
 
+        // Peaks are sought on the smoothed map (SciPy's full 5-tap kernel, so plateaus tie exactly
+        // where PoreSpy's do), then judged, and the watershed run, on the unsmoothed one.
         var smooth = (float[])dt.Clone();
-        GaussianFilter.ApplyInPlace(smooth, nz, ny, nx, Sigma);
+        GaussianFilter.ApplyInPlace(smooth, nz, ny, nx, Sigma, dropNegligibleTaps: false);
         for (int i = 0; i < smooth.Length; i++) if (pore[i] == 0) smooth[i] = 0;
-        var (markers, count) = PeakFinder.Find(smooth, pore, nz, ny, nx);
+        var (markers, count) = PeakFinder.Find(smooth, dt, pore, nz, ny, nx);
         t["peaks"] = Lap(sw);
 
-        var regions = Watershed.Flood(markers, count, smooth, pore, nz, ny, nx);
+        var regions = Watershed.Flood(markers, count, dt, pore, nz, ny, nx);
         t["watershed"] = Lap(sw);
 
         var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize);

@@ -1,20 +1,23 @@
 namespace PorousActors.Pnm.Extraction;
 
 /// <summary>
-/// Marker-controlled watershed of the pore space on the negated distance map (6-connected, as
-/// scikit-image's default): regions grow from the markers through ever lower distance values.
+/// Marker-controlled watershed on the negated distance map, as scikit-image's
+/// <c>watershed(-dt, markers)</c> that PoreSpy's SNOW calls: 6-connected, within the pore space, a voxel
+/// taking the label of the voxel that first reaches it, voxels leaving the queue highest distance
+/// first and, among equals, first come first served.
 /// A hierarchical (bucket) queue with levels of 1/<see cref="LevelsPerVoxel"/> voxel makes it
-/// linear in the voxel count. A voxel takes its label when it leaves the queue, from its highest
-/// already-labelled neighbour (steepest ascent; ties go to the marker with the higher peak), so the
-/// result depends on the geometry and hardly on the scan order: a mirrored image gives the
-/// mirrored regions. Pore voxels no marker reaches stay 0.
+/// linear in the voxel count; distance values are square roots of integers, which such levels
+/// keep apart below 128 voxels, and each level is served first come first served.
+/// One difference is kept on purpose: scikit-image, run without a mask, also floods the solid, so
+/// a pore cluster without a marker of its own joins whichever region reaches it first through the
+/// solid. Here such voxels stay 0 (counted as unassigned). Reproducing it costs a breadth-first
+/// pass through all the solid (about 1 s at 200³) and moved the mean equivalent pore diameter of
+/// the shared reference rocks by 0.1 %.
 /// </summary>
 public static class Watershed
 {
     public const int LevelsPerVoxel = 256;
-
-    // Working states in the label array, so each neighbour visit reads one array.
-    const int Solid = int.MinValue, Queued = -1;
+    const int Solid = -1;
 
     public static int[] Flood(int[] markers, int markerCount, float[] height, byte[] pore, int nz, int ny, int nx)
     {
@@ -39,13 +42,14 @@ public static class Watershed
         for (int l = 0; l < levels; l++) start[l + 1] += start[l];
         var fill = new int[levels];
         var slots = new int[nPore];
-        var hot = new int[nPore];
+        // Voxels reached from below their own level: served before the level goes on, highest
+        // first and then by arrival, as scikit-image's heap of (value, age) would.
+        var hot = new PriorityQueue<int, (int NegLevel, long Age)>();
+        long age = 0;
 
-        var peak = new float[markerCount + 1];
         for (int i = 0; i < n; i++)
-            if (labels[i] > 0)
+            if (pore[i] != 0 && labels[i] > 0)
             {
-                peak[labels[i]] = Math.Max(peak[labels[i]], height[i]);
                 int l = Level(height[i], levels);
                 slots[start[l] + fill[l]++] = i;
             }
@@ -54,47 +58,41 @@ public static class Watershed
         Span<int> nbr = stackalloc int[6];
         for (int cur = levels - 1; cur >= 0; cur--)
         {
-            int next = 0, hotHead = 0, hotTail = 0;
+            int next = 0;
             while (true)
             {
                 int p;
-                if (hotHead < hotTail) p = hot[hotHead++];
+                if (hot.Count > 0) p = hot.Dequeue();
                 else if (next < fill[cur]) p = slots[start[cur] + next++];
                 else break;
-
-                int z = p / plane, rem = p - z * plane, y = rem / nx, x = rem - y * nx;
-                int nn = 0;
-                if (x > 0) nbr[nn++] = p - 1;
-                if (x < nx - 1) nbr[nn++] = p + 1;
-                if (y > 0) nbr[nn++] = p - nx;
-                if (y < ny - 1) nbr[nn++] = p + nx;
-                if (z > 0) nbr[nn++] = p - plane;
-                if (z < nz - 1) nbr[nn++] = p + plane;
-                if (labels[p] <= 0)
-                {
-                    int best = 0; float bestH = float.NegativeInfinity;
-                    for (int k = 0; k < nn; k++)
-                    {
-                        int q = nbr[k], l = labels[q];
-                        if (l <= 0) continue;
-                        float h = height[q];
-                        if (h > bestH || (h == bestH && peak[l] > peak[best])) { best = l; bestH = h; }
-                    }
-                    labels[p] = best;
-                }
+                int label = labels[p];
+                int nn = Neighbours(p, plane, nx, ny, nz, nbr);
                 for (int k = 0; k < nn; k++)
                 {
                     int q = nbr[k];
-                    if (labels[q] != 0) continue; // solid, queued or labelled
-                    labels[q] = Queued;
+                    if (labels[q] != 0) continue; // solid or already reached
+                    labels[q] = label;
                     int lq = Level(height[q], levels);
-                    if (lq >= cur) hot[hotTail++] = q;
-                    else slots[start[lq] + fill[lq]++] = q;
+                    if (lq > cur) hot.Enqueue(q, (-lq, age++));
+                    else slots[start[lq] + fill[lq]++] = q; // the current level's too: after those already waiting
                 }
             }
         }
         for (int i = 0; i < n; i++) if (labels[i] < 0) labels[i] = 0;
         return labels;
+    }
+
+    static int Neighbours(int p, int plane, int nx, int ny, int nz, Span<int> nbr)
+    {
+        int z = p / plane, rem = p - z * plane, y = rem / nx, x = rem - y * nx;
+        int nn = 0;
+        if (z > 0) nbr[nn++] = p - plane;
+        if (y > 0) nbr[nn++] = p - nx;
+        if (x > 0) nbr[nn++] = p - 1;
+        if (x < nx - 1) nbr[nn++] = p + 1;
+        if (y < ny - 1) nbr[nn++] = p + nx;
+        if (z < nz - 1) nbr[nn++] = p + plane;
+        return nn;
     }
 
     static int Level(float h, int levels) => Math.Clamp((int)(h * LevelsPerVoxel), 0, levels - 1);

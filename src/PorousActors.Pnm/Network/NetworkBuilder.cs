@@ -5,9 +5,9 @@ public static class NetworkBuilder
 {
     struct ThroatAcc
     {
-        public long Count, SolidAdjacent; // summed over both sides of the interface
+        public long Count, SolidAdjacent; // throat voxels, both sides of the interface
         public double Sz, Sy, Sx;
-        public float MaxDt;
+        public float MaxDtHigh, MaxDtLow; // largest distance on the higher / lower region's side
     }
 
     /// <param name="labels">region id per voxel, 1..regions, 0 = solid or unassigned</param>
@@ -74,7 +74,7 @@ public static class NetworkBuilder
         }
 
         // --- Pore inscribed diameter: 2 x the largest distance of the region's own distance
-        // transform (the region alone, its watershed borders acting as walls). The own distance of
+        // transform (the region alone, its watershed borders and the image edge acting as walls). The own distance of
         // a voxel is never above its whole-image distance, so candidates are tried in decreasing
         // whole-image distance and each is checked exactly against the other regions' voxels in
         // the ball it could reach; the search stops once no candidate can beat the best found.
@@ -109,8 +109,12 @@ public static class NetworkBuilder
             return cand;
         }, _ => { });
 
-        // --- Throats: for each voxel of pore j, the other pores among its 6 neighbours. Both sides
-        // of an interface are counted and averaged, so the result does not depend on label order.
+        // --- Throats as PoreSpy's regions_to_network, made symmetric. PoreSpy's throat between
+        // regions i < j is the voxels of j that touch i by a face; its area is their count and its
+        // inscribed diameter twice their largest distance to solid. Which side that is depends only
+        // on how the regions happen to be numbered, so a mirrored image would give another network
+        // (about 10 % in k on a 40³ rock). Here both sides are measured and averaged: on the shared
+        // reference rocks that moves mean throat diameters by at most 0.3 % from snow2's.
         var throats = new Dictionary<long, ThroatAcc>();
         Parallel.For(0, nz, () => new Dictionary<long, ThroatAcc>(), (z, _, local) =>
         {
@@ -146,7 +150,7 @@ public static class NetworkBuilder
                         local.TryGetValue(key, out var a);
                         a.Count++; a.Sz += z; a.Sy += y; a.Sx += x;
                         if (solid) a.SolidAdjacent++;
-                        if (dt[q] > a.MaxDt) a.MaxDt = dt[q];
+                        if (j > i) a.MaxDtHigh = Math.Max(a.MaxDtHigh, dt[q]); else a.MaxDtLow = Math.Max(a.MaxDtLow, dt[q]);
                         local[key] = a;
                     }
                 }
@@ -158,7 +162,7 @@ public static class NetworkBuilder
                 {
                     throats.TryGetValue(key, out var t);
                     t.Count += a.Count; t.SolidAdjacent += a.SolidAdjacent; t.Sz += a.Sz; t.Sy += a.Sy; t.Sx += a.Sx;
-                    t.MaxDt = Math.Max(t.MaxDt, a.MaxDt);
+                    t.MaxDtHigh = Math.Max(t.MaxDtHigh, a.MaxDtHigh); t.MaxDtLow = Math.Max(t.MaxDtLow, a.MaxDtLow);
                     throats[key] = t;
                 }
         });
@@ -173,8 +177,8 @@ public static class NetworkBuilder
             var a = throats[keys[t]];
             int p1 = id[(int)(keys[t] >> 32) - 1], p2 = id[(int)(keys[t] & 0xffffffff) - 1];
             conns[2 * t] = Math.Min(p1, p2); conns[2 * t + 1] = Math.Max(p1, p2);
-            tIns[t] = 2 * a.MaxDt;
-            tArea[t] = a.Count / 2.0; // interface voxels per side
+            tIns[t] = a.MaxDtHigh + a.MaxDtLow; // 2 x the mean of the two sides' largest distance
+            tArea[t] = a.Count / 2.0;           // throat voxels per side
             tEq[t] = Math.Sqrt(4 * tArea[t] / Math.PI);
             // Staircase estimate: interface voxels that also touch solid trace the throat's rim.
             tPer[t] = Math.Max(a.SolidAdjacent / 2.0, 1);
@@ -194,13 +198,17 @@ public static class NetworkBuilder
     }
 
     /// <summary>Distance from voxel v to the nearest voxel outside its region: solid (at most the
-    /// whole-image distance <paramref name="limit"/>) or a pore voxel of another region.</summary>
+    /// whole-image distance <paramref name="limit"/>), a pore voxel of another region, or the first
+    /// voxel beyond the image edge (PoreSpy pads each region with zeros before its own distance
+    /// transform, so a region cut by the image edge is bounded there).</summary>
     static double OwnDistance(int v, int label, float limit, int[] labels, byte[] pore, int nz, int ny, int nx)
     {
         int plane = ny * nx;
         int z = v / plane, y = v / nx % ny, x = v % nx;
-        int r = (int)Math.Ceiling(limit);
-        double best2 = (double)limit * limit;
+        int edge = Math.Min(Math.Min(Math.Min(z + 1, nz - z), Math.Min(y + 1, ny - y)), Math.Min(x + 1, nx - x));
+        double lim = Math.Min(limit, edge);
+        int r = (int)Math.Ceiling(lim);
+        double best2 = lim * lim;
         for (int zz = Math.Max(0, z - r); zz <= Math.Min(nz - 1, z + r); zz++)
         {
             int dz2 = (zz - z) * (zz - z);
