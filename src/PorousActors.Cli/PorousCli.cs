@@ -32,7 +32,7 @@ public static class PorousCli
         root.Subcommands.Add(CampaignCommand.Build(io));
         root.Subcommands.Add(ReportCommand.Build(io));
         root.Subcommands.Add(NodeCommand.Build(io));
-        root.Subcommands.Add(new Command("bench", "Benchmarks on your machine and model") { BenchThroughputCommand.Build(io), BenchConditioningCommand.Build(io) });
+        root.Subcommands.Add(new Command("bench", "Benchmarks on your machine and model") { BenchThroughputCommand.Build(io), BenchConditioningCommand.Build(io), BenchVoxelFlowCommand.Build(io) });
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

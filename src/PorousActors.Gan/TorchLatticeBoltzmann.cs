@@ -71,9 +71,18 @@ public sealed class TorchLatticeBoltzmann(Device device) : IVoxelFlowSolver
             kPrev = kNow;
             if (quiet >= 2) break;
         }
+        double tortuosity;
+        using (NewDisposeScope())
+        {
+            var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);
+            var u = c.matmul(fin).add_(halfForce);
+            double flux = u[0].sum().ToDouble(), speed = u.square().sum(0).sqrt().sum().ToDouble();
+            tortuosity = flux > 0 ? speed / flux : double.NaN;
+        }
         f.Dispose();
         bool converged = quiet >= 2;
         return new VoxelFlowResult(Math.Max(0, kNow), step, converged, change, n, sw.Elapsed.TotalSeconds, Name,
-            converged ? null : $"not converged after {step} steps (last relative change {change:G2} per {o.CheckEvery} steps)");
+            converged ? null : $"not converged after {step} steps (last relative change {change:G2} per {o.CheckEvery} steps)")
+        { HydraulicTortuosity = tortuosity };
     }
 }

@@ -15,9 +15,17 @@ public sealed class PoreNetworkSimulator(IReadOnlyList<FlowAxis>? axes = null)
 {
     public IReadOnlyList<FlowAxis> Axes { get; } = axes ?? [FlowAxis.Z];
 
-    public RockProperties Simulate(Volume v) => Simulate(v, out _);
+    public RockProperties Simulate(Volume v) => Simulate(v, out PoreNetwork _);
 
     public RockProperties Simulate(Volume v, out PoreNetwork network)
+    {
+        var r = Simulate(v, out SnowExtractor.Result snow);
+        network = snow.Network;
+        return r;
+    }
+
+    /// <summary>Also hands back the whole extraction: network, watershed regions, distance map.</summary>
+    public RockProperties Simulate(Volume v, out SnowExtractor.Result snow)
     {
         var sw = Stopwatch.StartNew();
         var metrics = ImageMetrics.Compute(v);
@@ -25,14 +33,13 @@ public sealed class PoreNetworkSimulator(IReadOnlyList<FlowAxis>? axes = null)
         if (metrics.Porosity == 0)
             throw new BadInputException("the volume has no pore voxels: nothing to extract a pore network from");
         sw.Restart();
-        var snow = SnowExtractor.Extract(v);
+        snow = SnowExtractor.Extract(v);
         foreach (var (k, t) in snow.TimingsMs) timings[k] = t;
-        network = snow.Network;
         sw.Restart();
-        var g = HydraulicConductance.Conduits(network);
-        var perms = Axes.Select(a => StokesFlow.Permeability(snow.Network, a, g)).ToList();
-        timings["solve"] = sw.Elapsed.TotalMilliseconds;
         var net = snow.Network;
+        var g = HydraulicConductance.Conduits(net);
+        var perms = Axes.Select(a => StokesFlow.Permeability(net, a, g)).ToList();
+        timings["solve"] = sw.Elapsed.TotalMilliseconds;
         double vs = v.VoxelSize;
         return new RockProperties
         {

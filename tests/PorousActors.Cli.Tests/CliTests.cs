@@ -36,6 +36,49 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void FlowVoxelAddsTheLatticeBoltzmannPermeabilityBesideTheNetworks()
+    {
+        string path = Path.Combine(dir, "open.raw");
+        Assert.Equal(0, Run("synth", "blobs", "--size", "24", "--porosity", "0.35", "--seed", "4", "--out", path).Code);
+        var r = Run("analyze", path, "--flow", "voxel", "--axis", "all", "--json");
+        Assert.Equal(0, r.Code);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        foreach (var a in new[] { "z", "y", "x" })
+        {
+            double kv = root.GetProperty($"voxelPermeability_mD_{a}").GetDouble();
+            Assert.True(kv > 0, $"voxel k along {a}");
+            Assert.Equal(kv * 9.869233e-16, root.GetProperty($"voxelPermeability_m2_{a}").GetDouble(), kv * 1e-24);
+            var d = root.GetProperty("voxelFlow").GetProperty(a);
+            Assert.True(d.GetProperty("converged").GetBoolean());
+            Assert.Equal("cpu", d.GetProperty("solver").GetString());
+            Assert.True(root.GetProperty("timings_ms").GetProperty($"voxelFlow_{a}").GetDouble() > 0);
+        }
+        // the network's k keeps its own keys
+        Assert.True(root.GetProperty("permeability_mD_z").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public void AnalyzeWritesTheFieldsMeasuresAndTheirFiles()
+    {
+        string path = Path.Combine(dir, "rock.raw");
+        Assert.Equal(0, Run("synth", "spheres", "--size", "48", "--porosity", "0.3", "--radius", "4", "--seed", "5", "--out", path).Code);
+        string psd = Path.Combine(dir, "psd"), regions = Path.Combine(dir, "regions.tif");
+        var r = Run("analyze", path, "--crop", "4:44,:,8:", "--downsample", "2", "--psd", psd, "--tortuosity", "--regions", regions, "--json");
+        Assert.Equal(0, r.Code);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.Equal(new[] { 20, 24, 20 }, root.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        Assert.Equal(2 * 5.345e-6, root.GetProperty("voxelSize_m").GetDouble(), 15);
+        Assert.True(root.GetProperty("chordLength_mean_m_x").GetDouble() > 0);
+        Assert.True(root.GetProperty("chordLengthDistribution").GetProperty("z").GetProperty("count").GetArrayLength() > 0);
+        Assert.InRange(root.GetProperty("geometricTortuosity_z").GetDouble(), 1, 3);
+        var lt = root.GetProperty("localThickness").GetProperty("poreVolumeFraction").EnumerateArray().Sum(e => e.GetDouble());
+        Assert.Equal(1.0, lt, 9);
+        Assert.True(File.Exists(psd + ".csv") && File.Exists(psd + ".png") && File.Exists(regions));
+    }
+
+    [Fact]
     public void VoxelSizeOptionOverridesTheSidecar()
     {
         string path = Path.Combine(dir, "b.npy");
@@ -67,6 +110,10 @@ public sealed class CliTests : IDisposable
     [InlineData("frobnicate")]
     [InlineData("synth", "blobs", "--size", "8", "--voxel-size", "5.345", "--out", "x.raw")]
     [InlineData("analyze", "rock.raw", "--image-only", "--network", "n.csv")]
+    [InlineData("analyze", "rock.raw", "--flow", "lbm")]
+    [InlineData("analyze", "rock.raw", "--regions", "r.png")]
+    [InlineData("analyze", "rock.raw", "--flow", "voxel", "--flow-tolerance", "2")]
+    [InlineData("analyze", "rock.raw", "--flow", "voxel", "--voxel-solver", "fortran")]
     [InlineData("synth", "spheres")]
     public void BadInputGivesOneLineErrorAndExitCodeTwo(params string[] args)
     {

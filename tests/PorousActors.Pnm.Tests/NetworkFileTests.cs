@@ -34,6 +34,26 @@ public sealed class NetworkFileTests : IDisposable
     }
 
     [Fact]
+    public void RegionLabelsTiePoresToTheRegionsImageWrittenAsTiff()
+    {
+        var snow = SnowExtractor.Extract(OverlappingSpheres.Generate(40, 0.3, 4, 2, 2e-6));
+        var net = snow.Network;
+        string tif = Path.Combine(dir, "regions.tif");
+        Core.IO.TiffStackFormat.WriteLabels(snow.Regions, 40, 40, 40, 2e-6, tif);
+        var back = Core.IO.TiffStackFormat.Read(tif, null);
+        Assert.Equal((40, 40, 40), (back.Nz, back.Ny, back.Nx));
+        Assert.Equal(2e-6, back.VoxelSize!.Value, 12);
+        for (int i = 0; i < snow.Regions.Length; i++) Assert.Equal(snow.Regions[i], (int)back.Data[i]);
+        // each pore's volume is the voxel count of its region in the image
+        for (int p = 0; p < net.PoreCount; p++)
+            Assert.Equal(net.PoreVolume[p], snow.Regions.Count(l => l == net.PoreRegionLabel[p]));
+        string json = Path.Combine(dir, "n.json");
+        NetworkWriter.Write(net, json);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(net.PoreRegionLabel, doc.RootElement.GetProperty("pore.region_label").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+    }
+
+    [Fact]
     public void VtkFileParsesWithItsDeclaredCounts()
     {
         var net = Net();

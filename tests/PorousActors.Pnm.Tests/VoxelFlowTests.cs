@@ -112,6 +112,7 @@ public class VoxelFlowTests(ITestOutputHelper log)
         var sample = VoxelPermeability.Compute(tube, FlowAxis.Z, options: Tight);
         log.WriteLine($"tube r=8: sample {sample.Solve.PermeabilityVoxel2:G6}, periodic {periodic:G6}");
         Assert.InRange(sample.Solve.PermeabilityVoxel2 / periodic, 0.999, 1.001);
+        Assert.InRange(sample.Solve.HydraulicTortuosity, 1, 1.0001); // straight streamlines
         Assert.Equal(sample.Solve.PermeabilityVoxel2 * 1e-12, sample.PermeabilityM2, 1e-20);
     }
 

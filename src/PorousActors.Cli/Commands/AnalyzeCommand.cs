@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 using PorousActors.Core;
 using PorousActors.Pnm;
 using PorousActors.Pnm.Flow;
+using PorousActors.Gan;
 using PorousActors.Pnm.Network;
+using PorousActors.Pnm.VoxelFlow;
 
 namespace PorousActors.Cli.Commands;
 
@@ -20,6 +22,15 @@ public static class AnalyzeCommand
         var network = new Option<string?>("--network") { Description = "Write the pore network to this file: .json (OpenPNM-style arrays) or .csv (writes NAME.pores.csv and NAME.throats.csv for pandas)" };
         var poreSpyOrder = new Option<bool>("--porespy-order") { Description = "Write network coordinates and face labels in PoreSpy's order (its x = the array's first axis), to line up with a snow2 network of the same array" };
         var imageOnly = new Option<bool>("--image-only") { Description = "Only the image metrics (porosity, S/V, Euler), no pore network" };
+        var flow = new Option<string>("--flow")
+        {
+            Description = "Permeability model: 'network' (Stokes flow on the SNOW network) or 'voxel' (also a voxel-level lattice-Boltzmann Stokes solve of the image along each --axis, reported as voxelPermeability_*; minutes at 64³-128³)",
+            DefaultValueFactory = _ => "network",
+        };
+        var voxelSolver = new Option<string>("--voxel-solver") { Description = "With --flow voxel: 'arrays' (plain arrays on the CPU cores) or 'torch' (tensors on --device; the GPU path)", DefaultValueFactory = _ => "arrays" };
+        var flowTolerance = new Option<double>("--flow-tolerance") { Description = "With --flow voxel: stop when k changes by less than this fraction per 100 steps, twice in a row", DefaultValueFactory = _ => 1e-5 };
+        var device = DeviceOptions.Create();
+        var regions = new Option<string?>("--regions") { Description = "Write the watershed regions (pore p of the network = region pore.region_label[p]; 0 = solid or unassigned) as a 16-bit TIFF stack with the voxel spacing, for ImageJ/Fiji or ParaView" };
         var cmd = new Command("analyze",
             "Compute rock properties of a volume: porosity; specific surface area S/V (1/m, marching cubes at level 0.5 " +
             "on the 7-voxel-smoothed image as PoreSpy, image faces not counted); Euler characteristic (26- and 6-connected " +
@@ -28,11 +39,33 @@ public static class AnalyzeCommand
             "(Stokes flow, m² and mD)");
         input.AddTo(cmd);
         cmd.Options.Add(json); cmd.Options.Add(axis); cmd.Options.Add(network); cmd.Options.Add(imageOnly); cmd.Options.Add(poreSpyOrder);
+        var psd = new Option<string?>("--psd") { Description = "Also the local-thickness pore-size distribution (one EDT per voxel of radius: seconds at 128³): keys localThickness*, and PREFIX.csv + PREFIX.png with the network's pore and throat size distributions" };
+        var tortuosity = new Option<bool>("--tortuosity") { Description = "Also the geometric tortuosity along each --axis (shortest pore paths, inlet plane to outlet plane)" };
+        cmd.Options.Add(flow); cmd.Options.Add(voxelSolver); cmd.Options.Add(flowTolerance); cmd.Options.Add(device); cmd.Options.Add(regions);
+        cmd.Options.Add(psd); cmd.Options.Add(tortuosity);
         cmd.SetAction(p => io.Guard(() =>
         {
             var axes = ParseAxes(p.GetValue(axis)!);
             if (p.GetValue(imageOnly) && p.GetValue(network) is not null)
                 throw new BadInputException("--network needs the pore network, which --image-only skips; drop one of them");
+            if (p.GetValue(imageOnly) && p.GetValue(regions) is not null)
+                throw new BadInputException("--regions needs the pore network's watershed, which --image-only skips; drop one of them");
+            if (p.GetValue(regions) is { } rp && !rp.EndsWith(".tif", StringComparison.OrdinalIgnoreCase) && !rp.EndsWith(".tiff", StringComparison.OrdinalIgnoreCase))
+                throw new BadInputException($"--regions writes a TIFF stack: give a .tif or .tiff path, got '{rp}'");
+            bool voxelFlow = p.GetValue(flow)!.Trim().ToLowerInvariant() switch
+            {
+                "network" => false,
+                "voxel" => true,
+                var other => throw new BadInputException($"--flow must be 'network' or 'voxel', got '{other}'"),
+            };
+            double tolerance = p.GetValue(flowTolerance);
+            if (!(tolerance > 0 && tolerance < 1)) throw new BadInputException($"--flow-tolerance must be between 0 and 1, got {tolerance}");
+            IVoxelFlowSolver? solver = !voxelFlow ? null : p.GetValue(voxelSolver)!.Trim().ToLowerInvariant() switch
+            {
+                "arrays" => new LatticeBoltzmann(),
+                "torch" => new TorchLatticeBoltzmann(Devices.One(p.GetValue(device))),
+                var other => throw new BadInputException($"--voxel-solver must be 'arrays' or 'torch', got '{other}'"),
+            };
             var sw = Stopwatch.StartNew();
             var v = input.Read(p, out var seg);
             double readMs = sw.Elapsed.TotalMilliseconds;
@@ -51,6 +84,7 @@ public static class AnalyzeCommand
                 result["otherValueVoxels"] = seg.OtherVoxels;
             }
             var timings = new JsonObject { ["read"] = readMs };
+            double[] poreDiameters = [], throatDiameters = [];
             if (p.GetValue(imageOnly))
             {
                 var m = Core.Metrics.ImageMetrics.Compute(v);
@@ -62,17 +96,59 @@ public static class AnalyzeCommand
             }
             else
             {
-                var props = new PoreNetworkSimulator(axes).Simulate(v, out var net);
+                var props = new PoreNetworkSimulator(axes).Simulate(v, out Pnm.Extraction.SnowExtractor.Result snow);
                 Fill(result, props);
                 foreach (var (k, t) in props.TimingsMs) timings[k] = t;
-                if (p.GetValue(network) is { } netPath) NetworkWriter.Write(net, netPath, p.GetValue(poreSpyOrder));
+                if (p.GetValue(network) is { } netPath) NetworkWriter.Write(snow.Network, netPath, p.GetValue(poreSpyOrder));
+                if (p.GetValue(regions) is { } regionsPath)
+                    Core.IO.TiffStackFormat.WriteLabels(snow.Regions, v.Nz, v.Ny, v.Nx, v.VoxelSize, regionsPath);
+                poreDiameters = snow.Network.PoreInscribedDiameter.Select(d => d * v.VoxelSize).ToArray();
+                throatDiameters = snow.Network.ThroatInscribedDiameter.Select(d => d * v.VoxelSize).ToArray();
             }
             // measures the field asks for first: connected (percolating) porosity per flow axis; with
             // --json also the porosity profile along each axis and S2(r) of the pore phase
+            if (solver is not null) VoxelFlowRunner.Run(io, v, axes, solver, new VoxelFlowOptions(Tolerance: tolerance), result, timings);
             var stage = Stopwatch.StartNew();
             foreach (var a in axes)
                 result[$"connectedPorosity_{a.ToString().ToLowerInvariant()}"] = Core.Metrics.Porosity.Connected(v, (int)a);
             timings["connectedPorosity"] = stage.Elapsed.TotalMilliseconds;
+            stage.Restart();
+            var chords = new JsonObject();
+            foreach (var (a, name) in new[] { (0, "z"), (1, "y"), (2, "x") })
+            {
+                var h = Core.Metrics.ChordLength.Histogram(v, a);
+                result[$"chordLength_mean_m_{name}"] = Core.Metrics.ChordLength.Mean(h) * v.VoxelSize is var m && double.IsFinite(m) ? m : null;
+                int lo = Array.FindIndex(h, 1, c => c > 0), hi = Array.FindLastIndex(h, c => c > 0);
+                if (lo > 0)
+                    chords[name] = new JsonObject
+                    {
+                        ["length_m"] = new JsonArray(Enumerable.Range(lo, hi - lo + 1).Select(L => (JsonNode)(L * v.VoxelSize)).ToArray()),
+                        ["count"] = new JsonArray(Enumerable.Range(lo, hi - lo + 1).Select(L => (JsonNode)h[L]).ToArray()),
+                    };
+            }
+            timings["chordLengths"] = stage.Elapsed.TotalMilliseconds;
+            if (p.GetValue(tortuosity))
+            {
+                stage.Restart();
+                foreach (var a in axes)
+                    result[$"geometricTortuosity_{a.ToString().ToLowerInvariant()}"] = Core.Metrics.GeometricTortuosity.Compute(v, (int)a) is var t && double.IsFinite(t) ? t : null;
+                timings["geometricTortuosity"] = stage.Elapsed.TotalMilliseconds;
+            }
+            if (p.GetValue(psd) is { } psdPrefix)
+            {
+                stage.Restart();
+                var radii = Core.Metrics.LocalThickness.Radii(v);
+                var fractions = Core.Metrics.LocalThickness.VolumeFractions(v, radii);
+                result["localThickness_meanDiameter_m"] = Enumerable.Range(0, fractions.Length).Sum(r => fractions[r] * 2 * r) * v.VoxelSize;
+                result["localThickness"] = new JsonObject
+                {
+                    ["diameter_m"] = new JsonArray(Enumerable.Range(0, fractions.Length).Select(r => (JsonNode)(2 * r * v.VoxelSize)).ToArray()),
+                    ["poreVolumeFraction"] = new JsonArray(fractions.Select(f => (JsonNode)f).ToArray()),
+                };
+                var (csvPath, pngPath) = Reports.PoreSizeReport.Write(psdPrefix, v.VoxelSize, fractions, poreDiameters, throatDiameters);
+                result["psdFiles"] = new JsonArray(csvPath, pngPath);
+                timings["localThickness"] = stage.Elapsed.TotalMilliseconds;
+            }
             if (p.GetValue(json))
             {
                 stage.Restart();
@@ -82,6 +158,7 @@ public static class AnalyzeCommand
                     ["y"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 1).Select(x => (JsonNode)x).ToArray()),
                     ["x"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 2).Select(x => (JsonNode)x).ToArray()),
                 };
+                result["chordLengthDistribution"] = chords;
                 result["twoPointCorrelation"] = new JsonArray(Core.Metrics.TwoPointCorrelation.Compute(v, Math.Min(64, Math.Min(v.Nz, Math.Min(v.Ny, v.Nx)) / 2)).Select(x => (JsonNode)x).ToArray());
                 timings["profilesAndS2"] = stage.Elapsed.TotalMilliseconds;
             }

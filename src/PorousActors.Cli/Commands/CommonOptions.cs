@@ -18,6 +18,9 @@ public sealed class VolumeInputOptions
     public Option<bool> AnyVoxelSize { get; } = AnyVoxelSizeOption();
     public Option<double?> PoreValue { get; } = new("--pore-value") { Description = "Voxel value that marks pore in a segmented image; voxels of any other value are solid (default: the file's own, from a sidecar or our TIFF; a two-valued image without one is refused)" };
 
+    public Option<string?> Crop { get; } = new("--crop") { Description = "Region of interest z0:z1,y0:y1,x0:x1 in voxels, end exclusive as NumPy slices (an empty bound = the edge), applied before --downsample" };
+    public Option<int> Downsample { get; } = new("--downsample") { Description = "Coarsen by a whole factor: f³ blocks become one voxel f times larger, pore when at least half the block is pore", DefaultValueFactory = _ => 1 };
+
     public static Option<string?> VoxelSizeOption() => new("--voxel-size") { Description = "Voxel edge length: metres (5.345e-6) or with a unit (5.345um, 2.25µm, 0.005mm); overrides the file's own" };
     public static Option<bool> AnyVoxelSizeOption() => new("--any-voxel-size") { Description = "Accept a voxel size outside 1 nm to 1 cm" };
     public static double? ParseVoxelSize(string? text) => text is null ? null : Length.Parse(text);
@@ -36,6 +39,7 @@ public sealed class VolumeInputOptions
     {
         c.Arguments.Add(Path);
         c.Options.Add(Shape); c.Options.Add(Dtype); c.Options.Add(VoxelSize); c.Options.Add(AnyVoxelSize); c.Options.Add(PoreValue);
+        c.Options.Add(Crop); c.Options.Add(Downsample);
     }
 
     public Volume Read(ParseResult p) => Read(p, out _);
@@ -46,7 +50,9 @@ public sealed class VolumeInputOptions
         var vs = ParseVoxelSize(p.GetValue(VoxelSize));
         if (vs is { } v) VolumeIO.CheckVoxelSize(v, "--voxel-size", p.GetValue(AnyVoxelSize));
         var options = new ReadOptions(shapeText is null ? null : Core.Shape.Parse(shapeText), p.GetValue(Dtype), vs, p.GetValue(PoreValue), p.GetValue(AnyVoxelSize));
-        return VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
+        var volume = VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
+        if (p.GetValue(Crop) is { } crop) volume = Resampling.Crop(volume, crop);
+        return Resampling.Downsample(volume, p.GetValue(Downsample));
     }
 }
 

@@ -16,6 +16,8 @@ public static class TrainCommand
         var data = new Option<string[]>("--data") { Description = "Training volume(s), any format `analyze` reads", Required = true, AllowMultipleArgumentsPerToken = true };
         var poreValue = new Option<double?>("--pore-value") { Description = "Pore value of the training images (Berea: 0)" };
         var voxel = VolumeInputOptions.VoxelSizeOption();
+        var crop = new Option<string?>("--crop") { Description = "Train on this region of every --data volume: z0:z1,y0:y1,x0:x1 in voxels, end exclusive (an empty bound = the edge)" };
+        var downsample = new Option<int>("--downsample") { Description = "Coarsen the training volumes by a whole factor (f³ blocks → one voxel, pore when at least half is pore); the voxel size grows by f", DefaultValueFactory = _ => 1 };
         var size = new Option<int>("--size") { Description = "Cube edge: 32, 64 or 128", DefaultValueFactory = _ => 64 };
         var stride = new Option<int>("--stride") { Description = "Shift between overlapping training cubes, voxels (paper: ~30 at 128³)", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 8 };
@@ -32,13 +34,18 @@ public static class TrainCommand
         var device = DeviceOptions.Create();
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
+            { data, poreValue, voxel, crop, downsample, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             io.Err.WriteLine($"loading {p.GetValue(data)!.Length} training volume(s)");
-            var volumes = p.GetValue(data)!.Select(f => VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)))).ToList();
+            var volumes = p.GetValue(data)!.Select(f =>
+            {
+                var v = VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)));
+                if (p.GetValue(crop) is { } c) v = Resampling.Crop(v, c);
+                return Resampling.Downsample(v, p.GetValue(downsample));
+            }).ToList();
             using var trainer = p.GetValue(resume) is { } ck
                 ? WganTrainer.Resume(ck, Devices.One(p.GetValue(device)), p.GetValue(ema))
                 : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!),

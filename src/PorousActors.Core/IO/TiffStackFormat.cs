@@ -123,4 +123,46 @@ public static class TiffStackFormat
             tif.WriteDirectory();
         }
     }
+
+    /// <summary>Writes a label image (e.g. watershed regions, 0 = none) as a 16-bit stack, or 32-bit
+    /// when a label exceeds 65535, with the ImageJ voxel spacing.</summary>
+    public static void WriteLabels(int[] labels, int nz, int ny, int nx, double voxelSize, string path)
+    {
+        using var tif = Tiff.Open(path, "w") ?? throw new IOException($"{path}: cannot create TIFF file");
+        int max = 0;
+        foreach (int l in labels) if (l > max) max = l;
+        int bits = max > ushort.MaxValue ? 32 : 16;
+        var line = new byte[nx * bits / 8];
+        double um = voxelSize * 1e6;
+        string desc = $"ImageJ=1.54f\nimages={nz}\nslices={nz}\nunit=micron\nspacing={um.ToString("R", CultureInfo.InvariantCulture)}\nloop=false\n";
+        for (int z = 0; z < nz; z++)
+        {
+            tif.SetField(TiffTag.IMAGEWIDTH, nx);
+            tif.SetField(TiffTag.IMAGELENGTH, ny);
+            tif.SetField(TiffTag.BITSPERSAMPLE, bits);
+            tif.SetField(TiffTag.SAMPLEFORMAT, SampleFormat.UINT);
+            tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
+            tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
+            tif.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+            tif.SetField(TiffTag.ROWSPERSTRIP, ny);
+            tif.SetField(TiffTag.COMPRESSION, Compression.NONE);
+            tif.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
+            tif.SetField(TiffTag.PAGENUMBER, z, nz);
+            tif.SetField(TiffTag.XRESOLUTION, 1.0 / um);
+            tif.SetField(TiffTag.YRESOLUTION, 1.0 / um);
+            tif.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.NONE);
+            if (z == 0) tif.SetField(TiffTag.IMAGEDESCRIPTION, desc);
+            for (int y = 0; y < ny; y++)
+            {
+                int o = (z * ny + y) * nx;
+                for (int x = 0; x < nx; x++)
+                {
+                    if (bits == 16) BitConverter.TryWriteBytes(line.AsSpan(2 * x), (ushort)labels[o + x]);
+                    else BitConverter.TryWriteBytes(line.AsSpan(4 * x), (uint)labels[o + x]);
+                }
+                tif.WriteScanline(line, y);
+            }
+            tif.WriteDirectory();
+        }
+    }
 }

@@ -60,6 +60,7 @@ public static class NetworkBuilder
         int poreCount = 0;
         for (int l = 0; l < regions; l++) id[l] = count[l] > 0 ? poreCount++ : -1;
 
+        var regionLabel = new int[poreCount];
         var volume = new double[poreCount]; var centroid = new double[3 * poreCount];
         var inscribed = new double[poreCount]; var equivalent = new double[poreCount];
         var faceArea = new int[6 * poreCount];
@@ -68,6 +69,7 @@ public static class NetworkBuilder
             int p = id[l];
             if (p < 0) continue;
             volume[p] = count[l];
+            regionLabel[p] = l + 1;
             centroid[3 * p] = sz[l] / count[l]; centroid[3 * p + 1] = sy[l] / count[l]; centroid[3 * p + 2] = sx[l] / count[l];
             equivalent[p] = Math.Cbrt(6 * count[l] / Math.PI);
             for (int f = 0; f < 6; f++) faceArea[6 * p + f] = faces[6 * l + f];
@@ -187,7 +189,7 @@ public static class NetworkBuilder
         var net = new PoreNetwork
         {
             VoxelSize = voxelSize, ImageShape = (nz, ny, nx),
-            PoreVolume = volume, PoreCentroid = centroid, PoreInscribedDiameter = inscribed, PoreEquivalentDiameter = equivalent,
+            PoreRegionLabel = regionLabel, PoreVolume = volume, PoreCentroid = centroid, PoreInscribedDiameter = inscribed, PoreEquivalentDiameter = equivalent,
             PoreFaceArea = faceArea,
             UnassignedPoreVoxels = unassigned,
             ThroatConns = conns, ThroatInscribedDiameter = tIns, ThroatEquivalentDiameter = tEq, ThroatArea = tArea,

@@ -47,6 +47,7 @@ public static class NetworkWriter
                 ? "PoreSpy's: array axis 0, 1, 2 (its x, y, z); face labels follow it"
                 : "x, y, z with x the image's last axis (PoreSpy's on the same array: z, y, x)",
             ["pore.coords"] = coords,
+            ["pore.region_label"] = new JsonArray(net.PoreRegionLabel.Select(l => (JsonNode)l).ToArray()),
             ["pore.volume"] = Arr(net.PoreVolume.Select(x => x * vs * vs * vs)),
             ["pore.inscribed_diameter"] = Arr(net.PoreInscribedDiameter.Select(x => x * vs)),
             ["pore.equivalent_diameter"] = Arr(net.PoreEquivalentDiameter.Select(x => x * vs)),
@@ -91,10 +92,10 @@ public static class NetworkWriter
         double vs = net.VoxelSize;
         string S(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path));
-        var sb = new StringBuilder("pore,x_m,y_m,z_m,volume_m3,inscribed_diameter_m,equivalent_diameter_m,zmin,zmax,ymin,ymax,xmin,xmax\n");
+        var sb = new StringBuilder("pore,region_label,x_m,y_m,z_m,volume_m3,inscribed_diameter_m,equivalent_diameter_m,zmin,zmax,ymin,ymax,xmin,xmax\n");
         for (int p = 0; p < net.PoreCount; p++)
         {
-            sb.Append(p).Append(',').Append(S(net.PoreCentroid[3 * p + 2] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p + 1] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p] * vs))
+            sb.Append(p).Append(',').Append(net.PoreRegionLabel[p]).Append(',').Append(S(net.PoreCentroid[3 * p + 2] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p + 1] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p] * vs))
               .Append(',').Append(S(net.PoreVolume[p] * vs * vs * vs)).Append(',').Append(S(net.PoreInscribedDiameter[p] * vs)).Append(',').Append(S(net.PoreEquivalentDiameter[p] * vs));
             for (int f = 0; f < 6; f++) sb.Append(',').Append(net.PoreFaceArea[6 * p + f] > 0 ? 1 : 0);
             sb.Append('\n');

@@ -18,6 +18,8 @@ public sealed class PoreNetwork
     public required double VoxelSize { get; init; }
     public required (int Z, int Y, int X) ImageShape { get; init; }
 
+    /// <summary>Watershed region of each pore (1-based, as in the regions image; PoreSpy's pore.region_label).</summary>
+    public required int[] PoreRegionLabel { get; init; }
     public required double[] PoreVolume { get; init; }
     /// <summary>Centroids as (z, y, x) triples, 3 per pore.</summary>
     public required double[] PoreCentroid { get; init; }

@@ -47,7 +47,7 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
                 });
                 (a, b) = (b, a);
             }
-            kNow = DarcyMeasure.Permeability(d, o, TotalFlux(o, a, pull, n));
+            kNow = DarcyMeasure.Permeability(d, o, Velocities(o, a, pull, n).Flux);
             change = double.IsNaN(kPrev) ? double.PositiveInfinity : Math.Abs(kNow - kPrev) / Math.Max(Math.Abs(kNow), 1e-300);
             if (kNow == 0 && kPrev == 0) change = 0;
             progress?.Report(new VoxelFlowProgress(step, kNow, change));
@@ -58,8 +58,10 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
             if (quiet >= 2) break;
         }
         bool converged = quiet >= 2;
+        var (flux, speed) = Velocities(o, a, pull, n);
         return new VoxelFlowResult(Math.Max(0, kNow), step, converged, change, n, sw.Elapsed.TotalSeconds, Name,
-            converged ? null : $"not converged after {step} steps (last relative change {change:G2} per {o.CheckEvery} steps)");
+            converged ? null : $"not converged after {step} steps (last relative change {change:G2} per {o.CheckEvery} steps)")
+        { HydraulicTortuosity = flux > 0 ? speed / flux : double.NaN };
     }
 
     /// <summary>Fluid nodes in scan order, and for each direction q and node i the index into the
@@ -103,21 +105,30 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
         return (cell, pull);
     }
 
-    /// <summary>Σ u along the flow over all fluid nodes of the current state.</summary>
-    static double TotalFlux(VoxelFlowOptions o, float[] f, int[] pull, int n)
+    /// <summary>Σ u along the flow and Σ |u| over all fluid nodes of the current state.</summary>
+    static (double Flux, double Speed) Velocities(VoxelFlowOptions o, float[] f, int[] pull, int n)
     {
         int blocks = Math.Max(1, Math.Min(64, n / 4096));
-        double total = 0;
+        double flux = 0, speed = 0;
         var sync = new object();
-        Parallel.For(0, blocks, () => 0.0, (blk, _, acc) =>
+        double half = 0.5 * o.BodyForce;
+        Parallel.For(0, blocks, () => (0.0, 0.0), (blk, _, acc) =>
         {
             int lo = (int)((long)n * blk / blocks), hi = (int)((long)n * (blk + 1) / blocks);
             for (int i = lo; i < hi; i++)
+            {
+                double u0 = half, u1 = 0, u2 = 0;
                 for (int q = 1; q < D3Q19.Q; q++)
-                    acc += f[pull[(long)q * n + i]] * D3Q19.C0[q];
+                {
+                    double v = f[pull[(long)q * n + i]];
+                    u0 += v * D3Q19.C0[q]; u1 += v * D3Q19.C1[q]; u2 += v * D3Q19.C2[q];
+                }
+                acc.Item1 += u0;
+                acc.Item2 += Math.Sqrt(u0 * u0 + u1 * u1 + u2 * u2);
+            }
             return acc;
-        }, acc => { lock (sync) total += acc; });
-        return total + 0.5 * o.BodyForce * n; // the velocity carries half the force
+        }, acc => { lock (sync) { flux += acc.Item1; speed += acc.Item2; } });
+        return (flux, speed);
     }
 
     /// <summary>The fused stream-and-collide sweep, with the collision constants precomputed.</summary>

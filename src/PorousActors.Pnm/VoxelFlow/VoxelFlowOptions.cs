@@ -36,6 +36,10 @@ public sealed record VoxelFlowResult(
     string Solver,
     string? Note)
 {
+    /// <summary>Hydraulic tortuosity ⟨|u|⟩ / ⟨u along the flow⟩ of the final velocity field (1 for
+    /// straight streamlines; NaN without flow).</summary>
+    public double HydraulicTortuosity { get; init; } = double.NaN;
+
     /// <summary>Lattice updates per second (fluid nodes × steps / s).</summary>
     public double Mlups => Seconds > 0 ? FluidNodes * (double)Steps / Seconds / 1e6 : 0;
 }

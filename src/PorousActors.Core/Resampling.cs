@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace PorousActors.Core;
+
+/// <summary>
+/// Cropping and coarsening of a binary volume before analysis or training, as the field does
+/// with a large scan: a region of interest, then fewer, larger voxels.
+/// </summary>
+public static class Resampling
+{
+    /// <summary>Parses "z0:z1,y0:y1,x0:x1" (voxel indices, end exclusive, as NumPy slices; an empty
+    /// bound means the edge) and crops to it.</summary>
+    public static Volume Crop(Volume v, string spec)
+    {
+        var parts = spec.Split(',');
+        if (parts.Length != 3) throw new BadInputException($"--crop needs three ranges z0:z1,y0:y1,x0:x1, got '{spec}'");
+        int[] dims = [v.Nz, v.Ny, v.Nx];
+        var lo = new int[3]; var hi = new int[3];
+        for (int a = 0; a < 3; a++)
+        {
+            var ends = parts[a].Split(':');
+            if (ends.Length != 2) throw new BadInputException($"--crop range '{parts[a]}' is not of the form start:end");
+            lo[a] = Bound(ends[0], 0, parts[a]);
+            hi[a] = Bound(ends[1], dims[a], parts[a]);
+            if (lo[a] < 0 || hi[a] > dims[a] || lo[a] >= hi[a])
+                throw new BadInputException($"--crop range '{parts[a]}' is empty or outside 0:{dims[a]} of the {v.Nz}x{v.Ny}x{v.Nx} volume");
+        }
+        return v.Crop(lo[0], lo[1], lo[2], hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+
+        static int Bound(string text, int edge, string range) =>
+            text.Trim().Length == 0 ? edge
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) ? b
+            : throw new BadInputException($"--crop range '{range}': '{text}' is not a voxel index");
+    }
+
+    /// <summary>
+    /// Blocks of f³ voxels become one voxel f times larger, pore when at least half of the block is
+    /// pore (majority, ties to pore so a channel one block wide stays open). Voxels past the last
+    /// whole block are dropped.
+    /// </summary>
+    public static Volume Downsample(Volume v, int f)
+    {
+        if (f < 1) throw new BadInputException($"--downsample must be a whole factor of at least 1, got {f}");
+        if (f == 1) return v;
+        int nz = v.Nz / f, ny = v.Ny / f, nx = v.Nx / f;
+        if (nz == 0 || ny == 0 || nx == 0) throw new BadInputException($"--downsample {f} leaves nothing of the {v.Nz}x{v.Ny}x{v.Nx} volume");
+        var c = new Volume(nz, ny, nx, v.VoxelSize * f);
+        int half = (f * f * f + 1) / 2;
+        Parallel.For(0, nz, z =>
+        {
+            for (int y = 0; y < ny; y++)
+                for (int x = 0; x < nx; x++)
+                {
+                    int pore = 0;
+                    for (int dz = 0; dz < f; dz++)
+                        for (int dy = 0; dy < f; dy++)
+                        {
+                            int row = v.Index(z * f + dz, y * f + dy, x * f);
+                            for (int dx = 0; dx < f; dx++) pore += v.Data[row + dx];
+                        }
+                    c.Data[c.Index(z, y, x)] = pore >= half ? (byte)1 : (byte)0;
+                }
+        });
+        return c;
+    }
+}
