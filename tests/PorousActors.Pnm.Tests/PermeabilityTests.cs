@@ -54,6 +54,26 @@ public class PermeabilityTests
     }
 
     [Fact]
+    public void FormationFactorOfStraightTubesIsTheInverseOfTheirPorosity()
+    {
+        // Archie's limit for straight, uniform channels: F = 1/φ (no tortuosity, no constrictions)
+        foreach (int r in new[] { 4, 6 })
+        {
+            var v = new Core.Volume(40, 2 * r + 6, 2 * r + 6, 1e-6);
+            double c = (2 * r + 5) / 2.0;
+            for (int z = 0; z < 40; z++) for (int y = 0; y < v.Ny; y++) for (int x = 0; x < v.Nx; x++)
+                if ((y - c) * (y - c) + (x - c) * (x - c) <= r * r) v[z, y, x] = 1;
+            var net = Extraction.SnowExtractor.Extract(v).Network;
+            double f = StokesFlow.FormationFactor(net, FlowAxis.Z);
+            double phi = Core.Metrics.Porosity.Compute(v);
+            Assert.InRange(f * phi, 0.9, 1.1);
+        }
+        var blocked = new Core.Volume(20, 12, 12, 1e-6);
+        for (int z = 0; z < 9; z++) for (int y = 2; y < 10; y++) for (int x = 2; x < 10; x++) blocked[z, y, x] = 1;
+        Assert.True(double.IsPositiveInfinity(StokesFlow.FormationFactor(Extraction.SnowExtractor.Extract(blocked).Network, FlowAxis.Z)));
+    }
+
+    [Fact]
     public void MirrorImageHasTheSamePermeability()
     {
         var rock = OverlappingSpheres.Generate(40, 0.3, 4, 12, 1e-6);

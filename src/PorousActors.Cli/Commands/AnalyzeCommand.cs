@@ -102,6 +102,8 @@ public static class AnalyzeCommand
                 if (p.GetValue(network) is { } netPath) NetworkWriter.Write(snow.Network, netPath, p.GetValue(poreSpyOrder));
                 if (p.GetValue(regions) is { } regionsPath)
                     Core.IO.TiffStackFormat.WriteLabels(snow.Regions, v.Nz, v.Ny, v.Nx, v.VoxelSize, regionsPath);
+                foreach (var a in axes)
+                    result[$"formationFactor_{a.ToString().ToLowerInvariant()}"] = StokesFlow.FormationFactor(snow.Network, a) is var ff && double.IsFinite(ff) ? ff : null;
                 poreDiameters = snow.Network.PoreInscribedDiameter.Select(d => d * v.VoxelSize).ToArray();
                 throatDiameters = snow.Network.ThroatInscribedDiameter.Select(d => d * v.VoxelSize).ToArray();
             }

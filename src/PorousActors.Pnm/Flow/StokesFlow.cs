@@ -11,9 +11,25 @@ namespace PorousActors.Pnm.Flow;
 /// </summary>
 public static class StokesFlow
 {
-    public static PermeabilityResult Permeability(PoreNetwork net, FlowAxis axis, double[]? conductance = null)
+    public static PermeabilityResult Permeability(PoreNetwork net, FlowAxis axis, double[]? conductance = null) =>
+        Transport(net, axis, conductance ?? HydraulicConductance.Conduits(net), HydraulicConductance.Boundary, "permeability");
+
+    /// <summary>
+    /// Formation factor F = σ_water / σ_rock along an axis from the same network: Ohm's law on the
+    /// same pores, throats and conduit geometry with electrical conductances (σ = 1), voltage 1 at
+    /// the inlet face, 0 at the outlet; F = A ΔV / (I L), dimensionless (∞ without a connected path).
+    /// </summary>
+    public static double FormationFactor(PoreNetwork net, FlowAxis axis)
     {
-        conductance ??= HydraulicConductance.Conduits(net);
+        var r = Transport(net, axis, ElectricalConductance.Conduits(net), ElectricalConductance.Boundary, "conductivity");
+        double conductivityVoxel = r.PermeabilityM2 / (net.VoxelSize * net.VoxelSize); // undo the m² scaling: I L / (A ΔV)
+        return conductivityVoxel > 0 ? 1 / conductivityVoxel : double.PositiveInfinity;
+    }
+
+    /// <summary>Steady linear transport through the network between the two faces of an axis
+    /// (pressure or voltage 1 → 0); the flow-like result is scaled to m² (k) for flow.</summary>
+    static PermeabilityResult Transport(PoreNetwork net, FlowAxis axis, double[] conductance, Func<double, double, double, double> boundary, string what)
+    {
         var (nz, ny, nx) = net.ImageShape;
         int[] dims = [nz, ny, nx];
         int a = (int)axis;
@@ -35,7 +51,7 @@ public static class StokesFlow
         int n = 0;
         for (int p = 0; p < np; p++) { int r = uf.Find(p); index[p] = hasIn[r] && hasOut[r] ? n++ : -1; }
         if (n == 0)
-            return new PermeabilityResult(axis, 0, 0, 0, 0, np, 0, $"no connected path from the {inlet} face to the {outlet} face: permeability is 0");
+            return new PermeabilityResult(axis, 0, 0, 0, 0, np, 0, $"no connected path from the {inlet} face to the {outlet} face: {what} is 0");
 
         // Boundary half-conduits from each face pore's centre to the face plane.
         var gIn = new double[n]; var gOut = new double[n];
@@ -45,8 +61,8 @@ public static class StokesFlow
             if (i < 0) continue;
             double c = net.PoreCentroid[3 * p + a], rp = HydraulicConductance.PoreRadius(net, p);
             int aIn = net.PoreFaceArea[6 * p + (int)inlet], aOut = net.PoreFaceArea[6 * p + (int)outlet];
-            if (aIn > 0) gIn[i] = HydraulicConductance.Boundary(rp, Math.Sqrt(aIn / Math.PI), c + 0.5);
-            if (aOut > 0) gOut[i] = HydraulicConductance.Boundary(rp, Math.Sqrt(aOut / Math.PI), dims[a] - 0.5 - c);
+            if (aIn > 0) gIn[i] = boundary(rp, Math.Sqrt(aIn / Math.PI), c + 0.5);
+            if (aOut > 0) gOut[i] = boundary(rp, Math.Sqrt(aOut / Math.PI), dims[a] - 0.5 - c);
         }
 
         var matrix = Assemble(net, conductance, index, n, gIn, gOut, out var rhs);
