@@ -93,7 +93,8 @@ public class VoxelFlowTests(ITestOutputHelper log)
         {
             double a = cell * Math.Cbrt(3 * c / (4 * Math.PI));
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var r = new LatticeBoltzmann().Solve(FlowDomain.Periodic(SphereCell(cell, c), FlowAxis.Z), Tight);
+            // wide open cells relax by viscous diffusion, faster with τ+ = 1 than the rock default
+            var r = new LatticeBoltzmann().Solve(FlowDomain.Periodic(SphereCell(cell, c), FlowAxis.Z), Tight with { TauPlus = 1.0 });
             double k = r.PermeabilityVoxel2;
             log.WriteLine($"  {r.Steps} steps, {r.Seconds:F1} s, {r.Mlups:F1} MLUPS");
             double exact = Math.Pow(cell, 3) / (6 * Math.PI * a * kz);
