@@ -244,4 +244,44 @@ public class PorosityMeasuresTests
             Assert.Equal((double)hits / pairs, s2[r], 12);
         }
     }
+
+    [Fact]
+    public void ConnectedPorosityFromOneLabellingEqualsAFloodFromBothFaces()
+    {
+        var rng = new Random(8);
+        var v = new Volume(23, 19, 21, 1e-6);
+        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = rng.NextDouble() < 0.33 ? (byte)1 : (byte)0;
+        var all = Metrics.Porosity.ConnectedAll(v);
+        for (int axis = 0; axis < 3; axis++)
+        {
+            var a = Flood(v, axis, first: true); var b = Flood(v, axis, first: false);
+            long n = 0;
+            for (int i = 0; i < a.Length; i++) if (a[i] && b[i]) n++;
+            Assert.Equal(n / (double)v.Count, all[axis], 15);
+        }
+
+        static bool[] Flood(Volume v, int axis, bool first)
+        {
+            int[] dims = [v.Nz, v.Ny, v.Nx];
+            var seen = new bool[v.Data.Length];
+            var stack = new Stack<(int, int, int)>();
+            for (int z = 0; z < v.Nz; z++) for (int y = 0; y < v.Ny; y++) for (int x = 0; x < v.Nx; x++)
+            {
+                int c = axis == 0 ? z : axis == 1 ? y : x;
+                if (c == (first ? 0 : dims[axis] - 1) && v[z, y, x] != 0 && !seen[v.Index(z, y, x)]) { seen[v.Index(z, y, x)] = true; stack.Push((z, y, x)); }
+            }
+            while (stack.Count > 0)
+            {
+                var (z, y, x) = stack.Pop();
+                foreach (var (dz, dy, dx) in new[] { (1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1) })
+                {
+                    int zz = z + dz, yy = y + dy, xx = x + dx;
+                    if (zz < 0 || yy < 0 || xx < 0 || zz >= v.Nz || yy >= v.Ny || xx >= v.Nx) continue;
+                    int q = v.Index(zz, yy, xx);
+                    if (v.Data[q] != 0 && !seen[q]) { seen[q] = true; stack.Push((zz, yy, xx)); }
+                }
+            }
+            return seen;
+        }
+    }
 }

@@ -111,8 +111,9 @@ public static class AnalyzeCommand
             // --json also the porosity profile along each axis and S2(r) of the pore phase
             if (solver is not null) VoxelFlowRunner.Run(io, v, axes, solver, new VoxelFlowOptions(Tolerance: tolerance), result, timings);
             var stage = Stopwatch.StartNew();
+            var connected = Core.Metrics.Porosity.ConnectedAll(v);
             foreach (var a in axes)
-                result[$"connectedPorosity_{a.ToString().ToLowerInvariant()}"] = Core.Metrics.Porosity.Connected(v, (int)a);
+                result[$"connectedPorosity_{a.ToString().ToLowerInvariant()}"] = connected[(int)a];
             timings["connectedPorosity"] = stage.Elapsed.TotalMilliseconds;
             stage.Restart();
             var chords = new JsonObject();

@@ -27,45 +27,61 @@ public static class Porosity
     /// (face-connected, as flow needs) that touch both faces normal to the axis. Isolated and
     /// dead-end-free clusters that span nothing do not carry flow and are left out.
     /// </summary>
-    public static double Connected(Volume v, int axis)
-    {
-        var fromInlet = Reach(v, axis, inlet: true);
-        var fromOutlet = Reach(v, axis, inlet: false);
-        long n = 0;
-        for (int i = 0; i < fromInlet.Length; i++) if (fromInlet[i] && fromOutlet[i]) n++;
-        return (double)n / v.Count;
-    }
+    public static double Connected(Volume v, int axis) => ConnectedAll(v)[axis];
 
-    /// <summary>Pore voxels face-connected to the inlet (or outlet) face of an axis.</summary>
-    static bool[] Reach(Volume v, int axis, bool inlet)
+    /// <summary>Connected porosity along z, y and x from one labelling of the face-connected pore
+    /// clusters (union–find over the three backward neighbours, then each cluster's faces).</summary>
+    public static double[] ConnectedAll(Volume v)
     {
         int nz = v.Nz, ny = v.Ny, nx = v.Nx;
         var d = v.Data;
-        var seen = new bool[d.Length];
-        var queue = new Queue<int>();
-        int last = axis switch { 0 => nz - 1, 1 => ny - 1, _ => nx - 1 };
-        int face = inlet ? 0 : last;
+        var parent = new int[d.Length];
+        for (int i = 0; i < d.Length; i++) parent[i] = d[i] != 0 ? i : -1;
+        int plane = ny * nx;
+        for (int z = 0; z < nz; z++)
+            for (int y = 0; y < ny; y++)
+            {
+                int row = z * plane + y * nx;
+                for (int x = 0; x < nx; x++)
+                {
+                    int i = row + x;
+                    if (d[i] == 0) continue;
+                    if (x > 0 && d[i - 1] != 0) Union(parent, i, i - 1);
+                    if (y > 0 && d[i - nx] != 0) Union(parent, i, i - nx);
+                    if (z > 0 && d[i - plane] != 0) Union(parent, i, i - plane);
+                }
+            }
+        // faces each cluster touches: bit 2a = first plane along axis a, bit 2a+1 = last
+        var faces = new byte[d.Length];
         for (int z = 0; z < nz; z++)
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
                 {
-                    int c = axis == 0 ? z : axis == 1 ? y : x;
-                    if (c != face) continue;
                     int i = (z * ny + y) * nx + x;
-                    if (d[i] != 0 && !seen[i]) { seen[i] = true; queue.Enqueue(i); }
+                    if (d[i] == 0) continue;
+                    int f = (z == 0 ? 1 : 0) | (z == nz - 1 ? 2 : 0) | (y == 0 ? 4 : 0) | (y == ny - 1 ? 8 : 0) | (x == 0 ? 16 : 0) | (x == nx - 1 ? 32 : 0);
+                    if (f != 0) faces[Find(parent, i)] |= (byte)f;
                 }
-        while (queue.Count > 0)
+        var connected = new long[3];
+        for (int i = 0; i < d.Length; i++)
         {
-            int i = queue.Dequeue();
-            int x = i % nx, y = i / nx % ny, z = i / (nx * ny);
-            void Visit(int j) { if (d[j] != 0 && !seen[j]) { seen[j] = true; queue.Enqueue(j); } }
-            if (x > 0) Visit(i - 1);
-            if (x < nx - 1) Visit(i + 1);
-            if (y > 0) Visit(i - nx);
-            if (y < ny - 1) Visit(i + nx);
-            if (z > 0) Visit(i - nx * ny);
-            if (z < nz - 1) Visit(i + nx * ny);
+            if (d[i] == 0) continue;
+            int f = faces[Find(parent, i)];
+            for (int a = 0; a < 3; a++) if ((f >> (2 * a) & 3) == 3) connected[a]++;
         }
-        return seen;
+        return [connected[0] / (double)v.Count, connected[1] / (double)v.Count, connected[2] / (double)v.Count];
     }
+
+    static int Find(int[] parent, int i)
+    {
+        while (parent[i] != i) { parent[i] = parent[parent[i]]; i = parent[i]; }
+        return i;
+    }
+
+    static void Union(int[] parent, int a, int b)
+    {
+        a = Find(parent, a); b = Find(parent, b);
+        if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b);
+    }
+
 }

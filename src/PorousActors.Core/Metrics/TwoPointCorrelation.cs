@@ -15,38 +15,33 @@ public static class TwoPointCorrelation
     public static double[] Compute(Volume v, int maxLag)
     {
         maxLag = Math.Min(maxLag, Math.Min(v.Nz, Math.Min(v.Ny, v.Nx)) - 1);
-        var s2 = new double[maxLag + 1];
         var d = v.Data;
-        int nz = v.Nz, ny = v.Ny, nx = v.Nx;
-        Parallel.For(0, maxLag + 1, r =>
+        int nz = v.Nz, ny = v.Ny, nx = v.Nx, plane = ny * nx;
+        var hits = new long[maxLag + 1];
+        var sync = new object();
+        // One plane at a time, every lag while its data is in cache: rows (x) and the plane (y)
+        // are read once for all lags; only the z pairs read the later planes again.
+        Parallel.For(0, nz, () => new long[maxLag + 1], (z, _, local) =>
         {
-            long hits = 0, pairs = 0;
-            // along x
-            for (int z = 0; z < nz; z++)
-                for (int y = 0; y < ny; y++)
-                {
-                    int row = (z * ny + y) * nx;
-                    for (int x = 0; x + r < nx; x++) hits += d[row + x] & d[row + x + r];
-                    pairs += nx - r;
-                }
-            // along y
-            for (int z = 0; z < nz; z++)
-                for (int y = 0; y + r < ny; y++)
-                {
-                    int a = (z * ny + y) * nx, b = (z * ny + y + r) * nx;
-                    for (int x = 0; x < nx; x++) hits += d[a + x] & d[b + x];
-                    pairs += nx;
-                }
-            // along z
-            int plane = ny * nx;
-            for (int z = 0; z + r < nz; z++)
+            int p0 = z * plane;
+            for (int y = 0; y < ny; y++)
             {
-                int a = z * plane, b = (z + r) * plane;
-                hits += CountBoth(d.AsSpan(a, plane), d.AsSpan(b, plane));
-                pairs += plane;
+                var row = d.AsSpan(p0 + y * nx, nx);
+                for (int r = 0; r <= maxLag; r++) local[r] += CountBoth(row[..(nx - r)], row[r..]);
             }
-            s2[r] = (double)hits / pairs;
-        });
+            for (int r = 0; r <= maxLag; r++)
+            {
+                for (int y = 0; y + r < ny; y++) local[r] += CountBoth(d.AsSpan(p0 + y * nx, nx), d.AsSpan(p0 + (y + r) * nx, nx));
+                if (z + r < nz) local[r] += CountBoth(d.AsSpan(p0, plane), d.AsSpan((z + r) * plane, plane));
+            }
+            return local;
+        }, local => { lock (sync) for (int r = 0; r <= maxLag; r++) hits[r] += local[r]; });
+        var s2 = new double[maxLag + 1];
+        for (int r = 0; r <= maxLag; r++)
+        {
+            long pairs = (long)nz * ny * (nx - r) + (long)nz * (ny - r) * nx + (long)(nz - r) * ny * nx;
+            s2[r] = (double)hits[r] / pairs;
+        }
         return s2;
     }
 
