@@ -37,8 +37,8 @@ public sealed class TorchLatticeBoltzmann(Device device) : IVoxelFlowSolver
         var half = tensor(0.5f, dtype: float32, device: device);
         var f = zeros(D3Q19.Q, n, dtype: float32, device: device); // deviations from rest, post-collision
 
-        double kPrev = double.NaN, change = double.PositiveInfinity, kNow = 0;
-        int quiet = 0, step = 0;
+        var monitor = new ConvergenceMonitor(o, progress);
+        int step = 0;
         while (step < o.MaxSteps)
         {
             ct.ThrowIfCancellationRequested();
@@ -56,33 +56,23 @@ public sealed class TorchLatticeBoltzmann(Device device) : IVoxelFlowSolver
                 f.Dispose();
                 f = next.MoveToOuterDisposeScope();
             }
+            double k;
             using (NewDisposeScope())
             {
                 var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);
-                double flux = c[0].matmul(fin).sum().ToDouble() + 0.5 * o.BodyForce * n;
-                kNow = DarcyMeasure.Permeability(d, o, flux);
+                k = DarcyMeasure.Permeability(d, o, c[0].matmul(fin).sum().ToDouble() + 0.5 * o.BodyForce * n);
             }
-            change = double.IsNaN(kPrev) ? double.PositiveInfinity : Math.Abs(kNow - kPrev) / Math.Max(Math.Abs(kNow), 1e-300);
-            if (kNow == 0 && kPrev == 0) change = 0;
-            progress?.Report(new VoxelFlowProgress(step, kNow, change));
-            if (!double.IsFinite(kNow))
-                return new VoxelFlowResult(double.NaN, step, false, change, n, sw.Elapsed.TotalSeconds, Name, "the solve diverged");
-            quiet = change < o.Tolerance ? quiet + 1 : 0;
-            kPrev = kNow;
-            if (quiet >= 2) break;
+            if (monitor.Record(step, k)) break;
         }
         double tortuosity;
         using (NewDisposeScope())
         {
             var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);
             var u = c.matmul(fin).add_(halfForce);
-            double flux = u[0].sum().ToDouble(), speed = u.square().sum(0).sqrt().sum().ToDouble();
+            double flux = u[0].sum().ToDouble(), speed = u.square().sum(0, keepdim: false).sqrt().sum().ToDouble(); // named: a bare 0 binds to sum(ScalarType)
             tortuosity = flux > 0 ? speed / flux : double.NaN;
         }
         f.Dispose();
-        bool converged = quiet >= 2;
-        return new VoxelFlowResult(Math.Max(0, kNow), step, converged, change, n, sw.Elapsed.TotalSeconds, Name,
-            converged ? null : $"not converged after {step} steps (last relative change {change:G2} per {o.CheckEvery} steps)")
-        { HydraulicTortuosity = tortuosity };
+        return monitor.Result(step, n, sw.Elapsed.TotalSeconds, Name, tortuosity);
     }
 }

@@ -21,26 +21,12 @@ public static class ElectricalConductance
         return g;
     }
 
-    public static double Conduit(double r1, double r2, double rt, double ctc)
-    {
-        double l1 = SphereLength(r1, rt), l2 = SphereLength(r2, rt);
-        if (l1 + l2 > ctc && l1 + l2 > 0) { double s = ctc / (l1 + l2); l1 *= s; l2 *= s; }
-        double lt = Math.Max(ctc - l1 - l2, 0);
-        double resistance = SphereResistance(r1, l1) + SphereResistance(r2, l2) + CylinderResistance(rt, lt);
-        if (!(resistance > 0)) resistance = CylinderResistance(rt, 1);
-        return 1 / resistance;
-    }
+    public static double Conduit(double r1, double r2, double rt, double ctc) =>
+        HydraulicConductance.Conduit(r1, r2, rt, ctc, SphereResistance, CylinderResistance);
 
     /// <summary>Half conduit from a pore centre to an image face (as the hydraulic one).</summary>
-    public static double Boundary(double rPore, double rFace, double length)
-    {
-        double l1 = Math.Min(SphereLength(rPore, rFace), length);
-        double resistance = SphereResistance(rPore, l1) + CylinderResistance(rFace, length - l1);
-        if (!(resistance > 0)) resistance = CylinderResistance(rFace, 0.5);
-        return 1 / resistance;
-    }
-
-    static double SphereLength(double R, double r) => r >= R ? 0 : Math.Sqrt(R * R - r * r);
+    public static double Boundary(double rPore, double rFace, double length) =>
+        HydraulicConductance.Boundary(rPore, rFace, length, SphereResistance, CylinderResistance);
 
     /// <summary>∫₀ᴸ dx / (π (R² − x²)) = ln((R + L)/(R − L)) / (2π R).</summary>
     static double SphereResistance(double R, double L)

@@ -35,24 +35,30 @@ public static class HydraulicConductance
     /// a sphere of radius R cut where it narrows to the throat radius r (length sqrt(R² − r²), zero
     /// when r ≥ R), the rest of the centre-to-centre line is a cylinder of radius r.
     /// </summary>
-    public static double Conduit(double r1, double r2, double rt, double ctc)
+    public static double Conduit(double r1, double r2, double rt, double ctc) => Conduit(r1, r2, rt, ctc, SphereResistance, CylinderResistance);
+
+    /// <summary>The conduit geometry for any transport whose segment resistances are given
+    /// (hydraulic here, electrical in <see cref="ElectricalConductance"/>).</summary>
+    internal static double Conduit(double r1, double r2, double rt, double ctc, Func<double, double, double> sphere, Func<double, double, double> cylinder)
     {
         double l1 = SphereLength(r1, rt), l2 = SphereLength(r2, rt);
         if (l1 + l2 > ctc && l1 + l2 > 0) { double s = ctc / (l1 + l2); l1 *= s; l2 *= s; }
         double lt = Math.Max(ctc - l1 - l2, 0);
-        double resistance = SphereResistance(r1, l1) + SphereResistance(r2, l2) + CylinderResistance(rt, lt);
+        double resistance = sphere(r1, l1) + sphere(r2, l2) + cylinder(rt, lt);
         // Coincident centres: give the interface the resistance of one voxel of throat.
-        if (!(resistance > 0)) resistance = CylinderResistance(rt, 1);
+        if (!(resistance > 0)) resistance = cylinder(rt, 1);
         return 1 / resistance;
     }
 
     /// <summary>Half conduit from a pore centre to an image face at distance <paramref name="length"/>,
     /// through the pore's cross-section on that face (radius <paramref name="rFace"/>).</summary>
-    public static double Boundary(double rPore, double rFace, double length)
+    public static double Boundary(double rPore, double rFace, double length) => Boundary(rPore, rFace, length, SphereResistance, CylinderResistance);
+
+    internal static double Boundary(double rPore, double rFace, double length, Func<double, double, double> sphere, Func<double, double, double> cylinder)
     {
         double l1 = Math.Min(SphereLength(rPore, rFace), length);
-        double resistance = SphereResistance(rPore, l1) + CylinderResistance(rFace, length - l1);
-        if (!(resistance > 0)) resistance = CylinderResistance(rFace, 0.5);
+        double resistance = sphere(rPore, l1) + cylinder(rFace, length - l1);
+        if (!(resistance > 0)) resistance = cylinder(rFace, 0.5);
         return 1 / resistance;
     }
 

@@ -30,9 +30,8 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
         var a = new float[D3Q19.Q * (long)n];
         var b = new float[D3Q19.Q * (long)n];
         var k = new Kernel(o);
-        double kPrev = double.NaN, change = double.PositiveInfinity;
-        int quiet = 0, step = 0;
-        double kNow = 0;
+        var monitor = new ConvergenceMonitor(o, progress);
+        int step = 0;
         int blocks = Math.Max(1, Math.Min(Environment.ProcessorCount * 8, n / 4096));
         while (step < o.MaxSteps)
         {
@@ -47,21 +46,10 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
                 });
                 (a, b) = (b, a);
             }
-            kNow = DarcyMeasure.Permeability(d, o, Velocities(o, a, pull, n).Flux);
-            change = double.IsNaN(kPrev) ? double.PositiveInfinity : Math.Abs(kNow - kPrev) / Math.Max(Math.Abs(kNow), 1e-300);
-            if (kNow == 0 && kPrev == 0) change = 0;
-            progress?.Report(new VoxelFlowProgress(step, kNow, change));
-            if (!double.IsFinite(kNow))
-                return new VoxelFlowResult(double.NaN, step, false, change, n, sw.Elapsed.TotalSeconds, Name, "the solve diverged");
-            quiet = change < o.Tolerance ? quiet + 1 : 0;
-            kPrev = kNow;
-            if (quiet >= 2) break;
+            if (monitor.Record(step, DarcyMeasure.Permeability(d, o, Velocities(o, a, pull, n).Flux))) break;
         }
-        bool converged = quiet >= 2;
         var (flux, speed) = Velocities(o, a, pull, n);
-        return new VoxelFlowResult(Math.Max(0, kNow), step, converged, change, n, sw.Elapsed.TotalSeconds, Name,
-            converged ? null : $"not converged after {step} steps (last relative change {change:G2} per {o.CheckEvery} steps)")
-        { HydraulicTortuosity = flux > 0 ? speed / flux : double.NaN };
+        return monitor.Result(step, n, sw.Elapsed.TotalSeconds, Name, flux > 0 ? speed / flux : double.NaN);
     }
 
     /// <summary>Fluid nodes in scan order, and for each direction q and node i the index into the
