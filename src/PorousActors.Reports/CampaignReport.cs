@@ -28,27 +28,37 @@ public static class CampaignReport
             var evals = list.Select(o => (double)o.Evaluations).ToList();
             double tol = list.Average(o => o.Tolerance);
             md.Append(CultureInfo.InvariantCulture,
-                $"| {g.Key} | {list.Count} | {t.Min():G4} – {t.Max():G4} {Units(g.Key)} | ±{tol:G3} | {rate:P1} | " +
+                $"| {g.Key} | {list.Count} | {t.Min():G4} – {t.Max():G4} {Units(g.Key)} | {(list.All(o => o.Tolerance == tol) ? $"±{tol:G3}" : $"±{list.Min(o => o.Tolerance):G3} – {list.Max(o => o.Tolerance):G3} (per chain)")} | {rate:P1} | " +
                 $"{(double.IsFinite(nrmse) ? nrmse.ToString("F3", CultureInfo.InvariantCulture) : "—")} | {Statistics.Quantile(evals, 0.5):G3} [{evals.Max():G3}] | " +
                 $"{Statistics.Quantile(list.Select(o => o.Seconds).ToList(), 0.5):F1} |\n");
 
             var plt = new ScottPlot.Plot();
-            double lo = Math.Min(t.Min(), a.Where(double.IsFinite).DefaultIfEmpty(t.Min()).Min()), hi = Math.Max(t.Max(), a.Where(double.IsFinite).DefaultIfEmpty(t.Max()).Max());
-            double pad = (hi - lo) * 0.05 + list.Max(o => o.Tolerance);
+            // k spans decades: both axes log10. Each chain's own acceptance window is drawn as an
+            // error bar around its target (tolerances differ per chain, e.g. relative ones).
+            bool log = g.Key.StartsWith("permeability", StringComparison.Ordinal);
+            double Tx(double v) => log ? (v > 0 ? Math.Log10(v) : double.NaN) : v;
+            var tx = t.Select(Tx).ToArray();
+            var ax = a.Select(x => double.IsFinite(x) ? Tx(x) : double.NaN).ToArray();
+            var finite = tx.Concat(ax).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+            double lo = finite.Min(), hi = finite.Max(), pad = (hi - lo) * 0.08 + (log ? 0.1 : list.Max(o => o.Tolerance));
             var line = plt.Add.Line(lo - pad, lo - pad, hi + pad, hi + pad);
             line.LineColor = ScottPlot.Colors.Gray;
             line.LegendText = "achieved = target";
-            var band1 = plt.Add.Line(lo - pad, lo - pad + tol, hi + pad, hi + pad + tol);
-            var band2 = plt.Add.Line(lo - pad, lo - pad - tol, hi + pad, hi + pad - tol);
-            band1.LinePattern = band2.LinePattern = ScottPlot.LinePattern.Dashed;
-            band1.LineColor = band2.LineColor = ScottPlot.Colors.LightGray;
-            band1.LegendText = $"± tolerance ({tol:G3})";
-            var sc = plt.Add.ScatterPoints(t.ToArray(), a.Select(x => double.IsFinite(x) ? x : double.NaN).ToArray());
+            var window = plt.Add.ErrorBar(tx, tx, list.Select(o => Tx(o.Target) - Tx(Math.Max(o.Target - o.Tolerance, o.Target * 1e-6))).ToArray());
+            window.YErrorPositive = list.Select(o => Tx(o.Target + o.Tolerance) - Tx(o.Target)).ToArray();
+            window.Color = ScottPlot.Colors.Gray;
+            window.LegendText = tol == list[0].Tolerance && list.All(o => o.Tolerance == tol) ? $"± tolerance ({tol:G3})" : "± each chain's tolerance";
+            if (log)
+            {
+                plt.Axes.Bottom.TickGenerator = LogTicks.Generator();
+                plt.Axes.Left.TickGenerator = LogTicks.Generator();
+            }
+            var sc = plt.Add.ScatterPoints(tx, ax);
             sc.LegendText = "chains";
             sc.MarkerSize = 7;
-            plt.Title($"{g.Key}: normalised RMSE {(double.IsFinite(nrmse) ? nrmse.ToString("F3", CultureInfo.InvariantCulture) : "n/a")}, {rate:P0} within tolerance");
-            plt.XLabel($"target {Units(g.Key)}");
-            plt.YLabel($"achieved {Units(g.Key)}");
+            plt.Title($"{g.Key}: nRMSE {(double.IsFinite(nrmse) ? nrmse.ToString("F3", CultureInfo.InvariantCulture) : "n/a")}, {rate:P0} within tolerance");
+            plt.XLabel($"target {Units(g.Key)}{(log ? ", log scale" : "")}");
+            plt.YLabel($"achieved {Units(g.Key)}{(log ? ", log scale" : "")}");
             plt.ShowLegend(ScottPlot.Alignment.UpperLeft);
             string path = Path.Combine(dir, $"target-vs-achieved-{g.Key}.png");
             plt.SavePng(path, 640, 520);

@@ -188,7 +188,7 @@ public static class QualityReport
             var sc = plt.Add.ScatterPoints(pts.Select(r => r[iphi]).ToArray(), pts.Select(r => Math.Log10(r[ik])).ToArray());
             sc.LegendText = $"{st.Name} (corr(φ, log k) = {Statistics.Pearson(pts.Select(r => r[iphi]).ToList(), pts.Select(r => Math.Log10(r[ik])).ToList()):F2})";
         }
-        plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture) };
+        plt.Axes.Left.TickGenerator = LogTicks.Generator();
         plt.XLabel("porosity (–)"); plt.YLabel("permeability k_z (mD, log scale)"); plt.Title("porosity–permeability"); plt.ShowLegend();
         plt.SavePng(path, 640, 520);
     }
@@ -228,8 +228,11 @@ public static class QualityReport
     {
         var plt = new ScottPlot.Plot();
         var boxes = new List<ScottPlot.Box>();
-        foreach (var (vals, pos) in sets.Select((s, i) => (s.Values, (double)i)))
+        // k spans decades: box it on a log axis (log10 of the positive values, ticks in mD)
+        bool log = name.StartsWith("permeability", StringComparison.Ordinal);
+        foreach (var (raw, pos) in sets.Select((s, i) => (s.Values, (double)i)))
         {
+            var vals = log ? raw.Where(v => v > 0).Select(Math.Log10).ToList() : raw;
             if (!vals.Any(double.IsFinite)) continue;
             boxes.Add(new ScottPlot.Box
             {
@@ -240,7 +243,9 @@ public static class QualityReport
         }
         plt.Add.Boxes(boxes);
         plt.Axes.Bottom.SetTicks(sets.Select((_, i) => (double)i).ToArray(), sets.Select(s => s.Name).ToArray());
-        plt.YLabel($"{name} {CampaignReport.Units(name)}");
+        if (log)
+            plt.Axes.Left.TickGenerator = LogTicks.Generator();
+        plt.YLabel($"{name} {CampaignReport.Units(name)}{(log ? ", log scale (k > 0)" : "")}");
         plt.Title(name);
         plt.SavePng(path, 420, 420);
     }
@@ -263,11 +268,25 @@ public static class QualityReport
                 t.Alignment = ScottPlot.Alignment.MiddleCenter;
                 t.LabelFontColor = ScottPlot.Colors.White;
             }
-        plt.Axes.Bottom.SetTicks(Enumerable.Range(0, n).Select(i => (double)i).ToArray(), names.ToArray());
-        plt.Axes.Left.SetTicks(Enumerable.Range(0, n).Select(i => (double)(n - 1 - i)).ToArray(), names.ToArray());
+        // short symbols: the full keys overlapped on the bottom axis
+        var labels = names.Select(Symbol).ToArray();
+        plt.Axes.Bottom.SetTicks(Enumerable.Range(0, n).Select(i => (double)i).ToArray(), labels);
+        plt.Axes.Left.SetTicks(Enumerable.Range(0, n).Select(i => (double)(n - 1 - i)).ToArray(), labels);
         plt.Title($"Pearson correlation, {set}");
         plt.SavePng(path, 900, 760);
     }
+
+    static string Symbol(string key) => key switch
+    {
+        "porosity" => "φ",
+        "specificSurface_per_m" => "S/V",
+        "eulerCharacteristic26" => "χ26",
+        "eulerCharacteristic6" => "χ6",
+        "permeability_mD" => "k_z",
+        "meanPoreDiameter_m" => "d pore",
+        "meanThroatDiameter_m" => "d throat",
+        _ => key,
+    };
 
     /// <summary>Mid-z slices, training on the top row, generated below (pore white, solid black).</summary>
     static void Slices(string path, IReadOnlyList<Volume> training, IReadOnlyList<Volume> generated)
@@ -289,7 +308,15 @@ public static class QualityReport
         var plt = new ScottPlot.Plot();
         var hm = plt.Add.Heatmap(img);
         hm.Colormap = new ScottPlot.Colormaps.Grayscale();
-        plt.Title("mid-z slices: training (top), generated (bottom); pore = white");
+        plt.Title("mid-z slices; pore = white");
+        // row labels in the image itself (heatmap rows run bottom-up)
+        foreach (var (label, row) in new[] { ("training", 0), ("generated", 1) })
+        {
+            var t = plt.Add.Text(label, 1, img.GetLength(0) - 1 - row * (n + gap) - 1);
+            t.LabelFontColor = ScottPlot.Colors.Orange;
+            t.LabelFontSize = 16;
+            t.LabelBold = true;
+        }
         plt.Axes.Frameless();
         plt.SavePng(path, 260 * cols, 560);
     }

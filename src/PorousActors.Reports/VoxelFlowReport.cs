@@ -66,14 +66,6 @@ public static class VoxelFlowReport
         return Path.Combine(dir, "report.md");
     }
 
-    /// <summary>A log10 axis position as a plain number of mD, three significant digits, no exponent.</summary>
-    static string MilliDarcy(double log10)
-    {
-        double v = Math.Pow(10, log10);
-        double rounded = Math.Round(v, Math.Max(0, 2 - (int)Math.Floor(Math.Log10(v))));
-        return rounded.ToString(rounded >= 100 ? "#,0" : "0.##", CultureInfo.InvariantCulture);
-    }
-
     static void Scatter(string path, IReadOnlyList<Row> rows, int size, double voxelSize)
     {
         var plt = new ScottPlot.Plot();
@@ -88,8 +80,8 @@ public static class VoxelFlowReport
             line.LegendText = "1:1";
             line.LinePattern = ScottPlot.LinePattern.Dashed;
         }
-        plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = MilliDarcy };
-        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = MilliDarcy };
+        plt.Axes.Left.TickGenerator = LogTicks.Generator();
+        plt.Axes.Bottom.TickGenerator = LogTicks.Generator();
         plt.XLabel("k voxel-level, lattice Boltzmann (mD)");
         plt.YLabel("k pore network, SNOW + Stokes flow (mD)");
         plt.Title($"Permeability along z of {size}³ sub-cubes ({voxelSize * 1e6:G4} µm voxels)");
