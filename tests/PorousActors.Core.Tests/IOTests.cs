@@ -34,6 +34,31 @@ public sealed class IOTests : IDisposable
     }
 
     [Fact]
+    public void RawAndNpyAreStreamedInChunksWithoutLosingAVoxel()
+    {
+        // 131 × 130 × 129 uint16 = 4.4 MB: more than one 4 MB read buffer, and not a multiple of it
+        int nz = 131, ny = 130, nx = 129;
+        var bytes = new byte[2L * nz * ny * nx];
+        for (int i = 0; i < bytes.Length / 2; i++) BitConverter.TryWriteBytes(bytes.AsSpan(2 * i), (ushort)(i * 7919L % 65521));
+        string raw = Path.Combine(dir, "big.raw");
+        File.WriteAllBytes(raw, bytes);
+        var g = RawFormat.Read(raw, (nz, ny, nx), VoxelType.UInt16, 1e-6);
+        for (int i = 0; i < g.Data.Length; i += 997) Assert.Equal((float)(i * 7919L % 65521), g.Data[i]);
+        Assert.Equal((float)((g.Data.Length - 1) * 7919L % 65521), g.Data[^1]);
+
+        string header = $"{{'descr': '<u2', 'fortran_order': False, 'shape': ({nz}, {ny}, {nx}), }}";
+        header = header.PadRight(118) + "\n";
+        var npy = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 };
+        npy.AddRange(BitConverter.GetBytes((ushort)header.Length));
+        npy.AddRange(Encoding.Latin1.GetBytes(header));
+        npy.AddRange(bytes);
+        string path = Path.Combine(dir, "big.npy");
+        File.WriteAllBytes(path, npy.ToArray());
+        var h = NpyFormat.Read(path, 1e-6);
+        Assert.Equal(g.Data, h.Data);
+    }
+
+    [Fact]
     public void RawWithoutSidecarNeedsShape()
     {
         var v = Sample();

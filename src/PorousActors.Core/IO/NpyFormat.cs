@@ -10,7 +10,11 @@ public static partial class NpyFormat
 
     public static GrayVolume Read(string path, double? voxelSize)
     {
-        var bytes = File.ReadAllBytes(path);
+        // the header alone is read whole; the voxels are streamed (no 2 GiB limit)
+        using var stream = File.OpenRead(path);
+        long fileLength = stream.Length;
+        var bytes = new byte[(int)Math.Min(fileLength, 1 << 16)];
+        stream.ReadExactly(bytes);
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
             throw new BadInputException($"{path}: not a NumPy .npy file (missing \\x93NUMPY magic)");
         int major = bytes[6];
@@ -42,18 +46,19 @@ public static partial class NpyFormat
         long n = (long)dims[0] * dims[1] * dims[2];
         int dataStart = headerStart + headerLen;
         long need = n * VoxelTypes.Size(type);
-        if (bytes.Length - dataStart < need)
-            throw new BadInputException($"{path}: truncated: shape ({dims[0]}, {dims[1]}, {dims[2]}) of {VoxelTypes.Name(type)} needs {need} data bytes, file has {bytes.Length - dataStart}");
+        if (fileLength - dataStart < need)
+            throw new BadInputException($"{path}: truncated: shape ({dims[0]}, {dims[1]}, {dims[2]}) of {VoxelTypes.Name(type)} needs {need} data bytes, file has {fileLength - dataStart}");
 
         var g = new GrayVolume(dims[0], dims[1], dims[2], voxelSize);
+        stream.Position = dataStart;
         if (!fortran)
         {
-            VoxelTypes.Decode(bytes.AsSpan(dataStart, (int)need), type, g.Data);
+            VoxelTypes.Decode(stream, type, g.Data, path);
             return g;
         }
         // Fortran order: x varies slowest on disk, so decode then reorder to C order.
         var tmp = new float[n];
-        VoxelTypes.Decode(bytes.AsSpan(dataStart, (int)need), type, tmp);
+        VoxelTypes.Decode(stream, type, tmp, path);
         int nz = dims[0], ny = dims[1], nx = dims[2];
         for (int x = 0; x < nx; x++)
             for (int y = 0; y < ny; y++)

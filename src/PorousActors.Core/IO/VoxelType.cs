@@ -50,4 +50,26 @@ public static class VoxelTypes
                 break;
         }
     }
+
+    /// <summary>Decodes <paramref name="dst"/>.Length voxels read from a stream a few MB at a time,
+    /// so no file size limit applies (File.ReadAllBytes stops at 2 GiB).</summary>
+    public static void Decode(Stream src, VoxelType t, Span<float> dst, string path)
+    {
+        int size = Size(t);
+        var buffer = new byte[(1 << 22) / size * size];
+        int done = 0;
+        while (done < dst.Length)
+        {
+            int voxels = Math.Min(buffer.Length / size, dst.Length - done);
+            int bytes = voxels * size, read = 0;
+            while (read < bytes)
+            {
+                int r = src.Read(buffer, read, bytes - read);
+                if (r == 0) throw new BadInputException($"{path}: ends after {done + read / size} of {dst.Length} voxels");
+                read += r;
+            }
+            Decode(buffer.AsSpan(0, bytes), t, dst.Slice(done, voxels));
+            done += voxels;
+        }
+    }
 }
