@@ -214,9 +214,7 @@ public class PorosityMeasuresTests
     [Fact]
     public void TwoPointCorrelationStartsAtPorosityAndOfARandomImageFallsToItsSquare()
     {
-        var rng = new Random(3);
-        var v = new Volume(40, 40, 40, 1e-6);
-        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = rng.NextDouble() < 0.3 ? (byte)1 : (byte)0;
+        var v = Shapes.Random(40, 40, 40, 0.3, seed: 3);
         var s2 = Metrics.TwoPointCorrelation.Compute(v, 5);
         Assert.Equal(Metrics.Porosity.Compute(v), s2[0], 12);
         for (int r = 1; r <= 5; r++) Assert.InRange(s2[r], 0.09 - 0.005, 0.09 + 0.005); // uncorrelated: φ²
@@ -226,9 +224,7 @@ public class PorosityMeasuresTests
     public void TwoPointCorrelationCountsEveryPairOfAnOddShapedImage()
     {
         // edges that are not multiples of the 32-byte vector width, so the scalar tails count too
-        var rng = new Random(5);
-        var v = new Volume(37, 45, 70, 1e-6);
-        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = rng.NextDouble() < 0.4 ? (byte)1 : (byte)0;
+        var v = Shapes.Random(37, 45, 70, 0.4, seed: 5);
         var s2 = Metrics.TwoPointCorrelation.Compute(v, 12);
         for (int r = 0; r <= 12; r++)
         {
@@ -248,9 +244,7 @@ public class PorosityMeasuresTests
     [Fact]
     public void ConnectedPorosityFromOneLabellingEqualsAFloodFromBothFaces()
     {
-        var rng = new Random(8);
-        var v = new Volume(23, 19, 21, 1e-6);
-        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = rng.NextDouble() < 0.33 ? (byte)1 : (byte)0;
+        var v = Shapes.Random(23, 19, 21, 0.33, seed: 8);
         var all = Metrics.Porosity.ConnectedAll(v);
         for (int axis = 0; axis < 3; axis++)
         {
