@@ -35,8 +35,7 @@ public static class Porosity
     {
         int nz = v.Nz, ny = v.Ny, nx = v.Nx;
         var d = v.Data;
-        var parent = new int[d.Length];
-        for (int i = 0; i < d.Length; i++) parent[i] = d[i] != 0 ? i : -1;
+        var sets = new UnionFind(d.Length);
         int plane = ny * nx;
         for (int z = 0; z < nz; z++)
             for (int y = 0; y < ny; y++)
@@ -46,9 +45,9 @@ public static class Porosity
                 {
                     int i = row + x;
                     if (d[i] == 0) continue;
-                    if (x > 0 && d[i - 1] != 0) Union(parent, i, i - 1);
-                    if (y > 0 && d[i - nx] != 0) Union(parent, i, i - nx);
-                    if (z > 0 && d[i - plane] != 0) Union(parent, i, i - plane);
+                    if (x > 0 && d[i - 1] != 0) sets.Union(i, i - 1);
+                    if (y > 0 && d[i - nx] != 0) sets.Union(i, i - nx);
+                    if (z > 0 && d[i - plane] != 0) sets.Union(i, i - plane);
                 }
             }
         // faces each cluster touches: bit 2a = first plane along axis a, bit 2a+1 = last
@@ -60,28 +59,15 @@ public static class Porosity
                     int i = (z * ny + y) * nx + x;
                     if (d[i] == 0) continue;
                     int f = (z == 0 ? 1 : 0) | (z == nz - 1 ? 2 : 0) | (y == 0 ? 4 : 0) | (y == ny - 1 ? 8 : 0) | (x == 0 ? 16 : 0) | (x == nx - 1 ? 32 : 0);
-                    if (f != 0) faces[Find(parent, i)] |= (byte)f;
+                    if (f != 0) faces[sets.Find(i)] |= (byte)f;
                 }
         var connected = new long[3];
         for (int i = 0; i < d.Length; i++)
         {
             if (d[i] == 0) continue;
-            int f = faces[Find(parent, i)];
+            int f = faces[sets.Find(i)];
             for (int a = 0; a < 3; a++) if ((f >> (2 * a) & 3) == 3) connected[a]++;
         }
         return [connected[0] / (double)v.Count, connected[1] / (double)v.Count, connected[2] / (double)v.Count];
     }
-
-    static int Find(int[] parent, int i)
-    {
-        while (parent[i] != i) { parent[i] = parent[parent[i]]; i = parent[i]; }
-        return i;
-    }
-
-    static void Union(int[] parent, int a, int b)
-    {
-        a = Find(parent, a); b = Find(parent, b);
-        if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b);
-    }
-
 }

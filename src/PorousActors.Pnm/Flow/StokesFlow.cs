@@ -1,3 +1,4 @@
+using PorousActors.Core;
 using PorousActors.Pnm.Network;
 
 namespace PorousActors.Pnm.Flow;
@@ -101,13 +102,5 @@ public static class StokesFlow
         }
         rhs = (double[])gIn.Clone(); // inlet pressure 1
         return new CsrMatrix(n, rowStart, col, val);
-    }
-
-    sealed class UnionFind
-    {
-        readonly int[] parent;
-        public UnionFind(int n) { parent = new int[n]; for (int i = 0; i < n; i++) parent[i] = i; }
-        public int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
-        public void Union(int a, int b) { a = Find(a); b = Find(b); if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b); }
     }
 }
