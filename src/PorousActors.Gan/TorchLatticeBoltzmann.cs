@@ -39,6 +39,7 @@ public sealed class TorchLatticeBoltzmann(Device device) : IVoxelFlowSolver
 
         var monitor = new ConvergenceMonitor(o, progress);
         int step = 0;
+        double flux = 0, speed = 0; // of the last measured state
         while (step < o.MaxSteps)
         {
             ct.ThrowIfCancellationRequested();
@@ -56,23 +57,16 @@ public sealed class TorchLatticeBoltzmann(Device device) : IVoxelFlowSolver
                 f.Dispose();
                 f = next.MoveToOuterDisposeScope();
             }
-            double k;
             using (NewDisposeScope())
             {
                 var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);
-                k = DarcyMeasure.Permeability(d, o, c[0].matmul(fin).sum().ToDouble() + 0.5 * o.BodyForce * n);
+                var u = c.matmul(fin).add_(halfForce);
+                flux = u[0].sum().ToDouble();
+                speed = u.square().sum(0, keepdim: false).sqrt().sum().ToDouble(); // named: a bare 0 binds to sum(ScalarType)
             }
-            if (monitor.Record(step, k)) break;
-        }
-        double tortuosity;
-        using (NewDisposeScope())
-        {
-            var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);
-            var u = c.matmul(fin).add_(halfForce);
-            double flux = u[0].sum().ToDouble(), speed = u.square().sum(0, keepdim: false).sqrt().sum().ToDouble(); // named: a bare 0 binds to sum(ScalarType)
-            tortuosity = flux > 0 ? speed / flux : double.NaN;
+            if (monitor.Record(step, DarcyMeasure.Permeability(d, o, flux))) break;
         }
         f.Dispose();
-        return monitor.Result(step, n, sw.Elapsed.TotalSeconds, Name, tortuosity);
+        return monitor.Result(step, n, sw.Elapsed.TotalSeconds, Name, flux > 0 ? speed / flux : double.NaN);
     }
 }

@@ -32,6 +32,7 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
         var k = new Kernel(o);
         var monitor = new ConvergenceMonitor(o, progress);
         int step = 0;
+        double flux = 0, speed = 0; // of the last measured state
         int blocks = Math.Max(1, Math.Min(Environment.ProcessorCount * 8, n / 4096));
         while (step < o.MaxSteps)
         {
@@ -46,9 +47,9 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
                 });
                 (a, b) = (b, a);
             }
-            if (monitor.Record(step, DarcyMeasure.Permeability(d, o, Velocities(o, a, pull, n).Flux))) break;
+            (flux, speed) = Velocities(o, a, pull, n);
+            if (monitor.Record(step, DarcyMeasure.Permeability(d, o, flux))) break;
         }
-        var (flux, speed) = Velocities(o, a, pull, n);
         return monitor.Result(step, n, sw.Elapsed.TotalSeconds, Name, flux > 0 ? speed / flux : double.NaN);
     }
 
