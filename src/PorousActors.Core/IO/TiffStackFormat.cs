@@ -100,20 +100,7 @@ public static class TiffStackFormat
         string desc = $"ImageJ=1.54f\nimages={v.Nz}\nslices={v.Nz}\nunit=micron\nspacing={um.ToString("R", CultureInfo.InvariantCulture)}\nloop=false\nporousactors.poreValue=255\n";
         for (int z = 0; z < v.Nz; z++)
         {
-            tif.SetField(TiffTag.IMAGEWIDTH, v.Nx);
-            tif.SetField(TiffTag.IMAGELENGTH, v.Ny);
-            tif.SetField(TiffTag.BITSPERSAMPLE, 8);
-            tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
-            tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
-            tif.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
-            tif.SetField(TiffTag.ROWSPERSTRIP, v.Ny);
-            tif.SetField(TiffTag.COMPRESSION, Compression.NONE);
-            tif.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
-            tif.SetField(TiffTag.PAGENUMBER, z, v.Nz);
-            tif.SetField(TiffTag.XRESOLUTION, 1.0 / um);
-            tif.SetField(TiffTag.YRESOLUTION, 1.0 / um);
-            tif.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.NONE);
-            if (z == 0) tif.SetField(TiffTag.IMAGEDESCRIPTION, desc);
+            PageTags(tif, v.Nx, v.Ny, 8, z, v.Nz, um, desc);
             for (int y = 0; y < v.Ny; y++)
             {
                 int o = v.Index(z, y, 0);
@@ -137,21 +124,8 @@ public static class TiffStackFormat
         string desc = $"ImageJ=1.54f\nimages={nz}\nslices={nz}\nunit=micron\nspacing={um.ToString("R", CultureInfo.InvariantCulture)}\nloop=false\n";
         for (int z = 0; z < nz; z++)
         {
-            tif.SetField(TiffTag.IMAGEWIDTH, nx);
-            tif.SetField(TiffTag.IMAGELENGTH, ny);
-            tif.SetField(TiffTag.BITSPERSAMPLE, bits);
+            PageTags(tif, nx, ny, bits, z, nz, um, desc);
             tif.SetField(TiffTag.SAMPLEFORMAT, SampleFormat.UINT);
-            tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
-            tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
-            tif.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
-            tif.SetField(TiffTag.ROWSPERSTRIP, ny);
-            tif.SetField(TiffTag.COMPRESSION, Compression.NONE);
-            tif.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
-            tif.SetField(TiffTag.PAGENUMBER, z, nz);
-            tif.SetField(TiffTag.XRESOLUTION, 1.0 / um);
-            tif.SetField(TiffTag.YRESOLUTION, 1.0 / um);
-            tif.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.NONE);
-            if (z == 0) tif.SetField(TiffTag.IMAGEDESCRIPTION, desc);
             for (int y = 0; y < ny; y++)
             {
                 int o = (z * ny + y) * nx;
@@ -164,5 +138,25 @@ public static class TiffStackFormat
             }
             tif.WriteDirectory();
         }
+    }
+
+    /// <summary>The tags of one page of an uncompressed grey stack with ImageJ's spacing (the
+    /// description, which carries it, on the first page).</summary>
+    static void PageTags(Tiff tif, int nx, int ny, int bits, int z, int nz, double um, string desc)
+    {
+        tif.SetField(TiffTag.IMAGEWIDTH, nx);
+        tif.SetField(TiffTag.IMAGELENGTH, ny);
+        tif.SetField(TiffTag.BITSPERSAMPLE, bits);
+        tif.SetField(TiffTag.SAMPLESPERPIXEL, 1);
+        tif.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
+        tif.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+        tif.SetField(TiffTag.ROWSPERSTRIP, ny);
+        tif.SetField(TiffTag.COMPRESSION, Compression.NONE);
+        tif.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
+        tif.SetField(TiffTag.PAGENUMBER, z, nz);
+        tif.SetField(TiffTag.XRESOLUTION, 1.0 / um);
+        tif.SetField(TiffTag.YRESOLUTION, 1.0 / um);
+        tif.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.NONE);
+        if (z == 0) tif.SetField(TiffTag.IMAGEDESCRIPTION, desc);
     }
 }
