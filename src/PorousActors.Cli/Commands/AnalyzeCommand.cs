@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using PorousActors.Core;
 using PorousActors.Pnm;
 using PorousActors.Pnm.Flow;
-using PorousActors.Gan;
 using PorousActors.Pnm.Network;
 using PorousActors.Pnm.VoxelFlow;
 
@@ -27,9 +26,7 @@ public static class AnalyzeCommand
             Description = "Permeability model: 'network' (Stokes flow on the SNOW network) or 'voxel' (also a voxel-level lattice-Boltzmann Stokes solve of the image along each --axis, reported as voxelPermeability_*; minutes at 64³-128³)",
             DefaultValueFactory = _ => "network",
         };
-        var voxelSolver = new Option<string>("--voxel-solver") { Description = "With --flow voxel: 'arrays' (plain arrays on the CPU cores) or 'torch' (tensors on --device; the GPU path)", DefaultValueFactory = _ => "arrays" };
-        var flowTolerance = new Option<double>("--flow-tolerance") { Description = "With --flow voxel: stop when k changes by less than this fraction per 100 steps, twice in a row", DefaultValueFactory = _ => 1e-5 };
-        var device = DeviceOptions.Create();
+        var voxel = new VoxelFlowRunner.Options();
         var regions = new Option<string?>("--regions") { Description = "Write the watershed regions (pore p of the network = region pore.region_label[p]; 0 = solid or unassigned) as a 16-bit TIFF stack with the voxel spacing, for ImageJ/Fiji or ParaView" };
         var cmd = new Command("analyze",
             "Compute rock properties of a volume: porosity; specific surface area S/V (1/m, marching cubes at level 0.5 " +
@@ -41,7 +38,8 @@ public static class AnalyzeCommand
         cmd.Options.Add(json); cmd.Options.Add(axis); cmd.Options.Add(network); cmd.Options.Add(imageOnly); cmd.Options.Add(poreSpyOrder);
         var psd = new Option<string?>("--psd") { Description = "Also the local-thickness pore-size distribution (one EDT per voxel of radius: seconds at 128³): keys localThickness*, and PREFIX.csv + PREFIX.png with the network's pore and throat size distributions" };
         var tortuosity = new Option<bool>("--tortuosity") { Description = "Also the geometric tortuosity along each --axis (shortest pore paths, inlet plane to outlet plane)" };
-        cmd.Options.Add(flow); cmd.Options.Add(voxelSolver); cmd.Options.Add(flowTolerance); cmd.Options.Add(device); cmd.Options.Add(regions);
+        cmd.Options.Add(flow); cmd.Options.Add(regions);
+        voxel.AddTo(cmd);
         cmd.Options.Add(psd); cmd.Options.Add(tortuosity);
         cmd.SetAction(p => io.Guard(() =>
         {
@@ -58,14 +56,8 @@ public static class AnalyzeCommand
                 "voxel" => true,
                 var other => throw new BadInputException($"--flow must be 'network' or 'voxel', got '{other}'"),
             };
-            double tolerance = p.GetValue(flowTolerance);
-            if (!(tolerance > 0 && tolerance < 1)) throw new BadInputException($"--flow-tolerance must be between 0 and 1, got {tolerance}");
-            IVoxelFlowSolver? solver = !voxelFlow ? null : p.GetValue(voxelSolver)!.Trim().ToLowerInvariant() switch
-            {
-                "arrays" => new LatticeBoltzmann(),
-                "torch" => new TorchLatticeBoltzmann(Devices.One(p.GetValue(device))),
-                var other => throw new BadInputException($"--voxel-solver must be 'arrays' or 'torch', got '{other}'"),
-            };
+            var flowSettings = voxel.Settings(p);
+            IVoxelFlowSolver? solver = voxelFlow ? voxel.CreateSolver(p) : null;
             var sw = Stopwatch.StartNew();
             var v = input.Read(p, out var seg);
             double readMs = sw.Elapsed.TotalMilliseconds;
@@ -109,7 +101,7 @@ public static class AnalyzeCommand
             }
             // measures the field asks for first: connected (percolating) porosity per flow axis; with
             // --json also the porosity profile along each axis and S2(r) of the pore phase
-            if (solver is not null) VoxelFlowRunner.Run(io, v, axes, solver, new VoxelFlowOptions(Tolerance: tolerance), result, timings);
+            if (solver is not null) VoxelFlowRunner.Run(io, v, axes, solver, flowSettings, result, timings);
             var stage = Stopwatch.StartNew();
             var connected = Core.Metrics.Porosity.ConnectedAll(v);
             foreach (var a in axes)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PorousActors.Core;
-using PorousActors.Gan;
 using PorousActors.Pnm;
 using PorousActors.Pnm.Flow;
 using PorousActors.Pnm.VoxelFlow;
@@ -18,31 +17,23 @@ public static class BenchVoxelFlowCommand
         var size = new Option<int>("--size") { Description = "Sub-cube edge, voxels", DefaultValueFactory = _ => 64 };
         var count = new Option<int>("--count") { Description = "Sub-cubes", DefaultValueFactory = _ => 30 };
         var seed = new Option<int>("--seed") { Description = "Seed for the sub-cube origins", DefaultValueFactory = _ => 3 };
-        var voxelSolver = new Option<string>("--voxel-solver") { Description = "'arrays' (plain arrays on the CPU cores) or 'torch' (tensors on --device)", DefaultValueFactory = _ => "arrays" };
-        var tolerance = new Option<double>("--flow-tolerance") { Description = "Stop when k changes by less than this fraction per 100 steps, twice in a row", DefaultValueFactory = _ => 1e-5 };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "bench-voxel-flow" };
-        var device = DeviceOptions.Create();
+        var voxel = new VoxelFlowRunner.Options();
         var cmd = new Command("voxel-flow",
             "Network against voxel-level permeability: random sub-cubes of a rock, k along z from the SNOW network and from the lattice-Boltzmann " +
             "solve of the same image; bias, scatter, log-log PNG, per-cube CSV, and the voxel solve's time per cube (median)")
-            { size, count, seed, voxelSolver, tolerance, output, device };
+            { size, count, seed, output };
         input.AddTo(cmd);
+        voxel.AddTo(cmd);
         cmd.SetAction(p => io.Guard(() =>
         {
             var v = input.Read(p);
             int n = p.GetValue(size), cubes = p.GetValue(count);
             if (n < 8 || n > Math.Min(v.Nz, Math.Min(v.Ny, v.Nx))) throw new BadInputException($"--size must be between 8 and the volume's smallest edge ({Math.Min(v.Nz, Math.Min(v.Ny, v.Nx))}), got {n}");
             if (cubes < 1) throw new BadInputException($"--count must be at least 1, got {cubes}");
-            double tol = p.GetValue(tolerance);
-            if (!(tol > 0 && tol < 1)) throw new BadInputException($"--flow-tolerance must be between 0 and 1, got {tol}");
-            IVoxelFlowSolver solver = p.GetValue(voxelSolver)!.Trim().ToLowerInvariant() switch
-            {
-                "arrays" => new LatticeBoltzmann(),
-                "torch" => new TorchLatticeBoltzmann(Devices.One(p.GetValue(device))),
-                var other => throw new BadInputException($"--voxel-solver must be 'arrays' or 'torch', got '{other}'"),
-            };
+            var options = voxel.Settings(p);
+            var solver = voxel.CreateSolver(p);
             var rng = new Random(p.GetValue(seed));
-            var options = new VoxelFlowOptions(Tolerance: tol);
             var network = new PoreNetworkSimulator([FlowAxis.Z]);
             var rows = new List<VoxelFlowReport.Row>();
             for (int i = 0; i < cubes; i++)

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PorousActors.Core;
+using PorousActors.Gan;
 using PorousActors.Pnm.Flow;
 using PorousActors.Pnm.VoxelFlow;
 
@@ -47,6 +49,30 @@ public static class VoxelFlowRunner
         }
         result["voxelFlow"] = details;
         result["voxelFlowModel"] = "lattice Boltzmann D3Q19, TRT (Λ = 3/16), half-way bounce-back; sample mirrored along the flow, free-slip sides; k = μ⟨u⟩/(ΔP/L)";
+    }
+
+    /// <summary>--voxel-solver, --flow-tolerance and --device, shared by every command that runs the solve.</summary>
+    public sealed class Options
+    {
+        public Option<string> Solver { get; } = new("--voxel-solver") { Description = "Voxel-level solve on 'arrays' (plain arrays on the CPU cores) or 'torch' (tensors on --device; the GPU path)", DefaultValueFactory = _ => "arrays" };
+        public Option<double> Tolerance { get; } = new("--flow-tolerance") { Description = "Voxel-level solve: stop when k changes by less than this fraction per 100 steps, twice in a row", DefaultValueFactory = _ => 1e-5 };
+        public Option<string?> Device { get; } = DeviceOptions.Create();
+
+        public void AddTo(Command c) { c.Options.Add(Solver); c.Options.Add(Tolerance); c.Options.Add(Device); }
+
+        public IVoxelFlowSolver CreateSolver(ParseResult p) => p.GetValue(Solver)!.Trim().ToLowerInvariant() switch
+        {
+            "arrays" => new LatticeBoltzmann(),
+            "torch" => new TorchLatticeBoltzmann(Devices.One(p.GetValue(Device))),
+            var other => throw new BadInputException($"--voxel-solver must be 'arrays' or 'torch', got '{other}'"),
+        };
+
+        public VoxelFlowOptions Settings(ParseResult p)
+        {
+            double tolerance = p.GetValue(Tolerance);
+            if (!(tolerance > 0 && tolerance < 1)) throw new BadInputException($"--flow-tolerance must be between 0 and 1, got {tolerance}");
+            return new VoxelFlowOptions(Tolerance: tolerance);
+        }
     }
 
     sealed class Progress(Action<VoxelFlowProgress> report) : IProgress<VoxelFlowProgress>
