@@ -27,8 +27,9 @@ public static class CampaignReport
             double rate = list.Count(o => o.Within) / (double)list.Count;
             var evals = list.Select(o => (double)o.Evaluations).ToList();
             double tol = list.Average(o => o.Tolerance);
+            bool oneTolerance = list.All(o => o.Tolerance == list[0].Tolerance);
             md.Append(CultureInfo.InvariantCulture,
-                $"| {g.Key} | {list.Count} | {t.Min():G4} – {t.Max():G4} {Units(g.Key)} | {(list.All(o => o.Tolerance == tol) ? $"±{tol:G3}" : $"±{list.Min(o => o.Tolerance):G3} – {list.Max(o => o.Tolerance):G3} (per chain)")} | {rate:P1} | " +
+                $"| {g.Key} | {list.Count} | {t.Min():G4} – {t.Max():G4} {Units(g.Key)} | {(oneTolerance ? $"±{tol:G3}" : $"±{list.Min(o => o.Tolerance):G3} – {list.Max(o => o.Tolerance):G3} (per chain)")} | {rate:P1} | " +
                 $"{(double.IsFinite(nrmse) ? nrmse.ToString("F3", CultureInfo.InvariantCulture) : "—")} | {Statistics.Quantile(evals, 0.5):G3} [{evals.Max():G3}] | " +
                 $"{Statistics.Quantile(list.Select(o => o.Seconds).ToList(), 0.5):F1} |\n");
 
@@ -47,7 +48,7 @@ public static class CampaignReport
             var window = plt.Add.ErrorBar(tx, tx, list.Select(o => Tx(o.Target) - Tx(Math.Max(o.Target - o.Tolerance, o.Target * 1e-6))).ToArray());
             window.YErrorPositive = list.Select(o => Tx(o.Target + o.Tolerance) - Tx(o.Target)).ToArray();
             window.Color = ScottPlot.Colors.Gray;
-            window.LegendText = tol == list[0].Tolerance && list.All(o => o.Tolerance == tol) ? $"± tolerance ({tol:G3})" : "± each chain's tolerance";
+            window.LegendText = oneTolerance ? $"± tolerance ({tol:G3})" : "± each chain's tolerance";
             if (log)
             {
                 plt.Axes.Bottom.TickGenerator = LogTicks.Generator();

@@ -26,7 +26,8 @@ public static class VoxelFlowReport
 
         // Cubes where either model finds no flow cannot enter a log ratio: counted, not hidden.
         var both = rows.Where(r => r.NetworkMilliDarcy > 0 && r.VoxelMilliDarcy > 0).ToList();
-        var logRatio = both.Select(r => Math.Log10(r.NetworkMilliDarcy / r.VoxelMilliDarcy)).ToList();
+        var ratio = both.Select(r => r.NetworkMilliDarcy / r.VoxelMilliDarcy).ToList();
+        var logRatio = ratio.Select(Math.Log10).ToList();
         double meanLog = logRatio.Count > 0 ? logRatio.Average() : double.NaN;
         double sdLog = logRatio.Count > 1 ? Math.Sqrt(logRatio.Sum(x => (x - meanLog) * (x - meanLog)) / (logRatio.Count - 1)) : double.NaN;
         var summary = new Dictionary<string, object?>
@@ -39,9 +40,9 @@ public static class VoxelFlowReport
             ["cubesZeroInVoxelOnly"] = rows.Count(r => r.VoxelMilliDarcy <= 0 && r.NetworkMilliDarcy > 0),
             ["lbmNotConverged"] = rows.Count(r => !r.Converged),
             ["ratioNetworkToVoxel_geometricMean"] = Math.Pow(10, meanLog),
-            ["ratioNetworkToVoxel_median"] = both.Count > 0 ? Statistics.Quantile(both.Select(r => r.NetworkMilliDarcy / r.VoxelMilliDarcy).ToList(), 0.5) : double.NaN,
-            ["ratioNetworkToVoxel_q10"] = both.Count > 0 ? Statistics.Quantile(both.Select(r => r.NetworkMilliDarcy / r.VoxelMilliDarcy).ToList(), 0.1) : double.NaN,
-            ["ratioNetworkToVoxel_q90"] = both.Count > 0 ? Statistics.Quantile(both.Select(r => r.NetworkMilliDarcy / r.VoxelMilliDarcy).ToList(), 0.9) : double.NaN,
+            ["ratioNetworkToVoxel_median"] = Statistics.Quantile(ratio, 0.5),
+            ["ratioNetworkToVoxel_q10"] = Statistics.Quantile(ratio, 0.1),
+            ["ratioNetworkToVoxel_q90"] = Statistics.Quantile(ratio, 0.9),
             ["log10RatioStdDev"] = sdLog,
             ["pearsonLogK"] = Statistics.Pearson(both.Select(r => Math.Log10(r.NetworkMilliDarcy)).ToList(), both.Select(r => Math.Log10(r.VoxelMilliDarcy)).ToList()),
             ["lbmSecondsMedian"] = Statistics.Quantile(rows.Select(r => r.Seconds).ToList(), 0.5),

@@ -75,8 +75,6 @@ public static class BenchThroughputCommand
                 var mine = genRows.Where(r => r.Device == Devices.Name(d)).ToList();
                 if (d.type == TorchSharp.DeviceType.CPU) cpuGenCoreSecondsPerCube = mine.Min(r => r.CoreSecondsPerCube);
                 else gpuCubesPerSecond += mine.Max(r => r.CubesPerSecond);
-                {
-                }
             }
 
             // 2. forward model (permeability along z: the costliest target) on generated cubes
