@@ -10,10 +10,11 @@ public sealed class VolumeInputOptions
 {
     public Argument<string> Path { get; } = new("VOLUME")
     {
-        Description = "Volume file: .raw (+ .json sidecar), .npy, .tif/.tiff stack, or a .zip holding one",
+        Description = "Volume file: .raw (+ .json sidecar), .npy, .tif/.tiff stack, MATLAB .mat (v5-v7.3), HDF5 .h5, or a .zip holding one",
     };
     public Option<string?> Shape { get; } = new("--shape") { Description = "Z,Y,X for a .raw file without sidecar" };
-    public Option<string?> Dtype { get; } = new("--dtype") { Description = "Element type of a .raw file: uint8 (default), bool, int16, uint16, float32" };
+    public Option<string?> Dtype { get; } = new("--dtype") { Description = "Element type of a .raw file: uint8 (default), int8, bool, int16, uint16, int32, float32, float64" };
+    public Option<string?> Dataset { get; } = DatasetOption();
     public Option<string?> VoxelSize { get; } = VoxelSizeOption();
     public Option<bool> AnyVoxelSize { get; } = AnyVoxelSizeOption();
     public Option<double?> PoreValue { get; } = new("--pore-value") { Description = "Voxel value that marks pore in a segmented image; voxels of any other value are solid (default: the file's own, from a sidecar or our TIFF; a two-valued image without one is refused)" };
@@ -22,6 +23,7 @@ public sealed class VolumeInputOptions
     public Option<int> Downsample { get; } = new("--downsample") { Description = "Coarsen by a whole factor: f³ blocks become one voxel f times larger, pore when at least half the block is pore", DefaultValueFactory = _ => 1 };
 
     public static Option<string?> VoxelSizeOption() => new("--voxel-size") { Description = "Voxel edge length: metres (5.345e-6) or with a unit (5.345um, 2.25µm, 0.005mm); overrides the file's own" };
+    public static Option<string?> DatasetOption() => new("--dataset") { Description = "The variable of a .mat file or the dataset of an HDF5 file to read, when it holds several 3-D arrays" };
     public static Option<bool> AnyVoxelSizeOption() => new("--any-voxel-size") { Description = "Accept a voxel size outside 1 nm to 1 cm" };
     public static double? ParseVoxelSize(string? text) => text is null ? null : Length.Parse(text);
 
@@ -39,7 +41,7 @@ public sealed class VolumeInputOptions
     {
         c.Arguments.Add(Path);
         c.Options.Add(Shape); c.Options.Add(Dtype); c.Options.Add(VoxelSize); c.Options.Add(AnyVoxelSize); c.Options.Add(PoreValue);
-        c.Options.Add(Crop); c.Options.Add(Downsample);
+        c.Options.Add(Dataset); c.Options.Add(Crop); c.Options.Add(Downsample);
     }
 
     public Volume Read(ParseResult p) => Read(p, out _);
@@ -49,7 +51,7 @@ public sealed class VolumeInputOptions
         var shapeText = p.GetValue(Shape);
         var vs = ParseVoxelSize(p.GetValue(VoxelSize));
         if (vs is { } v) VolumeIO.CheckVoxelSize(v, "--voxel-size", p.GetValue(AnyVoxelSize));
-        var options = new ReadOptions(shapeText is null ? null : Core.Shape.Parse(shapeText), p.GetValue(Dtype), vs, p.GetValue(PoreValue), p.GetValue(AnyVoxelSize));
+        var options = new ReadOptions(shapeText is null ? null : Core.Shape.Parse(shapeText), p.GetValue(Dtype), vs, p.GetValue(PoreValue), p.GetValue(AnyVoxelSize), Dataset: p.GetValue(Dataset));
         var volume = VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
         if (p.GetValue(Crop) is { } crop) volume = Resampling.Crop(volume, crop);
         return Resampling.Downsample(volume, p.GetValue(Downsample));

@@ -31,10 +31,11 @@ public static class TrainCommand
         var ema = new Option<double?>("--ema") { Description = "Decay of the exponential moving average of generator weights that model files sample from; 0 = off (default 0.995 for a new run; a resumed run keeps its own unless given)" };
         var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Also keep a calibrated generator snapshot every N iterations in OUT/snapshots/ (for checkpoint screening); 0 = none", DefaultValueFactory = _ => 0 };
         var warmup = new Option<int>("--critic-warmup") { Description = "With --init-generator: critic-only steps before the first generator update (a fresh critic first learns to judge the warm generator)", DefaultValueFactory = _ => 0 };
+        var dataset = VolumeInputOptions.DatasetOption();
         var device = DeviceOptions.Create();
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, crop, downsample, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
+            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
@@ -42,7 +43,7 @@ public static class TrainCommand
             io.Err.WriteLine($"loading {p.GetValue(data)!.Length} training volume(s)");
             var volumes = p.GetValue(data)!.Select(f =>
             {
-                var v = VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue)));
+                var v = VolumeIO.ReadBinary(f, new ReadOptions(VoxelSize: VolumeInputOptions.ParseVoxelSize(p.GetValue(voxel)), PoreValue: p.GetValue(poreValue), Dataset: p.GetValue(dataset)));
                 if (p.GetValue(crop) is { } c) v = Resampling.Crop(v, c);
                 return Resampling.Downsample(v, p.GetValue(downsample));
             }).ToList();

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace PorousActors.Core.IO;
 
-/// <summary>NumPy .npy files (format versions 1-3) holding a 3-D uint8, bool, int16, uint16 or float32 array.</summary>
+/// <summary>NumPy .npy files (format versions 1-3) holding a 3-D uint8, int8, bool, int16, uint16, int32, float32 or float64 array.</summary>
 public static partial class NpyFormat
 {
     static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
@@ -31,12 +31,13 @@ public static partial class NpyFormat
         if (!descr.Success || !shapeM.Success) throw new BadInputException($"{path}: cannot parse .npy header '{header.Trim()}'");
         bool fortran = header.Contains("'fortran_order': True");
         string d = descr.Groups[1].Value;
-        if (d.Length > 0 && d[0] == '>' && d[1..] is not ("u1" or "b1"))
+        if (d.Length > 0 && d[0] == '>' && d[1..] is not ("u1" or "i1" or "b1"))
             throw new BadInputException($"{path}: big-endian dtype '{d}' is not supported; save as little-endian");
         var type = d.TrimStart('<', '|', '=', '>') switch
         {
-            "u1" => VoxelType.UInt8, "b1" => VoxelType.Bool, "i2" => VoxelType.Int16, "u2" => VoxelType.UInt16, "f4" => VoxelType.Float32,
-            _ => throw new BadInputException($"{path}: dtype '{d}' not supported: expected uint8, bool, int16, uint16 or float32"),
+            "u1" => VoxelType.UInt8, "i1" => VoxelType.Int8, "b1" => VoxelType.Bool, "i2" => VoxelType.Int16, "u2" => VoxelType.UInt16,
+            "i4" => VoxelType.Int32, "f4" => VoxelType.Float32, "f8" => VoxelType.Float64,
+            _ => throw new BadInputException($"{path}: dtype '{d}' not supported: expected uint8, int8, bool, int16, uint16, int32, float32 or float64"),
         };
         var dims = shapeM.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, out int n) ? n : -1).ToArray();

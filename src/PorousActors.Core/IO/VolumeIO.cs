@@ -9,7 +9,8 @@ public sealed record ReadOptions(
     double? VoxelSize = null,
     double? PoreValue = null,
     bool AnyVoxelSize = false,
-    double? FallbackVoxelSize = null);
+    double? FallbackVoxelSize = null,
+    string? Dataset = null);
 
 /// <summary>How a file became a binary volume: which value is pore and who said so, and how many
 /// voxels held neither the pore value nor the (most common) solid value.</summary>
@@ -23,11 +24,12 @@ public sealed record SegmentationInfo(string Method, double? PoreValue, string? 
 
 /// <summary>
 /// Reads and writes volumes by file extension: .raw (+ .json sidecar, or --shape/--dtype), .npy,
-/// .tif/.tiff stacks, and .zip archives holding one of those (as the Berea sample ships).
+/// .tif/.tiff stacks, MATLAB .mat (v5 to v7.3) and HDF5 (.h5/.hdf5, read only), and .zip archives
+/// holding one of those (as the Berea sample ships).
 /// </summary>
 public static class VolumeIO
 {
-    public static readonly string[] Extensions = [".raw", ".npy", ".tif", ".tiff"];
+    public static readonly string[] Extensions = [".raw", ".npy", ".tif", ".tiff", ".mat", ".h5", ".hdf5"];
 
     public static GrayVolume ReadGray(string path, ReadOptions? options = null) => ReadGray(path, options ?? new(), out _);
 
@@ -74,10 +76,15 @@ public static class VolumeIO
             case ".tif":
             case ".tiff":
                 return TiffStackFormat.Read(path, o.VoxelSize, out sidecarPoreValue);
+            case ".mat":
+                return MatFormat.Read(path, o.Dataset, o.VoxelSize);
+            case ".h5":
+            case ".hdf5":
+                return Hdf5Format.Read(path, o.Dataset, o.VoxelSize);
             case ".zip":
                 return ReadFromZip(path, o, out sidecarPoreValue);
             default:
-                throw new BadInputException($"{path}: unknown volume format '{ext}'; expected .raw (+.json), .npy, .tif/.tiff or a .zip holding one");
+                throw new BadInputException($"{path}: unknown volume format '{ext}'; expected .raw (+.json), .npy, .tif/.tiff, .mat, .h5/.hdf5 or a .zip holding one");
         }
     }
 
@@ -91,7 +98,7 @@ public static class VolumeIO
         {
             using var zip = ZipFile.OpenRead(path);
             var volumes = zip.Entries.Where(e => Extensions.Contains(Path.GetExtension(e.Name).ToLowerInvariant())).ToList();
-            if (volumes.Count == 0) throw new BadInputException($"{path}: the archive holds no .raw, .npy or .tif volume");
+            if (volumes.Count == 0) throw new BadInputException($"{path}: the archive holds no .raw, .npy, .tif, .mat or .h5 volume");
             if (volumes.Count > 1)
                 throw new BadInputException($"{path}: the archive holds {volumes.Count} volumes ({string.Join(", ", volumes.Take(4).Select(e => e.FullName))}{(volumes.Count > 4 ? ", …" : "")}); unpack the one you mean");
             var entry = volumes[0];

@@ -1,22 +1,24 @@
 namespace PorousActors.Core.IO;
 
-/// <summary>Element types we read and write, with NumPy names (uint8, bool, int16, uint16, float32).</summary>
-public enum VoxelType { UInt8, Bool, Int16, UInt16, Float32 }
+/// <summary>Element types we read and write, with NumPy names (uint8, int8, bool, int16, uint16, int32, float32, float64).</summary>
+public enum VoxelType { UInt8, Bool, Int16, UInt16, Float32, Int8, Int32, Float64 }
 
 public static class VoxelTypes
 {
     public static int Size(VoxelType t) => t switch
     {
-        VoxelType.UInt8 or VoxelType.Bool => 1,
+        VoxelType.UInt8 or VoxelType.Bool or VoxelType.Int8 => 1,
         VoxelType.Int16 or VoxelType.UInt16 => 2,
-        VoxelType.Float32 => 4,
+        VoxelType.Float32 or VoxelType.Int32 => 4,
+        VoxelType.Float64 => 8,
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 
     public static string Name(VoxelType t) => t switch
     {
         VoxelType.UInt8 => "uint8", VoxelType.Bool => "bool", VoxelType.Int16 => "int16",
-        VoxelType.UInt16 => "uint16", VoxelType.Float32 => "float32",
+        VoxelType.UInt16 => "uint16", VoxelType.Float32 => "float32", VoxelType.Int8 => "int8",
+        VoxelType.Int32 => "int32", VoxelType.Float64 => "float64",
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 
@@ -27,7 +29,10 @@ public static class VoxelTypes
         "int16" or "i2" => VoxelType.Int16,
         "uint16" or "u2" => VoxelType.UInt16,
         "float32" or "f4" or "float" => VoxelType.Float32,
-        _ => throw new BadInputException($"unknown dtype '{name}': expected uint8, bool, int16, uint16 or float32"),
+        "int8" or "i1" => VoxelType.Int8,
+        "int32" or "i4" => VoxelType.Int32,
+        "float64" or "f8" or "double" => VoxelType.Float64,
+        _ => throw new BadInputException($"unknown dtype '{name}': expected uint8, int8, bool, int16, uint16, int32, float32 or float64"),
     };
 
     /// <summary>Decodes little-endian raw bytes into floats.</summary>
@@ -47,6 +52,15 @@ public static class VoxelTypes
                 break;
             case VoxelType.Float32:
                 for (int i = 0; i < dst.Length; i++) dst[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(src.Slice(4 * i));
+                break;
+            case VoxelType.Int8:
+                for (int i = 0; i < dst.Length; i++) dst[i] = (sbyte)src[i];
+                break;
+            case VoxelType.Int32:
+                for (int i = 0; i < dst.Length; i++) dst[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(src.Slice(4 * i));
+                break;
+            case VoxelType.Float64:
+                for (int i = 0; i < dst.Length; i++) dst[i] = (float)System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(src.Slice(8 * i));
                 break;
         }
     }
