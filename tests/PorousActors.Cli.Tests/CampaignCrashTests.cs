@@ -79,6 +79,16 @@ public sealed class CampaignCrashTests : IDisposable
         Assert.Equal(Rows(Path.Combine(dir, "campaigns", "ref", "results.csv")), Rows(Path.Combine(dir, "campaigns", "crash", "results.csv")));
         foreach (var id in Enumerable.Range(1, 6))
             Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "campaigns", "ref", "cubes", $"t{id}.raw")), File.ReadAllBytes(Path.Combine(dir, "campaigns", "crash", "cubes", $"t{id}.raw")));
+        // properties.csv: every property of every accepted cube on every axis, the same after a crash
+        string refProps = Path.Combine(dir, "campaigns", "ref", "properties.csv"), crashProps = Path.Combine(dir, "campaigns", "crash", "properties.csv");
+        Assert.Equal(File.ReadAllLines(refProps), File.ReadAllLines(crashProps));
+        var header = File.ReadLines(refProps).First().Split(',');
+        foreach (var column in new[] { "porosity", "specificSurface_per_m", "meanThroatDiameter_m", "permeability_mD_z", "permeability_mD_y", "permeability_mD_x" })
+            Assert.Contains(column, header);
+        var achieved = File.ReadLines(Path.Combine(dir, "campaigns", "ref", "results.csv")).Skip(1).Select(l => l.Split(','))
+            .Where(c => c[2] == "porosity").ToDictionary(c => c[0], c => double.Parse(c[5], System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var row in File.ReadLines(refProps).Skip(1).Select(l => l.Split(',')))
+            Assert.Equal(achieved[row[0]], double.Parse(row[Array.IndexOf(header, "porosity")], System.Globalization.CultureInfo.InvariantCulture), 9);
         // the resumed session did less work than a whole run: interrupted chains continued
         Assert.Matches(@"resumed work: \d+ of \d+ evaluations", resumed.Out);
         var m = System.Text.RegularExpressions.Regex.Match(resumed.Out, @"resumed work: (\d+) of (\d+) evaluations");

@@ -49,6 +49,9 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     readonly Dictionary<long, ChainResult> cubeRequests = [];
     /// <summary>Cubes of chains finished earlier whose files are gone: regenerated from the stored latent.</summary>
     readonly Dictionary<long, ChainResult> cubeRewrites = [];
+    /// <summary>Written cubes awaiting their full evaluation (every property, k on all axes) before the chain is recorded.</summary>
+    readonly Dictionary<long, (ChainResult Result, Core.Volume Cube)> finalEvaluations = [];
+    static readonly Conditioning.PropertyNeeds AllProperties = new(true, [Pnm.Flow.FlowAxis.Z, Pnm.Flow.FlowAxis.Y, Pnm.Flow.FlowAxis.X]);
     long cubeRequestId;
     int completedHere;
     readonly Action<string>? onFatal;
@@ -146,7 +149,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         {
             // final-cube requests lost with a generator node are asked again
             foreach (var (id, r) in cubeRequests.Concat(cubeRewrites)) generator.Tell(new GenerateRequest(id, [r.Latent], Self));
-            if (cubeRequests.Count == 0 && cubeRewrites.Count == 0) Timers.Cancel("resend");
+            foreach (var (id, f) in finalEvaluations) pnm.Tell(new Simulation.Evaluate(id, 0, f.Cube, AllProperties, Self));
+            if (cubeRequests.Count == 0 && cubeRewrites.Count == 0 && finalEvaluations.Count == 0) Timers.Cancel("resend");
         });
         Command<GenerateResponse>(r =>
         {
@@ -159,9 +163,23 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             // the cube is written before the chain is recorded: a failure here leaves the chain
             // unrecorded, so a resumed campaign writes it again
             if (!TryOutput(() => Core.IO.VolumeIO.Write(r.Cubes[0], CubePath(result.Id)))) return; // Write creates cubes/
-            Persist(ChainCompleted.Of(result), e =>
+            // every property on every axis of the accepted cube, from the simulation pool: users look
+            // at k_x of a k_z-conditioned cube, and should not have to re-analyse it to see it
+            long evaluationId = ++cubeRequestId;
+            finalEvaluations[evaluationId] = (result, r.Cubes[0]);
+            pnm.Tell(new Simulation.Evaluate(evaluationId, 0, r.Cubes[0], AllProperties, Self));
+            StartResendTimer();
+        });
+        Command<Simulation.Evaluated>(e =>
+        {
+            if (!finalEvaluations.Remove(e.RequestId, out var f) || failed) return; // stale or duplicate reply
+            if (e.Properties is null)
+                Context.System.Log.Warning("campaign {0}: chain {1}: the full evaluation of its cube failed ({2}); recorded with its targeted properties only", name, f.Result.Id, e.Error);
+            // finite values only: an axis that does not percolate has no k, and JSON has no NaN
+            var all = e.Properties is null ? null : Pnm.RockProperties.Names.Select(n => (n, v: e.Properties.Get(n))).Where(p => double.IsFinite(p.v)).ToDictionary(p => p.n, p => p.v);
+            Persist(ChainCompleted.Of(f.Result with { AllProperties = all }), c =>
             {
-                done[e.Result.Id] = e.Result;
+                done[c.Result.Id] = c.Result;
                 completedHere++;
                 if (!TryOutput(() => ResultsWriter.Write(outputDir, definition!, done.Values))) return;
                 Launch();
@@ -255,7 +273,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id)) continue;
             running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self, minBackoff, maxBackoff), "chain-" + Uri.EscapeDataString(spec.Id));
         }
-        if (running.Count == 0 && cubeRequests.Count == 0 && cubeRewrites.Count == 0 && done.Count == def.Chains.Count)
+        if (running.Count == 0 && cubeRequests.Count == 0 && cubeRewrites.Count == 0 && finalEvaluations.Count == 0 && done.Count == def.Chains.Count)
         {
             ResultsWriter.Write(outputDir, def, done.Values);
             requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList(), completedHere));
@@ -278,7 +296,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     }
 }
 
-/// <summary>The campaign's result files: results.csv (one row per chain, target vs achieved) and results.json.</summary>
+/// <summary>The campaign's result files: results.csv (one row per chain and target, target vs achieved),
+/// properties.csv (one row per chain, every property on every axis) and results.json.</summary>
 public static class ResultsWriter
 {
     public static void Write(string dir, CampaignDefinition def, IEnumerable<ChainResult> results)
@@ -295,6 +314,13 @@ public static class ResultsWriter
                     r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), Path.Combine("cubes", r.Id + ".raw")));
             }
         AtomicWrite(Path.Combine(dir, "results.csv"), sb.ToString());
+        // one row per chain with every property of its cube on every axis (empty where unknown: a
+        // chain recorded before full evaluations existed, an axis that does not percolate)
+        var wide = new StringBuilder("id,status," + string.Join(",", Pnm.RockProperties.Names) + ",cube\n");
+        foreach (var r in ordered)
+            wide.AppendLine(string.Join(",", [r.Id, r.Status, .. Pnm.RockProperties.Names.Select(n => r.AllProperties?.GetValueOrDefault(n, double.NaN) is { } v && double.IsFinite(v) ? G(v) : ""),
+                Path.Combine("cubes", r.Id + ".raw")]));
+        AtomicWrite(Path.Combine(dir, "properties.csv"), wide.ToString());
         AtomicWrite(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new { campaign = def.Name, model = def.Model, modelSha256 = def.ModelSha256, policy = def.Policy, chains = ordered }, new JsonSerializerOptions { WriteIndented = true }));
 
         static string G(double x) => x.ToString("G9", CultureInfo.InvariantCulture);

@@ -17,6 +17,9 @@ public static class EventChecksum
         sb.Append(r.Id).Append('|').Append(r.Targets).Append('|').Append(r.Seed).Append('|').Append(r.Status).Append('|')
           .Append(r.Steps).Append('|').Append(r.Evaluations).Append('|').Append(D(r.Error)).Append('|').Append(D(r.Seconds));
         Append(sb, r.Properties, r.Latent);
+        // appended only when present, so results recorded before it existed keep their checksum
+        if (r.AllProperties is { } all)
+            foreach (var (k, v) in all.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sb.Append("|all:").Append(k).Append('=').Append(D(v));
     });
 
     public static string Of(ChainStepPersisted e) => Hash(sb =>

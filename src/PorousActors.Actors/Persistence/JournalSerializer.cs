@@ -96,6 +96,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         WriteProperties(w, x.Properties);
         w.WriteNumber("seconds", x.Seconds);
         WriteFloats(w, "latent", x.Latent);
+        if (x.AllProperties is { } all) WriteProperties(w, all, "allProperties"); // optional: absent in older events
         w.WriteEndObject();
     }
 
@@ -103,7 +104,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         r.GetProperty("id").GetString()!, r.GetProperty("targets").GetString()!, r.GetProperty("seed").GetInt64(),
         r.GetProperty("status").GetString()!, r.GetProperty("steps").GetInt32(), r.GetProperty("evaluations").GetInt32(),
         r.GetProperty("error").ValueKind == JsonValueKind.Null ? null : r.GetProperty("error").GetDouble(),
-        ReadProperties(r.GetProperty("properties")), r.GetProperty("seconds").GetDouble(), ReadFloats(r.GetProperty("latent")));
+        ReadProperties(r.GetProperty("properties")), r.GetProperty("seconds").GetDouble(), ReadFloats(r.GetProperty("latent")),
+        r.TryGetProperty("allProperties", out var all) ? ReadProperties(all) : null);
 
     static void WriteDefinition(Utf8JsonWriter w, CampaignDefinition d)
     {
@@ -136,9 +138,9 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
 
     static float[] ReadFloats(JsonElement a) => a.EnumerateArray().Select(e => e.GetSingle()).ToArray();
 
-    static void WriteProperties(Utf8JsonWriter w, Dictionary<string, double> p)
+    static void WriteProperties(Utf8JsonWriter w, Dictionary<string, double> p, string name = "properties")
     {
-        w.WriteStartObject("properties");
+        w.WriteStartObject(name);
         foreach (var (k, v) in p)
         {
             if (double.IsFinite(v)) w.WriteNumber(k, v);
