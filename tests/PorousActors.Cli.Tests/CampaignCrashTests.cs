@@ -99,7 +99,7 @@ public sealed class CampaignCrashTests : IDisposable
     public void SigtermStopsCleanlyAndTheCampaignResumes()
     {
         string model = UntrainedModelAndUnreachableTargets(seed: 4, chains: 4, idPrefix: "s");
-        using var p = Start("campaign", "run", "--targets", "targets.csv", "--model", model, "--concurrency", "2", "--max-evaluations", "40", "--name", "term");
+        using var p = Start("campaign", "run", "--targets", "targets.csv", "--model", model, "--concurrency", "2", "--max-evaluations", "40", "--name", "term", "--format", "tif");
         var err = new System.Text.StringBuilder();
         string? line;
         while ((line = p.StandardError.ReadLine()) is not null)
@@ -116,5 +116,15 @@ public sealed class CampaignCrashTests : IDisposable
         var resumed = RunToEnd("campaign", "resume", "term");
         Assert.True(resumed.Code == 0, resumed.Err);
         Assert.Contains("campaign term: 4 chains", resumed.Out);
+        // the cube format is the campaign's: kept across the resume, named in results.csv, and a run
+        // asking for another format is refused by name
+        string cubes = Path.Combine(dir, "campaigns", "term", "cubes");
+        Assert.Equal(4, Directory.GetFiles(cubes, "s*.tif").Length);
+        Assert.Empty(Directory.GetFiles(cubes, "*.raw"));
+        Assert.Equal((32, 32, 32), Core.IO.VolumeIO.ReadBinary(Path.Combine(cubes, "s1.tif")) is var v ? (v.Nz, v.Ny, v.Nx) : default);
+        Assert.All(File.ReadLines(Path.Combine(dir, "campaigns", "term", "results.csv")).Skip(1), l => Assert.EndsWith(".tif", l));
+        var other = RunToEnd("campaign", "run", "--targets", "targets.csv", "--model", model, "--concurrency", "2", "--max-evaluations", "40", "--name", "term", "--format", "npy");
+        Assert.Equal(2, other.Code);
+        Assert.Contains("cube format (tif vs npy)", other.Err);
     }
 }

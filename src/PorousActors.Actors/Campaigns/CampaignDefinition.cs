@@ -14,12 +14,15 @@ public sealed record CampaignDefinition(
     string Policy,
     int MaxEvaluations,
     int Concurrency,
-    List<ChainSpec> Chains)
+    List<ChainSpec> Chains,
+    string CubeFormat = "raw")
 {
+    /// <summary>Where a chain's accepted cube is written, relative to the campaign's folder.</summary>
+    public string CubeFile(string id) => Path.Combine("cubes", id + Core.IO.VolumeIO.CubeExtension(CubeFormat));
+
     /// <summary>Same campaign (chains, model, policy, budget), whatever the concurrency.</summary>
     public bool SameWorkAs(CampaignDefinition other) =>
-        Name == other.Name && ModelSha256 == other.ModelSha256 && Policy == other.Policy && MaxEvaluations == other.MaxEvaluations
-        && Chains.SequenceEqual(other.Chains);
+        DifferenceFrom(other) is null;
 
     /// <summary>What differs from <paramref name="other"/> in the work (null when it is the same campaign).</summary>
     public string? DifferenceFrom(CampaignDefinition other)
@@ -28,6 +31,7 @@ public sealed record CampaignDefinition(
         if (ModelSha256 != other.ModelSha256) return $"model (SHA-256 {ModelSha256[..Math.Min(12, ModelSha256.Length)]}… vs {other.ModelSha256[..Math.Min(12, other.ModelSha256.Length)]}…)";
         if (Policy != other.Policy) return $"policy ({Policy} vs {other.Policy})";
         if (MaxEvaluations != other.MaxEvaluations) return $"max evaluations ({MaxEvaluations} vs {other.MaxEvaluations})";
+        if (CubeFormat != other.CubeFormat) return $"cube format ({CubeFormat} vs {other.CubeFormat})";
         if (Chains.Count != other.Chains.Count) return $"number of targets ({Chains.Count} vs {other.Chains.Count})";
         for (int i = 0; i < Chains.Count; i++)
             if (Chains[i] != other.Chains[i]) return $"target {i + 1} ({Chains[i].Id}: {Chains[i].Targets}, seed {Chains[i].Seed} vs {other.Chains[i].Id}: {other.Chains[i].Targets}, seed {other.Chains[i].Seed})";
@@ -41,6 +45,7 @@ public sealed record CampaignDefinition(
         if (Concurrency < 1) throw new BadInputException($"concurrency must be at least 1, got {Concurrency}");
         if (MaxEvaluations < 1) throw new BadInputException($"max evaluations must be at least 1, got {MaxEvaluations}");
         SearchPolicies.Parse(Policy);
+        Core.IO.VolumeIO.CubeExtension(CubeFormat);
         var dup = Chains.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new BadInputException($"target id '{dup.Key}' appears twice");
         for (int i = 0; i < Chains.Count; i++) SafeNames.CheckTargetId(Chains[i].Id, $"target {i + 1}");

@@ -198,7 +198,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null, Action<string>? onFatal = null) =>
         Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm, autoCommand, onFatal));
 
-    string CubePath(string id) => Path.Combine(outputDir, "cubes", id + ".raw");
+    string CubePath(string id) => Path.Combine(outputDir, definition!.CubeFile(id));
 
     void StartResendTimer()
     {
@@ -311,7 +311,7 @@ public static class ResultsWriter
             {
                 sb.AppendLine(string.Join(",", r.Id, r.Seed.ToString(CultureInfo.InvariantCulture), t.Property, G(t.Value), G(t.Tolerance), G(a), G(Math.Abs(a - t.Value)),
                     within ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture),
-                    r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), Path.Combine("cubes", r.Id + ".raw")));
+                    r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), def.CubeFile(r.Id)));
             }
         AtomicWrite(Path.Combine(dir, "results.csv"), sb.ToString());
         // one row per chain with every property of its cube on every axis (empty where unknown: a
@@ -319,7 +319,7 @@ public static class ResultsWriter
         var wide = new StringBuilder("id,status," + string.Join(",", Pnm.RockProperties.Names) + ",cube\n");
         foreach (var r in ordered)
             wide.AppendLine(string.Join(",", [r.Id, r.Status, .. Pnm.RockProperties.Names.Select(n => r.AllProperties?.GetValueOrDefault(n, double.NaN) is { } v && double.IsFinite(v) ? G(v) : ""),
-                Path.Combine("cubes", r.Id + ".raw")]));
+                def.CubeFile(r.Id)]));
         AtomicWrite(Path.Combine(dir, "properties.csv"), wide.ToString());
         AtomicWrite(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new { campaign = def.Name, model = def.Model, modelSha256 = def.ModelSha256, policy = def.Policy, chains = ordered }, new JsonSerializerOptions { WriteIndented = true }));
 

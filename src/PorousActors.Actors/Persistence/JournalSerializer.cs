@@ -120,13 +120,15 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (d.CubeFormat != "raw") w.WriteString("cubeFormat", d.CubeFormat); // optional: absent in older events
         w.WriteEndObject();
     }
 
     static CampaignDefinition ReadDefinition(JsonElement r) => new(
         r.GetProperty("name").GetString()!, r.GetProperty("model").GetString()!, r.GetProperty("modelSha256").GetString()!,
         r.GetProperty("policy").GetString()!, r.GetProperty("maxEvaluations").GetInt32(), r.GetProperty("concurrency").GetInt32(),
-        r.GetProperty("chains").EnumerateArray().Select(c => new ChainSpec(c.GetProperty("id").GetString()!, c.GetProperty("targets").GetString()!, c.GetProperty("seed").GetInt64())).ToList());
+        r.GetProperty("chains").EnumerateArray().Select(c => new ChainSpec(c.GetProperty("id").GetString()!, c.GetProperty("targets").GetString()!, c.GetProperty("seed").GetInt64())).ToList(),
+        r.TryGetProperty("cubeFormat", out var f) ? f.GetString()! : "raw");
 
     // floats and doubles as round-trip text; NaN and infinities as strings JSON can hold
     static void WriteFloats(Utf8JsonWriter w, string name, float[] xs)

@@ -37,11 +37,12 @@ public static class CampaignCommand
         var concurrency = new Option<int?>("--concurrency") { Description = "Chains running at once (default 4)" };
         var policy = new Option<string?>("--policy") { Description = "golden or paper (default golden)" };
         var maxEval = new Option<int?>("--max-evaluations") { Description = "Evaluations per chain before giving up (default 200)" };
+        var format = new Option<string?>("--format") { Description = "Format of the accepted cubes in cubes/: raw (+ .json sidecar, default), tif or npy; kept with the campaign" };
         var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
-        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, journal, outDir, device };
+        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, format, journal, outDir, device };
         c.SetAction(p => io.Guard(() =>
         {
-            var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval));
+            var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval), p.GetValue(format));
             using var _ = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
             journalLoc.CheckOwnership(def.Name, mustExist: false);
@@ -52,7 +53,7 @@ public static class CampaignCommand
 
     /// <summary>A campaign definition from a campaign file and/or options (options win).</summary>
     internal static (CampaignDefinition Definition, Config FileConfig, GeneratorModel Model) LoadDefinition(
-        string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption)
+        string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption, string? formatOption = null)
     {
         Config fileConfig = Config.Empty;
         if (f is not null)
@@ -84,7 +85,7 @@ public static class CampaignCommand
             policyOption ?? cfg.GetString("porous.campaign.policy", "golden"),
             maxEvalOption ?? cfg.GetInt("porous.campaign.max-evaluations", 200),
             concurrencyOption ?? cfg.GetInt("campaign.concurrency", cfg.GetInt("porous.campaign.concurrency", 4)),
-            chains);
+            chains, CubeFormat.Extension(formatOption ?? cfg.GetString("campaign.cube-format", "raw")).TrimStart('.'));
         def.Validate();
         return (def, fileConfig, m);
     }
@@ -133,7 +134,7 @@ public static class CampaignCommand
                     steps = r?.Steps ?? u?.Step ?? 0, evaluations = r?.Evaluations ?? u?.Evaluations ?? 0,
                     error = r?.Error ?? u?.Error,
                     lastFailure = u?.LastFailure,
-                    cube = r is null ? null : Path.Combine(OutputDir(n, p.GetValue(outDir)), "cubes", spec.Id + ".raw"),
+                    cube = r is null ? null : Path.Combine(OutputDir(n, p.GetValue(outDir)), s.Definition.CubeFile(spec.Id)),
                 };
             }).ToList();
             if (p.GetValue(json)) io.Out.WriteLine(JsonSerializer.Serialize(new { campaign = n, model = s.Definition.Model, chains = rows }, new JsonSerializerOptions { WriteIndented = true }));

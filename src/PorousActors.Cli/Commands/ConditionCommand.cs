@@ -21,7 +21,7 @@ public static class ConditionCommand
         var policy = new Option<string>("--policy") { Description = "Search of the deformation angle t: golden (batched bracket search) or paper (random t + finite-difference descent)", DefaultValueFactory = _ => "golden" };
         var maxEval = new Option<int>("--max-evaluations") { Description = "Forward-model evaluations before giving up (the best found is still written)", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
-        var format = new Option<string>("--format") { Description = "Cube file format: raw (+ .json sidecar), tif or npy", DefaultValueFactory = _ => "raw" };
+        var format = CubeFormat.Option();
         var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json (or .tif/.npy), latent.csv, properties.json, trace.csv", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var device = DeviceOptions.Create();

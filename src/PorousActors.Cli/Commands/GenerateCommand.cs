@@ -16,7 +16,7 @@ public static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the N(0, I) latents", DefaultValueFactory = _ => 1 };
         var latent = new Option<string?>("--latent") { Description = "Latents file (one comma-separated latent per line, as written to latents.csv) instead of random ones" };
         var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the tanh output instead of median filter + Otsu" };
-        var format = new Option<string>("--format") { Description = "Cube file format: raw (+ .json sidecar), tif or npy", DefaultValueFactory = _ => "raw" };
+        var format = CubeFormat.Option();
         var output = new Option<string>("--out") { Description = "Output folder: cube_NNN.raw + .json (or .tif/.npy), latents.csv", Required = true };
         var device = DeviceOptions.Create();
         var cmd = new Command("generate", "Generate binary rock cubes from a trained generator; writes the latents so each cube can be regenerated exactly")
@@ -61,11 +61,11 @@ public static class GenerateCommand
 /// <summary>The cube formats commands can write.</summary>
 public static class CubeFormat
 {
-    public static string Extension(string format) => format.Trim().ToLowerInvariant() switch
+    public static Option<string> Option() => new("--format") { Description = "Cube file format: raw (+ .json sidecar), tif or npy", DefaultValueFactory = _ => "raw" };
+
+    public static string Extension(string format)
     {
-        "raw" => ".raw",
-        "tif" or "tiff" => ".tif",
-        "npy" => ".npy",
-        _ => throw new BadInputException($"--format must be raw, tif or npy, got '{format}'"),
-    };
+        try { return VolumeIO.CubeExtension(format); }
+        catch (BadInputException e) { throw new BadInputException("--format: " + e.Message); }
+    }
 }

@@ -139,6 +139,15 @@ public static class VolumeIO
             throw new BadInputException($"{source}: voxel size {v} m is outside 1 nm to 1 cm, almost surely a unit mistake (5.345 µm is 5.345e-6 m, or write 5.345um); force it with --any-voxel-size");
     }
 
+    /// <summary>File extension of an output cube format: raw (+ .json sidecar), tif or npy.</summary>
+    public static string CubeExtension(string format) => format.Trim().ToLowerInvariant() switch
+    {
+        "raw" => ".raw",
+        "tif" or "tiff" => ".tif",
+        "npy" => ".npy",
+        _ => throw new BadInputException($"cube format must be raw, tif or npy, got '{format}'"),
+    };
+
     public static Volume ReadBinary(string path, ReadOptions? options = null) => ReadBinary(path, options, out _);
 
     /// <summary>
