@@ -8,6 +8,19 @@ public static class SliceImage
 {
     public static void Write(Volume v, string path, string? title = null)
     {
+        var (plt, width, height) = Render(v, title);
+        plt.SavePng(path, width, height);
+    }
+
+    /// <summary>The same picture as PNG bytes (for the dashboard).</summary>
+    public static byte[] Png(Volume v, string? title = null)
+    {
+        var (plt, width, height) = Render(v, title);
+        return plt.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
+    }
+
+    static (ScottPlot.Plot Plot, int Width, int Height) Render(Volume v, string? title)
+    {
         int gap = 6;
         var planes = new (string Name, int H, int W, Func<int, int, byte> At)[]
         {
@@ -37,6 +50,6 @@ public static class SliceImage
         plt.Axes.Frameless();
         plt.Axes.SetLimits(-2, w + 2, -h * 0.12, h * 1.12);
         double scale = Math.Clamp(1500.0 / w, 1, 4);
-        plt.SavePng(path, (int)(w * scale) + 8, (int)(h * 1.24 * scale) + 8);
+        return (plt, (int)(w * scale) + 8, (int)(h * 1.24 * scale) + 8);
     }
 }

@@ -20,6 +20,10 @@ public sealed class CampaignHost : IAsyncDisposable
     /// journal damaged, outputs not writable), even before anyone has asked it anything.</summary>
     public Task<string> Fatal => fatal.Task;
     readonly TaskCompletionSource<string> fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly string campaign, outputDir;
+    readonly int latentSize;
+    readonly IActorRef pnm;
+    int inspections;
 
     public static Config DefaultConfig()
     {
@@ -40,7 +44,8 @@ public sealed class CampaignHost : IAsyncDisposable
         Settings = RuntimeSettings.From(config);
         System = ActorSystem.Create("porous", config);
         Generator = System.ActorOf(GeneratorActor.ForDevices(generators, Settings.BatchSize, Settings.BatchWait), "generator");
-        var pnm = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
+        pnm = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
+        this.campaign = campaign; this.outputDir = outputDir; latentSize = generator.LatentSize;
         Supervisor = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, Generator, pnm, onFatal: r => fatal.TrySetResult(r)), "campaign");
     }
 
@@ -53,6 +58,24 @@ public sealed class CampaignHost : IAsyncDisposable
         var r = reply.GetAwaiter().GetResult();
         if (r is CampaignFailed f) throw new CampaignStoppedException(f.Reason);
         return r is T t ? t : throw new InvalidOperationException($"unexpected reply {r}");
+    }
+
+    /// <summary>The campaign's status read afresh from the journal, for a campaign another process
+    /// may be running: a new read-only supervisor recovers, answers and stops (the host's own
+    /// supervisor recovered once, at start).</summary>
+    public async Task<CampaignStatus?> InspectFromJournalAsync(TimeSpan timeout)
+    {
+        var probe = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, latentSize, Generator, pnm), $"inspect-{Interlocked.Increment(ref inspections)}");
+        try
+        {
+            return await probe.Ask(InspectCampaign.Instance, timeout) switch
+            {
+                CampaignStatus s => s,
+                CampaignFailed f => throw new CampaignStoppedException(f.Reason),
+                var other => throw new InvalidOperationException($"unexpected reply {other}"),
+            };
+        }
+        finally { System.Stop(probe); }
     }
 
     public async ValueTask DisposeAsync() => await System.Terminate();

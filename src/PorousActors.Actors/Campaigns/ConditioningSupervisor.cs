@@ -13,6 +13,8 @@ namespace PorousActors.Actors.Campaigns;
 public sealed record StartCampaign(CampaignDefinition Definition);
 public sealed record ResumeCampaign(string ModelSha256);
 public sealed record InspectCampaign { public static readonly InspectCampaign Instance = new(); }
+/// <summary>Asks a running campaign for a <see cref="CampaignStatus"/>: finished chains and the live progress of running ones.</summary>
+public sealed record GetLiveStatus { public static readonly GetLiveStatus Instance = new(); }
 public sealed record CampaignRefused(string Reason);
 public sealed record CampaignDone(CampaignDefinition Definition, IReadOnlyList<ChainResult> Results, int CompletedThisSession);
 public sealed record GetCampaignProgress { public static readonly GetCampaignProgress Instance = new(); }
@@ -128,8 +130,10 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             Launch();
         });
         Command<InspectCampaign>(_ => Inspect());
+        Command<GetLiveStatus>(_ => LiveStatus());
         Command<ChainJournalFailure>(f =>
         {
+            Telemetry.PorousMetrics.JournalFailures.Add(1);
             if (f.Fatal) { Fail(f.Reason); return; }
             int n = journalFailures[f.Id] = journalFailures.GetValueOrDefault(f.Id) + 1;
             Context.System.Log.Warning("campaign {0}: chain {1}: journal write failed ({2} of {3}): {4}", name, f.Id, n, maxJournalFailures, f.Reason);
@@ -150,6 +154,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             // final-cube requests lost with a generator node are asked again
             foreach (var (id, r) in cubeRequests.Concat(cubeRewrites)) generator.Tell(new GenerateRequest(id, [r.Latent], Self));
             foreach (var (id, f) in finalEvaluations) pnm.Tell(new Simulation.Evaluate(id, 0, f.Cube, AllProperties, Self));
+            Telemetry.PorousMetrics.Resent("final", cubeRequests.Count + cubeRewrites.Count + finalEvaluations.Count);
             if (cubeRequests.Count == 0 && cubeRewrites.Count == 0 && finalEvaluations.Count == 0) Timers.Cancel("resend");
         });
         Command<GenerateResponse>(r =>
@@ -179,6 +184,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             var all = e.Properties is null ? null : Pnm.RockProperties.Names.Select(n => (n, v: e.Properties.Get(n))).Where(p => double.IsFinite(p.v)).ToDictionary(p => p.n, p => p.v);
             Persist(ChainCompleted.Of(f.Result with { AllProperties = all }), c =>
             {
+                Telemetry.PorousMetrics.JournalWrites.Add(1);
                 done[c.Result.Id] = c.Result;
                 completedHere++;
                 if (!TryOutput(() => ResultsWriter.Write(outputDir, definition!, done.Values))) return;
@@ -279,6 +285,18 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList(), completedHere));
             if (autoCommand is not null) Context.System.Log.Warning("campaign {0}: all {1} chains finished; results in {2}", name, def.Chains.Count, outputDir);
         }
+    }
+
+    /// <summary>Finished chains plus each running chain's own progress (a chain that does not answer
+    /// within 5 s, busy or restarting, is shown as running with no progress yet).</summary>
+    void LiveStatus()
+    {
+        var replyTo = Sender;
+        var def = definition;
+        var results = done.Values.ToList();
+        var asks = running.Select(kv => kv.Value.Ask<ChainProgress>(GetChainProgress.Instance, TimeSpan.FromSeconds(5))
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : new ChainProgress(kv.Key, 0, 0, null, "Running", false), TaskScheduler.Default)).ToList();
+        Task.WhenAll(asks).PipeTo(replyTo, success: p => new CampaignStatus(def, results, p));
     }
 
     void Inspect()

@@ -34,7 +34,10 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
         akka.persistence.journal.sql.connection-string = {Quote(ConnectionString)}
         akka.persistence.journal.sql.provider-name = {Quote(Provider)}
         akka.persistence.snapshot-store.sql.connection-string = {Quote(ConnectionString)}
-        akka.persistence.snapshot-store.sql.provider-name = {Quote(Provider)}");
+        akka.persistence.snapshot-store.sql.provider-name = {Quote(Provider)}
+        akka.persistence.query.journal.sql.connection-string = {Quote(ConnectionString)}
+        akka.persistence.query.journal.sql.provider-name = {Quote(Provider)}
+        akka.persistence.query.journal.sql.write-plugin = ""akka.persistence.journal.sql""");
 
     /// <summary>
     /// Refuses a SQLite journal that is not a database, is damaged, or belongs to another campaign;

@@ -29,7 +29,8 @@ public sealed record ChainJournalFailure(string Id, string Reason, bool Fatal);
 /// <summary>Asks for the chain's <see cref="ChainProgress"/> (used by status and progress).</summary>
 public sealed record GetChainProgress { public static readonly GetChainProgress Instance = new(); }
 /// <param name="LastFailure">the last candidate evaluation that kept failing (the forward model's message), if any</param>
-public sealed record ChainProgress(string Id, int Step, int Evaluations, double? Error, string Status, bool Recovered, string? LastFailure = null);
+public sealed record ChainProgress(string Id, int Step, int Evaluations, double? Error, string Status, bool Recovered, string? LastFailure = null,
+    IReadOnlyDictionary<string, double>? Properties = null);
 
 /// <summary>
 /// Drives one conditioning chain: asks the GeneratorActor for each candidate batch, spreads the
@@ -132,8 +133,17 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         Command<RequestTimeout>(t =>
         {
             if (batch is null || t.RequestId != requestId) return;
-            if (cubes is null) generator.Tell(new GenerateRequest(requestId, batch.Latents, Self)); // the generator node may be gone
-            else for (int i = 0; i < received!.Length; i++) if (!received[i]) SendEvaluate(i);     // redo lost evaluations elsewhere
+            if (cubes is null)
+            {
+                generator.Tell(new GenerateRequest(requestId, batch.Latents, Self)); // the generator node may be gone
+                Telemetry.PorousMetrics.Resent("cubes");
+            }
+            else
+            {
+                int lost = 0;
+                for (int i = 0; i < received!.Length; i++) if (!received[i]) { SendEvaluate(i); lost++; } // redo lost evaluations elsewhere
+                Telemetry.PorousMetrics.Resent("evaluations", lost);
+            }
             Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
         });
         Command<SaveSnapshotSuccess>(_ => { });
@@ -212,6 +222,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             persistedStep = s.Step; persistedStatus = status;
             Persist(ev, e =>
             {
+                Telemetry.PorousMetrics.JournalWrites.Add(1);
                 if (LastSequenceNr % snapshotEvery == 0) SaveSnapshot(e);
                 Proceed(next);
             });
@@ -253,6 +264,6 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     {
         var s = chain?.State ?? recovered;
         return new ChainProgress(spec.Id, s?.Step ?? 0, s?.Evaluations ?? 0, s is null || !double.IsFinite(s.Error) ? null : s.Error,
-            s?.Status.ToString() ?? "Pending", wasRecovered, lastFailure);
+            s?.Status.ToString() ?? "Pending", wasRecovered, lastFailure, s is null ? null : new Dictionary<string, double>(s.Properties));
     }
 }

@@ -84,6 +84,7 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
             k += r.Latents.Count;
         }
         cubes += all.Count; batches++;
+        Telemetry.PorousMetrics.Generated(deviceIndex, all.Count);
         overhead += total.Elapsed.TotalSeconds - gen.Elapsed.TotalSeconds;
         if (deviceIndex is { } d) Context.Parent.Tell(new DeviceBatchDone(d, all.Count, gen.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds - gen.Elapsed.TotalSeconds));
     }

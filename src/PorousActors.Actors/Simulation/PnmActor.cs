@@ -26,13 +26,16 @@ public sealed class PnmActor : ReceiveActor
         Receive<Evaluate>(e =>
         {
             RockProperties props;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             try { props = model.Evaluate(e.Cube, e.Needs); }
             catch (Exception ex) when (e.Attempt + 1 >= this.maxAttempts)
             {
+                Telemetry.PorousMetrics.Evaluated(false, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                 e.ReplyTo.Tell(new Evaluated(e.RequestId, e.Index, null, $"{ex.GetType().Name}: {ex.Message}"));
                 return;
             }
             // any other exception propagates: the supervisor restarts this worker (PreRestart retries)
+            Telemetry.PorousMetrics.Evaluated(true, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             e.ReplyTo.Tell(new Evaluated(e.RequestId, e.Index, props, null));
         });
     }

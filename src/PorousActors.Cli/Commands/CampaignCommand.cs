@@ -21,6 +21,7 @@ public static class CampaignCommand
         cmd.Subcommands.Add(Run(io));
         cmd.Subcommands.Add(Resume(io));
         cmd.Subcommands.Add(Status(io));
+        cmd.Subcommands.Add(CampaignServeCommand.Build(io, JournalOption(), OutOption(), OutputDir));
         cmd.Subcommands.Add(CampaignTargetsCommand.Build(io));
         return cmd;
     }
@@ -40,13 +41,15 @@ public static class CampaignCommand
         var format = new Option<string?>("--format") { Description = "Format of the accepted cubes in cubes/: raw (+ .json sidecar, default), tif or npy; kept with the campaign" };
         var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
         var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, format, journal, outDir, device };
+        var http = new HttpOptions(); http.AddTo(c);
         c.SetAction(p => io.Guard(() =>
         {
+            var dashboard = http.From(p);
             var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval), p.GetValue(format));
             using var _ = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
             journalLoc.CheckOwnership(def.Name, mustExist: false);
-            return Drive(io, def.Name, p.GetValue(outDir), journalLoc, GeneratorsFor(m, def.Model, p.GetValue(device), fileConfig), fileConfig, new StartCampaign(def));
+            return Drive(io, def.Name, p.GetValue(outDir), journalLoc, GeneratorsFor(m, def.Model, p.GetValue(device), fileConfig), fileConfig, new StartCampaign(def), dashboard);
         }));
         return c;
     }
@@ -96,8 +99,10 @@ public static class CampaignCommand
         var model = new Option<string?>("--model") { Description = "Model file, if it moved (its SHA-256 must match the campaign's)" };
         var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
         var c = new Command("resume", "Resume an interrupted campaign from its journal: finished chains stay finished, others continue from their last accepted step") { name, model, journal, outDir, device };
+        var http = new HttpOptions(); http.AddTo(c);
         c.SetAction(p => io.Guard(() =>
         {
+            var dashboard = http.From(p);
             string n = p.GetValue(name)!;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), n);
             journalLoc.CheckOwnership(n, mustExist: true);
@@ -105,7 +110,7 @@ public static class CampaignCommand
             var def = status.Definition ?? throw new BadInputException($"no campaign '{n}' in the journal");
             string modelPath = p.GetValue(model) ?? def.Model;
             using var m = GeneratorModel.Load(modelPath);
-            return Drive(io, n, p.GetValue(outDir), journalLoc, GeneratorsFor(m, modelPath, p.GetValue(device), Config.Empty), Config.Empty, new ResumeCampaign(m.Sha256!));
+            return Drive(io, n, p.GetValue(outDir), journalLoc, GeneratorsFor(m, modelPath, p.GetValue(device), Config.Empty), Config.Empty, new ResumeCampaign(m.Sha256!), dashboard);
         }));
         return c;
     }
@@ -192,15 +197,18 @@ public static class CampaignCommand
         return GanGenerator.ForDevices(modelPath, devices);
     }
 
-    internal static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, IReadOnlyList<IGenerator> generators, Config overrides, object command)
+    internal static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, IReadOnlyList<IGenerator> generators, Config overrides, object command,
+        Dashboard.DashboardOptions? dashboard = null)
     {
         string dir = OutputDir(name, outDir);
         if (File.Exists(dir)) throw new BadInputException($"--out {dir} is a file; give a folder for the campaign's results");
         using var runLock = CampaignLock.Acquire(journal, name);
         CheckOutputFolderOwner(dir, name, journal);
         var host = new CampaignHost(name, dir, journal, generators, new PnmForwardModel(), overrides);
+        Dashboard.DashboardServer? server = null;
         try
         {
+            if (dashboard is not null) server = HttpOptions.StartLive(io, dashboard, host.System, name, dir, () => host.Supervisor);
             var sw = Stopwatch.StartNew();
             var reply = host.Supervisor.Ask(command, Timeout.InfiniteTimeSpan);
             using var cancel = new CancellationTokenSource();
@@ -246,6 +254,10 @@ public static class CampaignCommand
                 default: throw new InvalidOperationException($"unexpected reply {reply.Result}");
             }
         }
-        finally { host.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+        finally
+        {
+            server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }

@@ -31,8 +31,10 @@ public static class NodeCommand
         var device = DeviceOptions.Create();
         var cmd = new Command("node", "Run one node of a campaign cluster (Akka.Cluster): GPU nodes generate, CPU nodes simulate, a supervisor singleton owns the campaign and moves to a standby supervisor node if its node is lost. Runs until stopped.")
             { roles, host, port, seeds, model, journal, file, targets, name, concurrency, maxEval, output, device };
+        var http = new HttpOptions(); http.AddTo(cmd);
         cmd.SetAction(p => io.Guard(() =>
         {
+            var dashboard = http.From(p);
             var roleList = (p.GetValue(roles) ?? Env("POROUS_ROLES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             var seedList = (p.GetValue(seeds) ?? Env("POROUS_SEED_NODES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             int portValue = p.GetValue(port) ?? (Env("POROUS_PORT") is { } ps && int.TryParse(ps, out var pv) ? pv : 0);
@@ -61,6 +63,8 @@ public static class NodeCommand
             // SIGTERM runs Akka's coordinated shutdown (leave the cluster, stop); Ctrl-C does the same.
             var system = host0.System;
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
+            // every node may serve the page and its own /metrics; the campaign's status comes from the singleton
+            using var server = dashboard is null ? null : new DisposeSync(HttpOptions.StartLive(io, dashboard, system, campaignName, dir, () => host0.SingletonProxy));
             var terminated = system.WhenTerminated;
             while (!terminated.Wait(TimeSpan.FromSeconds(5)))
             {
@@ -76,4 +80,10 @@ public static class NodeCommand
         }));
         return cmd;
     }
+}
+
+/// <summary>Disposes an async disposable at the end of a synchronous scope.</summary>
+sealed class DisposeSync(IAsyncDisposable inner) : IDisposable
+{
+    public void Dispose() => inner.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
