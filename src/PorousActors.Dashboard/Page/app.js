@@ -2,7 +2,8 @@
 "use strict";
 const params = new URLSearchParams(location.search);
 const refreshMs = Math.max(500, Number(params.get("refresh") || 2000));
-let snapshot = null, sortKey = "id", sortDir = 1, selected = null, tick = 0;
+const maxRows = 500; // a campaign of 10^4 chains: draw the first rows of the sorted, filtered list
+let snapshot = null, sortKey = "id", sortDir = 1, selected = params.get("chain"), tick = 0; // ?chain=ID opens that chain
 
 const $ = id => document.getElementById(id);
 const fmt = v => v === null || v === undefined ? "–" : (typeof v === "number" ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : +v.toPrecision(4)) : String(v));
@@ -41,7 +42,7 @@ function render() {
   $("bar-succeeded").style.width = pct(c.succeeded); $("bar-notreached").style.width = pct(c.notReached); $("bar-failed").style.width = pct(c.failed);
   if (tick % 3 === 1) $("throughput").src = "api/plots/throughput.png?t=" + Date.now();
   renderTargets(s); renderChains(s); renderMembers(s); renderEvents(s);
-  if (selected && tick % 3 === 1) showChain(selected, false);
+  if (selected && tick % 3 === 1 && s.chains.some(ch => ch.id === selected)) showChain(selected, false);
 }
 
 function renderTargets(s) {
@@ -68,7 +69,7 @@ function renderChains(s) {
     return (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true })) * sortDir;
   });
   const body = $("chains").tBodies[0];
-  body.replaceChildren(...rows.map(ch => {
+  body.replaceChildren(...rows.slice(0, maxRows).map(ch => {
     const tr = document.createElement("tr"); tr.dataset.id = ch.id; tr.dataset.status = ch.status;
     if (ch.id === selected) tr.className = "selected";
     const cells = [ch.id, ch.targets, ch.status, ch.steps, ch.evaluations, fmt(ch.error), achieved(ch), ch.lastFailure || ""];
@@ -76,7 +77,7 @@ function renderChains(s) {
     tr.addEventListener("click", () => showChain(ch.id, true));
     return tr;
   }));
-  text($("shown"), `${rows.length} of ${s.chains.length} chains`);
+  text($("shown"), `${rows.length} of ${s.chains.length} chains` + (rows.length > maxRows ? ` (first ${maxRows} drawn: filter or sort to see others)` : ""));
   for (const th of $("chains").tHead.rows[0].cells) th.classList.toggle("sorted-asc", th.dataset.key === sortKey && sortDir > 0), th.classList.toggle("sorted-desc", th.dataset.key === sortKey && sortDir < 0);
 }
 
