@@ -197,4 +197,17 @@ public sealed class CliTests : IDisposable
             Assert.Contains("--device", h.Out);
         }
     }
+
+    [Fact]
+    public void DashboardOnANonLoopbackAddressWithoutATokenIsRefusedBeforeAnyWork()
+    {
+        Environment.SetEnvironmentVariable("POROUS_DASHBOARD_TOKEN", null);
+        var serve = Run("campaign", "serve", "nothing-here", "--bind", "0.0.0.0", "--journal", "sqlite:" + Path.Combine(dir, "none.db"));
+        Assert.Equal(2, serve.Code);
+        Assert.Contains("needs a token", serve.Err);
+        var run = Run("campaign", "run", "--targets", Path.Combine(dir, "missing.csv"), "--model", "none.model", "--http-port", "0", "--http-bind", "10.1.2.3");
+        Assert.Equal(2, run.Code);
+        Assert.Contains("--http-*: serving the dashboard on 10.1.2.3 (not loopback) needs a token", run.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "none.db")), "a refused dashboard must not touch the journal");
+    }
 }
