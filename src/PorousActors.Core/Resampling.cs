@@ -46,7 +46,7 @@ public static class Resampling
         if (nz == 0 || ny == 0 || nx == 0) throw new BadInputException($"--downsample {f} leaves nothing of the {v.Nz}x{v.Ny}x{v.Nx} volume");
         var c = new Volume(nz, ny, nx, v.VoxelSize * f);
         int half = (f * f * f + 1) / 2;
-        Parallel.For(0, nz, z =>
+        Parallel.For(0, nz, KernelParallelism.Options, z =>
         {
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)

@@ -59,4 +59,43 @@ public static class SupervisorCapacity
         Console.WriteLine($"journal {journal.Provider}: {chains} chains, {evaluations} evaluations, {s:F1} s: " +
                           $"{messages / s:F0} messages/s, {evaluations / s:F0} evaluations/s, {writes / s:F1} journal writes/s");
     }
+
+    /// <summary>
+    /// Campaigns of growing size (10 evaluations per chain, 64 chains at a time) on the free
+    /// generator and forward model: wall time per chain, and managed memory per chain held once the
+    /// campaign is done (the supervisor keeps each result), which must stay flat as N grows.
+    /// </summary>
+    public static async Task Scale(string journalText, int[] sizes)
+    {
+        Console.WriteLine("| chains | evaluations | wall s | ms per chain | journal writes/s | managed heap after, MB | KB per chain | peak working set, MB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (int chains in sizes)
+        {
+            string name = "scale" + Guid.NewGuid().ToString("N")[..6];
+            string dir = Directory.CreateTempSubdirectory("porous-scale-").FullName;
+            string jt = journalText == "sqlite" ? "sqlite:" + Path.Combine(dir, "scale.db") : journalText;
+            var journal = JournalLocation.Parse(jt, name);
+            journal.CheckOwnership(name, mustExist: false);
+            var specs = Enumerable.Range(1, chains).Select(i => new ChainSpec($"c{i}", "porosity=0.999:0.0001", i)).ToList();
+            var def = new CampaignDefinition(name, "tiny", "00000000000000000000", "golden", 10, 64, specs);
+            GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+            long before = GC.GetTotalMemory(true);
+            var proc = System.Diagnostics.Process.GetCurrentProcess();
+            await using (var host = new CampaignHost(name, dir, journal, new TinyGenerator(), new TinyForward()))
+            {
+                var sw = Stopwatch.StartNew();
+                var done = await host.Supervisor.Ask<CampaignDone>(new StartCampaign(def), TimeSpan.FromHours(2));
+                double s = sw.Elapsed.TotalSeconds;
+                int evaluations = done.Results.Sum(r => r.Evaluations);
+                long writes = done.Results.Sum(r => r.Steps) + 2L * chains + 1;
+                done = null!;
+                GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+                long after = GC.GetTotalMemory(true);
+                proc.Refresh();
+                Console.WriteLine($"| {chains} | {evaluations} | {s:F1} | {1000 * s / chains:F2} | {writes / s:F0} | {(after - before) / 1e6:F1} | {(after - before) / 1024.0 / chains:F2} | {proc.PeakWorkingSet64 / 1e6:F0} |");
+            }
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
 }

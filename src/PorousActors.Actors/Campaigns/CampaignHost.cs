@@ -42,7 +42,7 @@ public sealed class CampaignHost : IAsyncDisposable
         var config = journal.ToConfig().WithFallback(overrides ?? Config.Empty).WithFallback(DefaultConfig())
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
         Settings = RuntimeSettings.From(config);
-        System = ActorSystem.Create("porous", config);
+        System = ActorSystem.Create("porous", Settings.SizeDispatchers(config));
         Generator = System.ActorOf(GeneratorActor.ForDevices(generators, Settings.BatchSize, Settings.BatchWait), "generator");
         pnm = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
         this.campaign = campaign; this.outputDir = outputDir; latentSize = generator.LatentSize;

@@ -18,7 +18,8 @@ public sealed record GetLiveStatus { public static readonly GetLiveStatus Instan
 public sealed record CampaignRefused(string Reason);
 public sealed record CampaignDone(CampaignDefinition Definition, IReadOnlyList<ChainResult> Results, int CompletedThisSession);
 public sealed record GetCampaignProgress { public static readonly GetCampaignProgress Instance = new(); }
-public sealed record CampaignProgress(string Name, int Total, int Pending, int Running, int Done, int Succeeded, IReadOnlyList<ChainResult> Results);
+/// <summary>Counts only: progress is asked every few seconds, across nodes, of campaigns of 10⁴ chains.</summary>
+public sealed record CampaignProgress(string Name, int Total, int Pending, int Running, int Done, int Succeeded);
 public sealed record CampaignStatus(CampaignDefinition? Definition, IReadOnlyList<ChainResult> Results, IReadOnlyList<ChainProgress> Unfinished);
 public sealed record CampaignStarted(CampaignDefinition Definition);
 public sealed record ChainCompleted(ChainResult Result, string? Checksum = null)
@@ -55,7 +56,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     readonly Dictionary<long, (ChainResult Result, Core.Volume Cube)> finalEvaluations = [];
     static readonly Conditioning.PropertyNeeds AllProperties = new(true, [Pnm.Flow.FlowAxis.Z, Pnm.Flow.FlowAxis.Y, Pnm.Flow.FlowAxis.X]);
     long cubeRequestId;
-    int completedHere;
+    int completedHere, succeeded;
     readonly Action<string>? onFatal;
     readonly Dictionary<string, int> journalFailures = [];
     /// <summary>Journal write failures one chain may have in a row (each followed by a backoff restart:
@@ -82,6 +83,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         {
             if (!e.Intact) throw new JournalDamagedException($"journal is damaged at event {LastSequenceNr} of campaign '{name}': the result of chain '{e.Result.Id}' does not match its checksum (edited?)");
             done[e.Result.Id] = e.Result;
+            if (e.Result.Status == "Succeeded") succeeded++;
         });
         Recover<RecoveryCompleted>(_ =>
         {
@@ -102,10 +104,10 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
                     return;
                 }
                 definition = definition with { Concurrency = c.Definition.Concurrency };
-                Launch();
+                if (RewriteOutputs()) Launch();
                 return;
             }
-            Persist(new CampaignStarted(c.Definition), e => { definition = e.Definition; Launch(); });
+            Persist(new CampaignStarted(c.Definition), e => { definition = e.Definition; if (RewriteOutputs()) Launch(); });
         });
         Command<ResumeCampaign>(c =>
         {
@@ -127,7 +129,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
                 Context.System.Log.Warning("campaign {0}: {1} cube file(s) of finished chains are missing; regenerating them from their stored latents", name, cubeRewrites.Count);
                 StartResendTimer();
             }
-            Launch();
+            if (RewriteOutputs()) Launch();
         });
         Command<InspectCampaign>(_ => Inspect());
         Command<GetLiveStatus>(_ => LiveStatus());
@@ -186,16 +188,17 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             {
                 Telemetry.PorousMetrics.JournalWrites.Add(1);
                 done[c.Result.Id] = c.Result;
+                if (c.Result.Status == "Succeeded") succeeded++;
                 completedHere++;
-                if (!TryOutput(() => ResultsWriter.Write(outputDir, definition!, done.Values))) return;
+                // one row appended per chain (rewriting the files each time costs O(N²) over a campaign)
+                if (!TryOutput(() => ResultsWriter.Append(outputDir, definition!, c.Result))) return;
                 Launch();
             });
         });
         Command<GetCampaignProgress>(_ =>
         {
             int total = definition?.Chains.Count ?? 0;
-            Sender.Tell(new CampaignProgress(name, total, total - done.Count - running.Count, running.Count, done.Count,
-                done.Values.Count(r => r.Status == "Succeeded"), done.Values.ToList()));
+            Sender.Tell(new CampaignProgress(name, total, total - done.Count - running.Count, running.Count, done.Count, succeeded));
         });
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => Context.System.Log.Warning("campaign {0}: snapshot not saved ({1})", name, f.Cause.GetBaseException().Message));
@@ -203,6 +206,10 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(string name, string outputDir, int latentSize, IActorRef generator, IActorRef pnm, object? autoCommand = null, Action<string>? onFatal = null) =>
         Akka.Actor.Props.Create(() => new ConditioningSupervisor(name, outputDir, latentSize, generator, pnm, autoCommand, onFatal));
+
+    /// <summary>Results files rewritten whole from the journal's finished chains: at start and resume
+    /// (so rows appended before a crash but lost, or half-written, are put right) and at the end.</summary>
+    bool RewriteOutputs() => TryOutput(() => ResultsWriter.Write(outputDir, definition!, done.Values));
 
     string CubePath(string id) => Path.Combine(outputDir, definition!.CubeFile(id));
 
@@ -318,30 +325,60 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
 /// properties.csv (one row per chain, every property on every axis) and results.json.</summary>
 public static class ResultsWriter
 {
+    const string ResultsHeader = "id,seed,property,target,tolerance,achieved,abs_error,within_tolerance,status,steps,evaluations,seconds,cube";
+    static string PropertiesHeader => "id,status," + string.Join(",", Pnm.RockProperties.Names) + ",cube";
+
+    /// <summary>Every file, whole, in the definition's chain order.</summary>
     public static void Write(string dir, CampaignDefinition def, IEnumerable<ChainResult> results)
     {
         Directory.CreateDirectory(dir);
         var byId = results.ToDictionary(r => r.Id);
         var ordered = def.Chains.Where(c => byId.ContainsKey(c.Id)).Select(c => byId[c.Id]).ToList();
-        var sb = new StringBuilder("id,seed,property,target,tolerance,achieved,abs_error,within_tolerance,status,steps,evaluations,seconds,cube\n");
-        foreach (var r in ordered)
-            foreach (var (t, a, within) in r.Outcomes())
-            {
-                sb.AppendLine(string.Join(",", r.Id, r.Seed.ToString(CultureInfo.InvariantCulture), t.Property, G(t.Value), G(t.Tolerance), G(a), G(Math.Abs(a - t.Value)),
-                    within ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture),
-                    r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), def.CubeFile(r.Id)));
-            }
+        var sb = new StringBuilder(ResultsHeader + "\n");
+        var wide = new StringBuilder(PropertiesHeader + "\n");
+        foreach (var r in ordered) { AppendRows(sb, def, r); AppendWideRow(wide, def, r); }
         AtomicWrite(Path.Combine(dir, "results.csv"), sb.ToString());
-        // one row per chain with every property of its cube on every axis (empty where unknown: a
-        // chain recorded before full evaluations existed, an axis that does not percolate)
-        var wide = new StringBuilder("id,status," + string.Join(",", Pnm.RockProperties.Names) + ",cube\n");
-        foreach (var r in ordered)
-            wide.AppendLine(string.Join(",", [r.Id, r.Status, .. Pnm.RockProperties.Names.Select(n => r.AllProperties?.GetValueOrDefault(n, double.NaN) is { } v && double.IsFinite(v) ? G(v) : ""),
-                def.CubeFile(r.Id)]));
         AtomicWrite(Path.Combine(dir, "properties.csv"), wide.ToString());
         AtomicWrite(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new { campaign = def.Name, model = def.Model, modelSha256 = def.ModelSha256, policy = def.Policy, chains = ordered }, new JsonSerializerOptions { WriteIndented = true }));
+    }
 
-        static string G(double x) => x.ToString("G9", CultureInfo.InvariantCulture);
+    /// <summary>One finished chain's rows appended to results.csv and properties.csv (results.json is
+    /// written whole at start, resume and the end).</summary>
+    public static void Append(string dir, CampaignDefinition def, ChainResult r)
+    {
+        Directory.CreateDirectory(dir);
+        var sb = new StringBuilder();
+        AppendRows(sb, def, r);
+        AppendTo(Path.Combine(dir, "results.csv"), ResultsHeader, sb.ToString());
+        var wide = new StringBuilder();
+        AppendWideRow(wide, def, r);
+        AppendTo(Path.Combine(dir, "properties.csv"), PropertiesHeader, wide.ToString());
+    }
+
+    /// <summary>results.csv: one row per target, target against achieved.</summary>
+    static void AppendRows(StringBuilder sb, CampaignDefinition def, ChainResult r)
+    {
+        foreach (var (t, a, within) in r.Outcomes())
+            sb.AppendLine(string.Join(",", r.Id, r.Seed.ToString(CultureInfo.InvariantCulture), t.Property, G(t.Value), G(t.Tolerance), G(a), G(Math.Abs(a - t.Value)),
+                within ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture),
+                r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), def.CubeFile(r.Id)));
+    }
+
+    /// <summary>properties.csv: every property of the cube on every axis (empty where unknown: a chain
+    /// recorded before full evaluations existed, an axis that does not percolate).</summary>
+    static void AppendWideRow(StringBuilder sb, CampaignDefinition def, ChainResult r) =>
+        sb.AppendLine(string.Join(",", [r.Id, r.Status, .. Pnm.RockProperties.Names.Select(n => r.AllProperties?.GetValueOrDefault(n, double.NaN) is { } v && double.IsFinite(v) ? G(v) : ""),
+            def.CubeFile(r.Id)]));
+
+    static string G(double x) => x.ToString("G9", CultureInfo.InvariantCulture);
+
+    static void AppendTo(string path, string header, string rows)
+    {
+        bool fresh = !File.Exists(path);
+        using var f = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        using var w = new StreamWriter(f);
+        if (fresh) w.WriteLine(header);
+        w.Write(rows);
     }
 
     static void AtomicWrite(string path, string text)

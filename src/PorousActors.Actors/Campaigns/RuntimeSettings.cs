@@ -10,4 +10,8 @@ public sealed record RuntimeSettings(int BatchSize, TimeSpan BatchWait, int PnmW
         c.GetTimeSpan("porous.generator.batch-wait", TimeSpan.FromMilliseconds(20)),
         c.GetInt("porous.pnm.workers", 0) is var w && w > 0 ? w : Environment.ProcessorCount,
         c.GetInt("porous.pnm.max-attempts", 3));
+
+    /// <summary>The configuration with the simulation dispatcher's dedicated threads sized to the workers.</summary>
+    public Config SizeDispatchers(Config c) =>
+        ConfigurationFactory.ParseString($"porous.pnm-dispatcher.dedicated-thread-pool.thread-count = {PnmWorkers}").WithFallback(c);
 }

@@ -137,12 +137,14 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             {
                 generator.Tell(new GenerateRequest(requestId, batch.Latents, Self)); // the generator node may be gone
                 Telemetry.PorousMetrics.Resent("cubes");
+                Context.System.Log.Warning("chain {0}: no cubes within {1}; asking the generator again", spec.Id, requestTimeout);
             }
             else
             {
                 int lost = 0;
                 for (int i = 0; i < received!.Length; i++) if (!received[i]) { SendEvaluate(i); lost++; } // redo lost evaluations elsewhere
                 Telemetry.PorousMetrics.Resent("evaluations", lost);
+                Context.System.Log.Warning("chain {0}: {1} evaluation(s) unanswered within {2}; sent again", spec.Id, lost, requestTimeout);
             }
             Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
         });

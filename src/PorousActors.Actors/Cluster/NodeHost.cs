@@ -59,7 +59,7 @@ public sealed class NodeHost : IAsyncDisposable
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration)
             .WithFallback(ClusterSingleton.DefaultConfig());
         var settings = RuntimeSettings.From(config);
-        System = ActorSystem.Create("porous", config);
+        System = ActorSystem.Create("porous", settings.SizeDispatchers(config));
 
         if (node.Roles.Contains("generator"))
             System.ActorOf(GeneratorActor.ForDevices(generatorDevices ?? throw new BadInputException("a generator node needs --model"), settings.BatchSize, settings.BatchWait), "generator");

@@ -20,14 +20,22 @@ public sealed class PnmActor : ReceiveActor
     readonly IForwardModel model;
     readonly int maxAttempts;
 
-    public PnmActor(IForwardModel model, int maxAttempts)
+    readonly int threadsPerEvaluation;
+
+    public PnmActor(IForwardModel model, int maxAttempts, int threadsPerEvaluation = 1)
     {
+        this.threadsPerEvaluation = threadsPerEvaluation;
         this.model = model; this.maxAttempts = Math.Max(1, maxAttempts);
         Receive<Evaluate>(e =>
         {
             RockProperties props;
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try { props = model.Evaluate(e.Cube, e.Needs); }
+            try
+            {
+                // one evaluation per worker thread already fills the cores: kernels get their share, not all of them
+                using var _ = Core.KernelParallelism.Cap(threadsPerEvaluation);
+                props = model.Evaluate(e.Cube, e.Needs);
+            }
             catch (Exception ex) when (e.Attempt + 1 >= this.maxAttempts)
             {
                 Telemetry.PorousMetrics.Evaluated(false, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -46,9 +54,11 @@ public sealed class PnmActor : ReceiveActor
         base.PreRestart(reason, message);
     }
 
-    /// <summary>A pool of <paramref name="workers"/> workers, each restarted on failure.</summary>
+    /// <summary>A pool of <paramref name="workers"/> workers, each restarted on failure, on the
+    /// dedicated threads of porous.pnm-dispatcher (not the shared thread pool that remoting's
+    /// heartbeats need); each evaluation's kernels use cores ÷ workers threads.</summary>
     public static Props Pool(IForwardModel model, int workers, int maxAttempts) =>
-        Props.Create(() => new PnmActor(model, maxAttempts))
+        Props.Create(() => new PnmActor(model, maxAttempts, Math.Max(1, Environment.ProcessorCount / Math.Max(1, workers))))
             .WithDispatcher("porous.pnm-dispatcher")
             .WithRouter(new Akka.Routing.SmallestMailboxPool(workers)
                 .WithSupervisorStrategy(new OneForOneStrategy(1000, TimeSpan.FromMinutes(1), _ => Directive.Restart)));

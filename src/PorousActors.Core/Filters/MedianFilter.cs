@@ -9,7 +9,7 @@ public static class MedianFilter
     public static float[] Apply3(float[] src, int nz, int ny, int nx)
     {
         var dst = new float[src.Length];
-        Parallel.For(0, nz, z =>
+        Parallel.For(0, nz, KernelParallelism.Options, z =>
         {
             Span<float> w = stackalloc float[27];
             for (int y = 0; y < ny; y++)

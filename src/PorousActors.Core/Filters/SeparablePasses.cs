@@ -17,7 +17,7 @@ public static class SeparablePasses
     public static void Apply<TKernel>(float[] data, int nz, int ny, int nx, int axis, Func<TKernel> newKernel, int maxDegreeOfParallelism = -1)
         where TKernel : ILineKernel
     {
-        var po = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var po = maxDegreeOfParallelism > 0 ? new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism } : KernelParallelism.Options;
         int plane = ny * nx;
         switch (axis)
         {

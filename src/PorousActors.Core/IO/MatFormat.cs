@@ -121,7 +121,7 @@ public static class MatFormat
         int d1 = dims[0], d2 = dims[1], d3 = dims[2];
         var g = new GrayVolume(d1, d2, d3, voxelSize);
         var dst = g.Data;
-        Parallel.For(0, d1, i =>
+        Parallel.For(0, d1, KernelParallelism.Options, i =>
         {
             for (int j = 0; j < d2; j++)
             {

@@ -16,7 +16,7 @@ public static class ChordLength
         int a1 = axis == 0 ? 1 : 0, a2 = axis == 2 ? 1 : 2;
         var count = new long[n + 1];
         var sync = new object();
-        Parallel.For(0, dims[a1], () => new long[n + 1], (i, _, local) =>
+        Parallel.For(0, dims[a1], KernelParallelism.Options, () => new long[n + 1], (i, _, local) =>
         {
             for (int j = 0; j < dims[a2]; j++)
             {

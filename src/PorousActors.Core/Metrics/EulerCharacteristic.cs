@@ -41,7 +41,7 @@ public static class EulerCharacteristic
         int nz = v.Nz, ny = v.Ny, nx = v.Nx;
         var d = v.Data;
         var partial = new long[nz + 1];
-        Parallel.For(0, nz + 1, pz =>
+        Parallel.For(0, nz + 1, KernelParallelism.Options, pz =>
         {
             long chi = 0;
             for (int py = 0; py <= ny; py++)

@@ -20,7 +20,7 @@ public static class SpecificSurface
         int ny = v.Ny, nx = v.Nx;
         var d = v.Data;
         var partial = new double[v.Nz - 1];
-        Parallel.For(0, v.Nz - 1, z =>
+        Parallel.For(0, v.Nz - 1, KernelParallelism.Options, z =>
         {
             Span<float> c = stackalloc float[8];
             Span<double> px = stackalloc double[12], py = stackalloc double[12], pz = stackalloc double[12];
@@ -51,7 +51,7 @@ public static class SpecificSurface
         var d = v.Data;
         var f = new float[d.Length];
         const float w = 1f / 7f;
-        Parallel.For(0, nz, z =>
+        Parallel.For(0, nz, KernelParallelism.Options, z =>
         {
             int zm = Math.Max(z - 1, 0), zp = Math.Min(z + 1, nz - 1);
             for (int y = 0; y < ny; y++)

@@ -21,7 +21,7 @@ public static class TwoPointCorrelation
         var sync = new object();
         // One plane at a time, every lag while its data is in cache: rows (x) and the plane (y)
         // are read once for all lags; only the z pairs read the later planes again.
-        Parallel.For(0, nz, () => new long[maxLag + 1], (z, _, local) =>
+        Parallel.For(0, nz, KernelParallelism.Options, () => new long[maxLag + 1], (z, _, local) =>
         {
             int p0 = z * plane;
             for (int y = 0; y < ny; y++)

@@ -1,3 +1,4 @@
+using PorousActors.Core;
 namespace PorousActors.Pnm.Extraction;
 
 /// <summary>
@@ -59,7 +60,7 @@ public static class PeakFinder
     static byte[] FindPeaks(float[] smooth, byte[] pore, int nz, int ny, int nx)
     {
         var isPeak = new byte[smooth.Length];
-        Parallel.For(0, nz, z =>
+        Parallel.For(0, nz, KernelParallelism.Options, z =>
         {
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
@@ -120,7 +121,7 @@ public static class PeakFinder
         for (int c = 0; c < count; c++) members[c] = [];
         for (int i = 0; i < labels.Length; i++) if (labels[i] != 0) members[labels[i] - 1].Add(i);
         var keep = new bool[count];
-        Parallel.For(0, count, () => (new HashSet<int>(), new HashSet<int>(), new HashSet<int>()), (c, _, sets) =>
+        Parallel.For(0, count, KernelParallelism.Options, () => (new HashSet<int>(), new HashSet<int>(), new HashSet<int>()), (c, _, sets) =>
         {
             var (current, dilated, extended) = sets;
             current.Clear();
@@ -207,7 +208,7 @@ public static class PeakFinder
         var order = Enumerable.Range(0, n).OrderBy(l => crd[3 * l]).ThenBy(l => l).ToArray();
         var nearest = new int[n];
         var best = new double[n];
-        Parallel.For(0, n, a =>
+        Parallel.For(0, n, KernelParallelism.Options, a =>
         {
             int l = order[a];
             double b2 = double.PositiveInfinity; int bi = -1;

@@ -1,3 +1,4 @@
+using PorousActors.Core;
 namespace PorousActors.Pnm.Network;
 
 /// <summary>Turns watershed regions into pores and their shared boundaries into throats.</summary>
@@ -22,7 +23,7 @@ public static class NetworkBuilder
         var lo = new int[regions * 3]; var hi = new int[regions * 3];
         Array.Fill(lo, int.MaxValue); Array.Fill(hi, -1);
         var sync = new object();
-        Parallel.For(0, nz, () => new RegionAcc(regions), (z, _, acc) =>
+        Parallel.For(0, nz, KernelParallelism.Options, () => new RegionAcc(regions), (z, _, acc) =>
         {
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
@@ -85,7 +86,7 @@ public static class NetworkBuilder
         var members = new int[offset[regions]];
         var cursor = (long[])offset.Clone();
         for (int i = 0; i < labels.Length; i++) { int l = labels[i] - 1; if (l >= 0) members[cursor[l]++] = i; }
-        Parallel.For(0, regions, () => new List<int>(), (l, _, cand) =>
+        Parallel.For(0, regions, KernelParallelism.Options, () => new List<int>(), (l, _, cand) =>
         {
             int p = id[l];
             if (p < 0) return cand;
@@ -118,7 +119,7 @@ public static class NetworkBuilder
         // (about 10 % in k on a 40³ rock). Here both sides are measured and averaged: on the shared
         // reference rocks that moves mean throat diameters by at most 0.3 % from snow2's.
         var throats = new Dictionary<long, ThroatAcc>();
-        Parallel.For(0, nz, () => new Dictionary<long, ThroatAcc>(), (z, _, local) =>
+        Parallel.For(0, nz, KernelParallelism.Options, () => new Dictionary<long, ThroatAcc>(), (z, _, local) =>
         {
             Span<int> seen = stackalloc int[6];
             Span<int> nbr = stackalloc int[6];

@@ -1,3 +1,4 @@
+using PorousActors.Core;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -40,7 +41,7 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
             for (int s = 0; s < o.CheckEvery && step < o.MaxSteps; s++, step++)
             {
                 var (from, to) = (a, b);
-                Parallel.For(0, blocks, blk =>
+                Parallel.For(0, blocks, KernelParallelism.Options, blk =>
                 {
                     int lo = (int)((long)n * blk / blocks), hi = (int)((long)n * (blk + 1) / blocks);
                     k.Sweep(from, to, pull, n, lo, hi);
@@ -67,7 +68,7 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
         for (int c = 0; c < total; c++) if (node[c] >= 0) cell[node[c]] = c;
         var pull = new int[D3Q19.Q * (long)n];
         int n1 = d.N1, n2 = d.N2, n0 = d.N0;
-        Parallel.For(0, n, i =>
+        Parallel.For(0, n, KernelParallelism.Options, i =>
         {
             int c = cell[i];
             int z = c / (n1 * n2), y = c / n2 % n1, x = c % n2;
@@ -101,7 +102,7 @@ public sealed class LatticeBoltzmann : IVoxelFlowSolver
         double flux = 0, speed = 0;
         var sync = new object();
         double half = 0.5 * o.BodyForce;
-        Parallel.For(0, blocks, () => (0.0, 0.0), (blk, _, acc) =>
+        Parallel.For(0, blocks, KernelParallelism.Options, () => (0.0, 0.0), (blk, _, acc) =>
         {
             int lo = (int)((long)n * blk / blocks), hi = (int)((long)n * (blk + 1) / blocks);
             for (int i = lo; i < hi; i++)
