@@ -48,6 +48,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     CampaignDefinition? definition;
     readonly Dictionary<string, ChainResult> done = [];
     readonly Dictionary<string, IActorRef> running = [];
+    /// <summary>Chains that reported their end and whose cube is being written and evaluated.</summary>
+    readonly HashSet<string> finishing = [];
     IActorRef? requester;
     readonly Dictionary<long, ChainResult> cubeRequests = [];
     /// <summary>Cubes of chains finished earlier whose files are gone: regenerated from the stored latent.</summary>
@@ -145,6 +147,9 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         {
             journalFailures.Remove(f.Result.Id);
             if (running.Remove(f.Result.Id, out var chainRef)) Context.Stop(chainRef);
+            else if (finishing.Contains(f.Result.Id) || done.ContainsKey(f.Result.Id)) return; // a duplicate report
+            // neither running nor recorded until its cube is written and evaluated: Launch must not start it again
+            finishing.Add(f.Result.Id);
             // the final cube (the chain's own, else regenerated from the latent) is written before the chain is recorded
             cubeRequests[++cubeRequestId] = f.Result;
             if (f.Cube is not null) { Self.Tell(new GenerateResponse(cubeRequestId, [f.Cube])); return; }
@@ -190,6 +195,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
                 done[c.Result.Id] = c.Result;
                 if (c.Result.Status == "Succeeded") succeeded++;
                 completedHere++;
+                finishing.Remove(c.Result.Id);
+                Context.System.Log.Info($"chain {c.Result.Id}: {c.Result.Status} after {c.Result.Evaluations} evaluations, {c.Result.Steps} steps, error {c.Result.Error ?? double.NaN:G4}, {c.Result.Seconds:F1} s");
                 // one row appended per chain (rewriting the files each time costs O(N²) over a campaign)
                 if (!TryOutput(() => ResultsWriter.Append(outputDir, definition!, c.Result))) return;
                 Launch();
@@ -209,7 +216,11 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
 
     /// <summary>Results files rewritten whole from the journal's finished chains: at start and resume
     /// (so rows appended before a crash but lost, or half-written, are put right) and at the end.</summary>
-    bool RewriteOutputs() => TryOutput(() => ResultsWriter.Write(outputDir, definition!, done.Values));
+    bool RewriteOutputs()
+    {
+        Context.System.Log.Info($"campaign {name}: {definition!.Chains.Count} chains, {done.Count} finished, up to {definition.Concurrency} at a time, policy {definition.Policy}, at most {definition.MaxEvaluations} evaluations per chain; results in {outputDir}");
+        return TryOutput(() => ResultsWriter.Write(outputDir, definition!, done.Values));
+    }
 
     string CubePath(string id) => Path.Combine(outputDir, definition!.CubeFile(id));
 
@@ -283,7 +294,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         foreach (var spec in def.Chains)
         {
             if (running.Count >= def.Concurrency) break;
-            if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id)) continue;
+            if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id) || finishing.Contains(spec.Id)) continue;
             running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self, minBackoff, maxBackoff), "chain-" + Uri.EscapeDataString(spec.Id));
         }
         if (running.Count == 0 && cubeRequests.Count == 0 && cubeRewrites.Count == 0 && finalEvaluations.Count == 0 && done.Count == def.Chains.Count)
@@ -291,6 +302,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             ResultsWriter.Write(outputDir, def, done.Values);
             requester?.Tell(new CampaignDone(def, def.Chains.Select(c => done[c.Id]).ToList(), completedHere));
             if (autoCommand is not null) Context.System.Log.Warning("campaign {0}: all {1} chains finished; results in {2}", name, def.Chains.Count, outputDir);
+            else Context.System.Log.Info($"campaign {name}: all {def.Chains.Count} chains finished ({succeeded} succeeded); results in {outputDir}");
         }
     }
 

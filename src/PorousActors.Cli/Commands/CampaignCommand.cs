@@ -42,6 +42,7 @@ public static class CampaignCommand
         var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
         var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, format, journal, outDir, device };
         var http = new HttpOptions(); http.AddTo(c);
+        var log = LogOption.Create("OUT/campaign.log"); c.Options.Add(log);
         c.SetAction(p => io.Guard(() =>
         {
             var dashboard = http.From(p);
@@ -49,7 +50,7 @@ public static class CampaignCommand
             using var _ = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
             journalLoc.CheckOwnership(def.Name, mustExist: false);
-            return Drive(io, def.Name, p.GetValue(outDir), journalLoc, GeneratorsFor(m, def.Model, p.GetValue(device), fileConfig), fileConfig, new StartCampaign(def), dashboard);
+            return Drive(io, def.Name, p.GetValue(outDir), journalLoc, GeneratorsFor(m, def.Model, p.GetValue(device), fileConfig), LogOption.ConfigFor(p.GetValue(log), Path.Combine(OutputDir(def.Name, p.GetValue(outDir)), "campaign.log")).WithFallback(fileConfig), new StartCampaign(def), dashboard);
         }));
         return c;
     }
@@ -100,6 +101,7 @@ public static class CampaignCommand
         var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
         var c = new Command("resume", "Resume an interrupted campaign from its journal: finished chains stay finished, others continue from their last accepted step") { name, model, journal, outDir, device };
         var http = new HttpOptions(); http.AddTo(c);
+        var log = LogOption.Create("OUT/campaign.log"); c.Options.Add(log);
         c.SetAction(p => io.Guard(() =>
         {
             var dashboard = http.From(p);
@@ -110,7 +112,7 @@ public static class CampaignCommand
             var def = status.Definition ?? throw new BadInputException($"no campaign '{n}' in the journal");
             string modelPath = p.GetValue(model) ?? def.Model;
             using var m = GeneratorModel.Load(modelPath);
-            return Drive(io, n, p.GetValue(outDir), journalLoc, GeneratorsFor(m, modelPath, p.GetValue(device), Config.Empty), Config.Empty, new ResumeCampaign(m.Sha256!), dashboard);
+            return Drive(io, n, p.GetValue(outDir), journalLoc, GeneratorsFor(m, modelPath, p.GetValue(device), Config.Empty), LogOption.ConfigFor(p.GetValue(log), Path.Combine(OutputDir(n, p.GetValue(outDir)), "campaign.log")), new ResumeCampaign(m.Sha256!), dashboard);
         }));
         return c;
     }

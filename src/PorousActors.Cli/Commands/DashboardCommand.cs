@@ -6,6 +6,15 @@ using PorousActors.Dashboard;
 
 namespace PorousActors.Cli.Commands;
 
+/// <summary>The --log option of `campaign run|resume` and `node`: the actor system's log file.</summary>
+public static class LogOption
+{
+    public static Option<string?> Create(string defaultText) => new("--log") { Description = $"Log file of the actor runtime (INFO and above; warnings also on stderr). Default: {defaultText}; env POROUS_LOG" };
+
+    public static Akka.Configuration.Config ConfigFor(string? given, string fallbackPath) =>
+        Actors.Telemetry.FileLogger.ConfigFor(given ?? (Environment.GetEnvironmentVariable("POROUS_LOG") is { Length: > 0 } e ? e : fallbackPath));
+}
+
 /// <summary>The --http-port, --http-bind and --http-token options of `campaign run|resume` and `node`.</summary>
 public sealed class HttpOptions
 {

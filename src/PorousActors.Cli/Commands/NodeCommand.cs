@@ -32,6 +32,7 @@ public static class NodeCommand
         var cmd = new Command("node", "Run one node of a campaign cluster (Akka.Cluster): GPU nodes generate, CPU nodes simulate, a supervisor singleton owns the campaign and moves to a standby supervisor node if its node is lost. Runs until stopped.")
             { roles, host, port, seeds, model, journal, file, targets, name, concurrency, maxEval, output, device };
         var http = new HttpOptions(); http.AddTo(cmd);
+        var log = LogOption.Create("OUT/logs/node-HOST-PID.log"); cmd.Options.Add(log);
         cmd.SetAction(p => io.Guard(() =>
         {
             var dashboard = http.From(p);
@@ -58,7 +59,8 @@ public static class NodeCommand
             journalLoc.CheckOwnership(campaignName, mustExist: false);
             string dir = p.GetValue(output) ?? Path.Combine("campaigns", campaignName);
             var host0 = new NodeHost(opts, journalLoc, m is null ? null : CampaignCommand.GeneratorsFor(m, p.GetValue(model) ?? def?.Model ?? "", p.GetValue(device), Config.Empty), new PnmForwardModel(),
-                campaignName, dir, def is null ? null : new StartCampaign(def));
+                campaignName, dir, def is null ? null : new StartCampaign(def),
+                LogOption.ConfigFor(p.GetValue(log), Path.Combine(dir, "logs", $"node-{opts.Hostname}-{Environment.ProcessId}.log")));
             io.Err.WriteLine($"node {Akka.Cluster.Cluster.Get(host0.System).SelfAddress} up, roles [{string.Join(",", roleList)}]");
             // SIGTERM runs Akka's coordinated shutdown (leave the cluster, stop); Ctrl-C does the same.
             var system = host0.System;
