@@ -35,7 +35,7 @@ public sealed record Target(string Property, double Value, double Tolerance, dou
 
     /// <summary>Permeability spans orders of magnitude: its error is measured on a log scale, so a
     /// 100 mD and a 5,000 mD target at the same relative tolerance are equally hard.</summary>
-    public bool LogScale => Property.StartsWith("permeability_mD");
+    public bool LogScale => RockPropertyCatalog.Find(Property)?.LogScale ?? false;
 
     /// <summary>The error in units of the tolerance (|e| ≤ 1 inside it, to first order, on either scale).</summary>
     public double NormalisedError(double achieved)
@@ -47,15 +47,16 @@ public sealed record Target(string Property, double Value, double Tolerance, dou
 
     public void Validate()
     {
-        if (!RockProperties.Names.Contains(Property) || Property is "permeability_m2")
-            throw new BadInputException($"unknown target property '{Property}'; use one of {string.Join(", ", RockProperties.Names.Where(n => n != "permeability_m2"))}");
+        if (RockPropertyCatalog.Find(Property) is not { Targetable: true } p)
+            throw new BadInputException($"unknown target property '{Property}'; use one of {string.Join(", ", RockPropertyCatalog.All.Where(x => x.Targetable).Select(x => x.Key))}");
         if (!double.IsFinite(Value)) throw new BadInputException($"target {Property}: value must be a finite number, got {Value}");
-        if (LogScale && !(Value > 0)) throw new BadInputException($"target {Property} must be positive, got {Value}");
         if (!(Tolerance > 0) || !double.IsFinite(Tolerance)) throw new BadInputException($"target {Property}: tolerance must be a positive number, got {Tolerance}");
-        if (Property == "porosity" && !(Value > 0 && Value < 1)) throw new BadInputException($"target porosity must be in (0, 1), got {Value}");
-        if (Property is "specificSurface_per_m" or "meanPoreDiameter_m" or "meanPoreEquivalentDiameter_m" or "meanThroatDiameter_m" or "coordinationNumber"
-            or "permeability_mD" or "permeability_mD_z" or "permeability_mD_y" or "permeability_mD_x" or "permeability_mD_mean" && Value < 0)
-            throw new BadInputException($"target {Property} cannot be negative, got {Value}");
+        switch (p.Range)
+        {
+            case PropertyRange.Fraction when !(Value > 0 && Value < 1): throw new BadInputException($"target {Property} must be in (0, 1), got {Value}");
+            case PropertyRange.Positive when !(Value > 0): throw new BadInputException($"target {Property} must be positive, got {Value}");
+            case PropertyRange.NonNegative when Value < 0: throw new BadInputException($"target {Property} cannot be negative, got {Value}");
+        }
     }
 
     public override string ToString() => RelativeTolerance is { } r
@@ -99,15 +100,9 @@ public sealed record TargetSet(IReadOnlyList<Target> Targets)
             bool network = false;
             foreach (var t in Targets)
             {
-                switch (t.Property)
-                {
-                    case "porosity" or "specificSurface_per_m" or "eulerCharacteristic26" or "eulerCharacteristic6": break;
-                    case "permeability_mD" or "permeability_mD_z": network = true; axes.Add(FlowAxis.Z); break;
-                    case "permeability_mD_y": network = true; axes.Add(FlowAxis.Y); break;
-                    case "permeability_mD_x": network = true; axes.Add(FlowAxis.X); break;
-                    case "permeability_mD_mean": network = true; axes.AddRange([FlowAxis.Z, FlowAxis.Y, FlowAxis.X]); break;
-                    default: network = true; break;
-                }
+                var p = RockPropertyCatalog.Get(t.Property);
+                network |= p.Stage != PropertyStage.Image;
+                axes.AddRange(p.Axes);
             }
             if (network && axes.Count == 0) axes.Add(FlowAxis.Z);
             return new PropertyNeeds(network, axes.Distinct().ToList());

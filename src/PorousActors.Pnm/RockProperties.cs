@@ -32,30 +32,9 @@ public sealed record RockProperties
 
     public PermeabilityResult? Along(FlowAxis axis) => Permeability.FirstOrDefault(p => p.Axis == axis);
 
-    /// <summary>Property names conditioning targets may use, with their JSON keys.</summary>
-    public static readonly string[] Names =
-    [
-        "porosity", "specificSurface_per_m", "eulerCharacteristic26", "eulerCharacteristic6",
-        "meanPoreDiameter_m", "meanPoreEquivalentDiameter_m", "meanThroatDiameter_m", "coordinationNumber",
-        "permeability_mD", "permeability_mD_z", "permeability_mD_y", "permeability_mD_x", "permeability_mD_mean", "permeability_m2",
-    ];
+    /// <summary>Every property's key (see <see cref="RockPropertyCatalog"/>).</summary>
+    public static readonly string[] Names = [.. RockPropertyCatalog.All.Select(p => p.Key)];
 
-    /// <summary>Value of a property by its JSON key (see <see cref="Names"/>).</summary>
-    public double Get(string name) => name switch
-    {
-        "porosity" => Porosity,
-        "specificSurface_per_m" => SpecificSurfacePerM,
-        "eulerCharacteristic26" => EulerCharacteristic26,
-        "eulerCharacteristic6" => EulerCharacteristic6,
-        "meanPoreDiameter_m" => MeanPoreDiameterM,
-        "meanPoreEquivalentDiameter_m" => MeanPoreEquivalentDiameterM,
-        "meanThroatDiameter_m" => MeanThroatDiameterM,
-        "coordinationNumber" => CoordinationNumber,
-        "permeability_mD" or "permeability_mD_z" => Along(FlowAxis.Z)?.PermeabilityMilliDarcy ?? double.NaN,
-        "permeability_mD_mean" => PermeabilityMilliDarcy,
-        "permeability_m2" => Along(FlowAxis.Z)?.PermeabilityM2 ?? double.NaN,
-        "permeability_mD_y" => Along(FlowAxis.Y)?.PermeabilityMilliDarcy ?? double.NaN,
-        "permeability_mD_x" => Along(FlowAxis.X)?.PermeabilityMilliDarcy ?? double.NaN,
-        _ => throw new Core.BadInputException($"unknown property '{name}'; known: {string.Join(", ", Names)}"),
-    };
+    /// <summary>Value of a property by its key (see <see cref="RockPropertyCatalog"/>).</summary>
+    public double Get(string name) => RockPropertyCatalog.Get(name).Read(this);
 }

@@ -82,12 +82,5 @@ public static class CampaignReport
         return plt;
     }
 
-    public static string Units(string property) => property switch
-    {
-        "porosity" => "(–)",
-        "specificSurface_per_m" => "(1/m)",
-        var p when p.StartsWith("permeability_mD") => "(mD)",
-        var p when p.EndsWith("_m") => "(m)",
-        _ => "",
-    };
+    public static string Units(string property) => Pnm.RockPropertyCatalog.Unit(property);
 }

@@ -210,4 +210,24 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--http-*: serving the dashboard on 10.1.2.3 (not loopback) needs a token", run.Err);
         Assert.False(File.Exists(Path.Combine(dir, "none.db")), "a refused dashboard must not touch the journal");
     }
+
+    [Fact]
+    public void EveryCatalogPropertyIsInAnalyzeJsonWithTheForwardModelsValue()
+    {
+        // one meaning per key: analyze --json, targets and campaign results read the same catalog entry
+        var v = Core.Generators.OverlappingSpheres.Generate(48, 48, 48, 0.3, 4, 11, 5e-6);
+        string path = Path.Combine(dir, "catalog.raw");
+        Core.IO.VolumeIO.Write(v, path);
+        var r = Run("analyze", path, "--axis", "all", "--json");
+        Assert.Equal(0, r.Code);
+        using var doc = JsonDocument.Parse(r.Out);
+        var props = new Conditioning.PnmForwardModel().Evaluate(v, new Conditioning.PropertyNeeds(true, [Pnm.Flow.FlowAxis.Z, Pnm.Flow.FlowAxis.Y, Pnm.Flow.FlowAxis.X]));
+        foreach (var p in Pnm.RockPropertyCatalog.All)
+        {
+            Assert.True(doc.RootElement.TryGetProperty(p.Key, out var json), $"analyze --json has no {p.Key}");
+            double expected = p.Read(props);
+            Assert.True(double.IsFinite(expected), $"{p.Key} is not finite on a percolating rock");
+            Assert.Equal(expected, json.GetDouble(), Math.Abs(expected) * 1e-9 + 1e-12);
+        }
+    }
 }

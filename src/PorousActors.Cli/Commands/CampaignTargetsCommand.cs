@@ -63,7 +63,7 @@ public static class CampaignTargetsCommand
                 bands[prop] = new { p10 = lo, p90 = hi, tolerance = tol, usableCubes = usable.Count, sampledCubes = v.Count };
                 io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{prop,-22} 10th–90th percentile {lo:G4} – {hi:G4} {Reports.CampaignReport.Units(prop)}  tolerance ±{tol:G3}  ({usable.Count}/{v.Count} cubes usable)"));
-                string shortName = prop switch { "porosity" => "phi", "permeability_mD" => "k", "meanPoreDiameter_m" => "dp", "meanThroatDiameter_m" => "dt", _ => prop };
+                string shortName = Pnm.RockPropertyCatalog.Find(prop)?.ShortName ?? prop;
                 for (int i = 0; i < n; i++)
                 {
                     double t = lo + rng.NextDouble() * (hi - lo);
