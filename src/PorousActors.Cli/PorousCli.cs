@@ -54,11 +54,33 @@ public sealed class CliIO(TextWriter output, TextWriter error)
     public int Guard(Func<int> body)
     {
         try { return body(); }
-        catch (BadInputException e) { Err.WriteLine("error: " + OneLine(e.Message)); return PorousCli.ExitBadInput; }
+        catch (BadInputException e) { Err.WriteLine("error: " + OneLine(e.Message) + (OptionFor(e.Field) is { } o ? $" [{o}]" : "")); return PorousCli.ExitBadInput; }
         catch (PorousActors.Actors.Campaigns.CampaignStoppedException e) { Err.WriteLine("error: " + OneLine(e.Message) + "; the journal keeps all accepted work: fix the cause and run `porous campaign resume`"); return PorousCli.ExitFailure; }
         catch (OperationCanceledException) { Err.WriteLine("error: cancelled"); return PorousCli.ExitFailure; }
         catch (Exception e) { Err.WriteLine($"error: {e.GetType().Name}: {OneLine(e.Message)}"); return PorousCli.ExitFailure; }
     }
 
     static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>The option that gives what a bad-input message is about (the layers below name no options).</summary>
+    internal static string? OptionFor(InputField field) => field switch
+    {
+        InputField.VoxelSize => "--voxel-size",
+        InputField.AnyVoxelSize => "--any-voxel-size",
+        InputField.PoreValue => "--pore-value",
+        InputField.Shape => "--shape",
+        InputField.Dtype => "--dtype",
+        InputField.Dataset => "--dataset",
+        InputField.Crop => "--crop",
+        InputField.Downsample => "--downsample",
+        InputField.Journal => "--journal",
+        InputField.Port => "--port",
+        InputField.Model => "--model",
+        InputField.MaxEvaluations => "--max-evaluations",
+        InputField.Target => "--target",
+        InputField.Device => "--device",
+        InputField.InitGenerator => "--init-generator",
+        InputField.CampaignName => "--name",
+        _ => null,
+    };
 }

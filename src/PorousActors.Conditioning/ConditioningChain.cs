@@ -40,7 +40,7 @@ public sealed class ConditioningChain
     /// <summary>Continues from a saved state (e.g. recovered from a journal).</summary>
     public ConditioningChain(ChainState state, TargetSet targets, Func<ISearchPolicy> policy, int maxEvaluations = 200)
     {
-        if (maxEvaluations < 1) throw new BadInputException($"--max-evaluations must be at least 1, got {maxEvaluations}");
+        if (maxEvaluations < 1) throw new BadInputException($"the evaluation budget must be at least 1, got {maxEvaluations}", InputField.MaxEvaluations);
         State = state; this.targets = targets; newPolicy = policy; latentSize = state.Latent.Length;
         MaxEvaluations = maxEvaluations;
     }

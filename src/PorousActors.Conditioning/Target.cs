@@ -70,7 +70,7 @@ public sealed record TargetSet(IReadOnlyList<Target> Targets)
     public static TargetSet Parse(IEnumerable<string> texts)
     {
         var list = texts.SelectMany(t => t.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(Target.Parse).ToList();
-        if (list.Count == 0) throw new BadInputException("give at least one target, e.g. --target porosity=0.22:0.01");
+        if (list.Count == 0) throw new BadInputException("no target given; a target looks like porosity=0.22:0.01");
         var dup = list.GroupBy(t => t.Property).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new BadInputException($"target {dup.Key} is given twice");
         return new TargetSet(list);

@@ -13,24 +13,24 @@ public static class Resampling
     public static Volume Crop(Volume v, string spec)
     {
         var parts = spec.Split(',');
-        if (parts.Length != 3) throw new BadInputException($"--crop needs three ranges z0:z1,y0:y1,x0:x1, got '{spec}'");
+        if (parts.Length != 3) throw new BadInputException($"a crop needs three ranges z0:z1,y0:y1,x0:x1, got '{spec}'", InputField.Crop);
         int[] dims = [v.Nz, v.Ny, v.Nx];
         var lo = new int[3]; var hi = new int[3];
         for (int a = 0; a < 3; a++)
         {
             var ends = parts[a].Split(':');
-            if (ends.Length != 2) throw new BadInputException($"--crop range '{parts[a]}' is not of the form start:end");
+            if (ends.Length != 2) throw new BadInputException($"crop range '{parts[a]}' is not of the form start:end", InputField.Crop);
             lo[a] = Bound(ends[0], 0, parts[a]);
             hi[a] = Bound(ends[1], dims[a], parts[a]);
             if (lo[a] < 0 || hi[a] > dims[a] || lo[a] >= hi[a])
-                throw new BadInputException($"--crop range '{parts[a]}' is empty or outside 0:{dims[a]} of the {v.Nz}x{v.Ny}x{v.Nx} volume");
+                throw new BadInputException($"crop range '{parts[a]}' is empty or outside 0:{dims[a]} of the {v.Nz}x{v.Ny}x{v.Nx} volume", InputField.Crop);
         }
         return v.Crop(lo[0], lo[1], lo[2], hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
 
         static int Bound(string text, int edge, string range) =>
             text.Trim().Length == 0 ? edge
             : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) ? b
-            : throw new BadInputException($"--crop range '{range}': '{text}' is not a voxel index");
+            : throw new BadInputException($"crop range '{range}': '{text}' is not a voxel index", InputField.Crop);
     }
 
     /// <summary>
@@ -40,10 +40,10 @@ public static class Resampling
     /// </summary>
     public static Volume Downsample(Volume v, int f)
     {
-        if (f < 1) throw new BadInputException($"--downsample must be a whole factor of at least 1, got {f}");
+        if (f < 1) throw new BadInputException($"the downsampling factor must be a whole number of at least 1, got {f}", InputField.Downsample);
         if (f == 1) return v;
         int nz = v.Nz / f, ny = v.Ny / f, nx = v.Nx / f;
-        if (nz == 0 || ny == 0 || nx == 0) throw new BadInputException($"--downsample {f} leaves nothing of the {v.Nz}x{v.Ny}x{v.Nx} volume");
+        if (nz == 0 || ny == 0 || nx == 0) throw new BadInputException($"downsampling by {f} leaves nothing of the {v.Nz}x{v.Ny}x{v.Nx} volume", InputField.Downsample);
         var c = new Volume(nz, ny, nx, v.VoxelSize * f);
         int half = (f * f * f + 1) / 2;
         Parallel.For(0, nz, KernelParallelism.Options, z =>

@@ -28,7 +28,7 @@ public static class Devices
             else if (s == "cuda" || s.StartsWith("cuda:"))
             {
                 if (!cuda.is_available())
-                    throw new BadInputException($"device '{part}': CUDA is not available here (build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU, or use --device cpu)");
+                    throw new BadInputException($"device '{part}': CUDA is not available here (build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU, or run on the CPU)", InputField.Device);
                 int count = cuda.device_count();
                 if (s == "cuda") for (int i = 0; i < count; i++) list.Add(new Device(DeviceType.CUDA, i));
                 else if (int.TryParse(s[5..], out int i) && i >= 0 && i < count) list.Add(new Device(DeviceType.CUDA, i));

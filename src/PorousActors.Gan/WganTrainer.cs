@@ -86,7 +86,7 @@ public sealed class WganTrainer : IDisposable
     public void InitGenerator(GeneratorModel model)
     {
         if (model.Card.Architecture.Size != Architecture.Size || model.Card.Architecture.Latent != Architecture.Latent)
-            throw new BadInputException($"--init-generator is a {model.Size}³ model with latent {model.Latent}; this run trains {Architecture.Size}³ with latent {Architecture.Latent}");
+            throw new BadInputException($"the warm-start generator is a {model.Size}³ model with latent {model.Latent}; this run trains {Architecture.Size}³ with latent {Architecture.Latent}", InputField.InitGenerator);
         using (no_grad()) G.load_state_dict(model.Network.state_dict());
         if (Ema is not null) CopyWeights(G, Ema);
         Iteration = model.Card.Iterations;

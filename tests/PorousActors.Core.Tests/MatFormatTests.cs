@@ -39,7 +39,7 @@ public sealed class MatFormatTests : IDisposable
         var e = Assert.Throws<BadInputException>(() => VolumeIO.ReadGray(path));
         Assert.Contains("rock (4x5x6)", e.Message);
         Assert.Contains("mask (4x5x6)", e.Message);
-        Assert.Contains("--dataset", e.Message);
+        Assert.Equal(InputField.Dataset, e.Field);
 
         AssertRock(VolumeIO.ReadGray(path, new ReadOptions(Dataset: "rock")), Rock);
         AssertRock(VolumeIO.ReadGray(path, new ReadOptions(Dataset: "mask")), (z, y, x) => (z + y + x) % 2 == 0 ? 1 : 0);

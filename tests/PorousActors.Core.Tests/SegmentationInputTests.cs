@@ -31,7 +31,7 @@ public sealed class SegmentationInputTests : IDisposable
         string path = WriteBareRaw("bare.raw", Rock());
         var e = Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path));
         Assert.Contains("0 and 255", e.Message);
-        Assert.Contains("--pore-value", e.Message);
+        Assert.Equal(InputField.PoreValue, e.Field);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class SegmentationInputTests : IDisposable
         Assert.Equal("option", info.PoreValueSource);
         Assert.NotNull(info.Warning);
         // and without a pore value a nearly two-valued image is refused rather than thresholded
-        Assert.Contains("--pore-value", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path)).Message);
+        Assert.Equal(InputField.PoreValue, Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path)).Field);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class SegmentationInputTests : IDisposable
     {
         string path = Path.Combine(dir, "zero.tif");
         WriteTiff(path, 0, 0, "ImageJ=1.54f\nimages=4\nslices=4\nunit=micron\n");
-        Assert.Contains("--voxel-size", Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path, new ReadOptions(PoreValue: 255))).Message);
+        Assert.Equal(InputField.VoxelSize, Assert.Throws<BadInputException>(() => VolumeIO.ReadBinary(path, new ReadOptions(PoreValue: 255))).Field);
     }
 }
 

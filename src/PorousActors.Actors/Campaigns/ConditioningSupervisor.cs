@@ -15,7 +15,7 @@ public sealed record ResumeCampaign(string ModelSha256);
 public sealed record InspectCampaign { public static readonly InspectCampaign Instance = new(); }
 /// <summary>Asks a running campaign for a <see cref="CampaignStatus"/>: finished chains and the live progress of running ones.</summary>
 public sealed record GetLiveStatus { public static readonly GetLiveStatus Instance = new(); }
-public sealed record CampaignRefused(string Reason);
+public sealed record CampaignRefused(string Reason, Core.InputField Field = Core.InputField.None);
 public sealed record CampaignDone(CampaignDefinition Definition, IReadOnlyList<ChainResult> Results, int CompletedThisSession);
 public sealed record GetCampaignProgress { public static readonly GetCampaignProgress Instance = new(); }
 /// <summary>Counts only: progress is asked every few seconds, across nodes, of campaigns of 10⁴ chains.</summary>
@@ -102,7 +102,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
             {
                 if (!definition.SameWorkAs(c.Definition))
                 {
-                    Sender.Tell(new CampaignRefused($"campaign '{name}' already exists in this journal with another {definition.DifferenceFrom(c.Definition)} (stored vs given); use `porous campaign resume {name}` or another --name"));
+                    Sender.Tell(new CampaignRefused($"campaign '{name}' already exists in this journal with another {definition.DifferenceFrom(c.Definition)} (stored vs given); resume it as it is, or give the new campaign another name", Core.InputField.CampaignName));
                     return;
                 }
                 definition = definition with { Concurrency = c.Definition.Concurrency };
@@ -114,7 +114,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         Command<ResumeCampaign>(c =>
         {
             requester = Sender;
-            if (definition is null) { Sender.Tell(new CampaignRefused($"no campaign '{name}' in this journal; start it with `porous campaign run`")); return; }
+            if (definition is null) { Sender.Tell(new CampaignRefused($"no campaign '{name}' in this journal; start it first")); return; }
             if (definition.ModelSha256 != c.ModelSha256)
             {
                 Sender.Tell(new CampaignRefused($"the model file changed since campaign '{name}' started (SHA-256 {definition.ModelSha256[..12]}… vs {c.ModelSha256[..12]}…); refusing to mix results"));

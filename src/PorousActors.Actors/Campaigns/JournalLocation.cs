@@ -14,7 +14,7 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
         if (string.IsNullOrWhiteSpace(text)) text = "sqlite:" + Path.Combine("campaigns", campaign + ".db");
         if (text.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
-            if (string.IsNullOrWhiteSpace(text[7..])) throw new BadInputException("--journal sqlite: needs a file path, e.g. sqlite:campaigns/run1.db");
+            if (string.IsNullOrWhiteSpace(text[7..])) throw new BadInputException("a sqlite: journal needs a file path, e.g. sqlite:campaigns/run1.db", InputField.Journal);
             string path = Path.GetFullPath(text[7..]);
             if (Directory.Exists(path)) throw new BadInputException($"{path}: is a directory, not a journal file");
             // the provider's builder quotes the path: a ';' in it cannot add connection-string keys
@@ -23,7 +23,7 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
         }
         if (text.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase))
             return new JournalLocation("PostgreSQL.15", text[9..], null);
-        throw new BadInputException($"--journal must be sqlite:PATH or postgres:CONNECTION-STRING, got '{text}'");
+        throw new BadInputException($"a journal is sqlite:PATH or postgres:CONNECTION-STRING, got '{text}'", InputField.Journal);
     }
 
     /// <summary>A HOCON string literal.</summary>
@@ -48,7 +48,7 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
         if (SqlitePath is null) { CheckPostgres(); return; }
         if (!File.Exists(SqlitePath))
         {
-            if (mustExist) throw new BadInputException($"{SqlitePath}: no journal for campaign '{campaign}' (start it with `porous campaign run`)");
+            if (mustExist) throw new BadInputException($"{SqlitePath}: no journal for campaign '{campaign}'; start the campaign first, or point to its journal", InputField.Journal);
             Directory.CreateDirectory(Path.GetDirectoryName(SqlitePath)!);
         }
         try

@@ -20,7 +20,7 @@ public sealed record NodeOptions(string Hostname, int Port, IReadOnlyList<string
     {
         foreach (var r in Roles)
             if (!KnownRoles.Contains(r)) throw new BadInputException($"unknown role '{r}'; roles are {string.Join(", ", KnownRoles)}");
-        if (Port is < 0 or > 65535) throw new BadInputException($"--port must be 0..65535, got {Port}");
+        if (Port is < 0 or > 65535) throw new BadInputException($"a node's port must be 0..65535, got {Port}", InputField.Port);
         foreach (var s in SeedNodes)
             if (!s.StartsWith("akka.tcp://porous@")) throw new BadInputException($"seed node '{s}' must look like akka.tcp://porous@HOST:PORT");
     }
@@ -62,13 +62,13 @@ public sealed class NodeHost : IAsyncDisposable
         System = ActorSystem.Create("porous", settings.SizeDispatchers(config));
 
         if (node.Roles.Contains("generator"))
-            System.ActorOf(GeneratorActor.ForDevices(generatorDevices ?? throw new BadInputException("a generator node needs --model"), settings.BatchSize, settings.BatchWait), "generator");
+            System.ActorOf(GeneratorActor.ForDevices(generatorDevices ?? throw new BadInputException("a generator node needs a model", InputField.Model), settings.BatchSize, settings.BatchWait), "generator");
         if (node.Roles.Contains("pnm"))
             System.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
         if (node.Roles.Contains("supervisor"))
         {
             var generator = generatorDevices?[0];
-            if (generator is null) throw new BadInputException("a supervisor node needs --model (for the latent size and the model hash)");
+            if (generator is null) throw new BadInputException("a supervisor node needs the model (for the latent size and the model hash)", InputField.Model);
             var generators = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/generator"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generators");
             var workers = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/pnm"]),

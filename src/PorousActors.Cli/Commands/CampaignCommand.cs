@@ -239,7 +239,7 @@ public static class CampaignCommand
             finally { Console.CancelKeyPress -= onCancel; }
             switch (reply.Result)
             {
-                case CampaignRefused r: throw new BadInputException(r.Reason);
+                case CampaignRefused r: throw new BadInputException(r.Reason, r.Field);
                 case CampaignFailed f: throw new CampaignStoppedException(f.Reason);
                 case CampaignDone d:
                     int ok = d.Results.Count(r => r.Status == "Succeeded");

@@ -9,7 +9,7 @@ public static class Length
     static readonly (string Unit, double Metres)[] Units =
         [("nm", 1e-9), ("um", 1e-6), ("µm", 1e-6), ("μm", 1e-6), ("micron", 1e-6), ("mm", 1e-3), ("cm", 1e-2), ("m", 1)];
 
-    public static double Parse(string text, string what = "--voxel-size")
+    public static double Parse(string text, string what = "voxel size")
     {
         string t = text.Trim();
         foreach (var (unit, metres) in Units)
@@ -19,6 +19,6 @@ public static class Length
             if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return v * metres;
         }
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double m)) return m;
-        throw new BadInputException($"{what} '{text}' is not a length: give metres (5.345e-6) or a number with nm, um, mm or cm (5.345um)");
+        throw new BadInputException($"{what} '{text}' is not a length: give metres (5.345e-6) or a number with nm, um, mm or cm (5.345um)", InputField.VoxelSize);
     }
 }

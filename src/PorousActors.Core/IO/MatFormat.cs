@@ -90,7 +90,7 @@ public static class MatFormat
         if (volumes.Count == 1) return volumes[0].Load();
         if (volumes.Count == 0)
             throw new BadInputException($"{path}: holds no 3-D numeric array ({(found.Count + skipped.Count == 0 ? "it is empty" : string.Join(", ", found.Select(Describe).Concat(skipped)))})");
-        throw new BadInputException($"{path}: holds {volumes.Count} 3-D arrays ({string.Join(", ", volumes.Select(Describe))}); name one with --dataset");
+        throw new BadInputException($"{path}: holds {volumes.Count} 3-D arrays ({string.Join(", ", volumes.Select(Describe))}); name the one to read", InputField.Dataset);
     }
 
     static void Collect(Stream s, string path, double? voxelSize, List<(string, int[], Func<GrayVolume>)> found, List<string> skipped)

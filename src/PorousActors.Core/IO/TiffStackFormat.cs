@@ -76,18 +76,18 @@ public static class TiffStackFormat
         double rx = xres[0].ToDouble();
         double ry = tif.GetField(TiffTag.YRESOLUTION)?[0].ToDouble() ?? rx;
         if (!(rx > 0) || !double.IsFinite(rx) || !(ry > 0) || !double.IsFinite(ry))
-            throw new BadInputException($"{path}: the TIFF's resolution ({rx}, {ry} pixels per micron) is not a usable voxel size; give --voxel-size");
+            throw new BadInputException($"{path}: the TIFF's resolution ({rx}, {ry} pixels per micron) is not a usable voxel size; state the voxel size", InputField.VoxelSize);
         double dx = 1 / rx, dy = 1 / ry;
         double dz = dx;
         var spacing = desc.Split('\n').FirstOrDefault(l => l.StartsWith("spacing="));
         if (spacing is not null)
         {
             if (!double.TryParse(spacing[8..], NumberStyles.Float, CultureInfo.InvariantCulture, out dz) || !(dz > 0) || !double.IsFinite(dz))
-                throw new BadInputException($"{path}: the TIFF's z spacing '{spacing[8..]}' is not a usable voxel size; give --voxel-size");
+                throw new BadInputException($"{path}: the TIFF's z spacing '{spacing[8..]}' is not a usable voxel size; state the voxel size", InputField.VoxelSize);
         }
         static bool Same(double a, double b) => Math.Abs(a - b) <= 1e-3 * Math.Max(a, b);
         if (!Same(dx, dy) || !Same(dx, dz))
-            throw new BadInputException($"{path}: anisotropic voxels ({dz:G4} x {dy:G4} x {dx:G4} µm, z x y x x); resample to cubic voxels first, or give --voxel-size to treat them as cubic");
+            throw new BadInputException($"{path}: anisotropic voxels ({dz:G4} x {dy:G4} x {dx:G4} µm, z x y x x); resample to cubic voxels first, or state the voxel size to treat them as cubic", InputField.VoxelSize);
         return dx * 1e-6;
     }
 

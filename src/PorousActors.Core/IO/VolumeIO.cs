@@ -61,7 +61,7 @@ public static class VolumeIO
                 if (o.Shape is { } shape)
                     return RawFormat.Read(path, shape, VoxelTypes.Parse(o.Dtype ?? "uint8"), o.VoxelSize);
                 if (!File.Exists(sidecarPath))
-                    throw new BadInputException($"{path}: no sidecar {Path.GetFileName(sidecarPath)}; give --shape Z,Y,X (and --dtype, --voxel-size)");
+                    throw new BadInputException($"{path}: no sidecar {Path.GetFileName(sidecarPath)}; state the shape Z,Y,X (and the element type and voxel size)", InputField.Shape);
                 var s = VolumeSidecar.Read(sidecarPath);
                 sidecarPoreValue = s.PoreValue;
                 return RawFormat.Read(path, (s.Shape[0], s.Shape[1], s.Shape[2]), VoxelTypes.Parse(o.Dtype ?? s.Dtype), o.VoxelSize ?? s.VoxelSize);
@@ -134,9 +134,9 @@ public static class VolumeIO
 
     public static void CheckVoxelSize(double v, string source, bool anyValue = false)
     {
-        if (!(v > 0) || !double.IsFinite(v)) throw new BadInputException($"{source}: voxel size must be a positive number of metres, got {v}");
+        if (!(v > 0) || !double.IsFinite(v)) throw new BadInputException($"{source}: voxel size must be a positive number of metres, got {v}", InputField.VoxelSize);
         if (!anyValue && (v < MinVoxelSize || v > MaxVoxelSize))
-            throw new BadInputException($"{source}: voxel size {v} m is outside 1 nm to 1 cm, almost surely a unit mistake (5.345 µm is 5.345e-6 m, or write 5.345um); force it with --any-voxel-size");
+            throw new BadInputException($"{source}: voxel size {v} m is outside 1 nm to 1 cm, almost surely a unit mistake (5.345 µm is 5.345e-6 m, or write 5.345um); if it is right, say so", InputField.AnyVoxelSize);
     }
 
     /// <summary>File extension of an output cube format: raw (+ .json sidecar), tif or npy.</summary>
@@ -162,7 +162,7 @@ public static class VolumeIO
     {
         var o = options ?? new();
         var g = ReadGray(path, o, out double? filePore);
-        double voxel = g.VoxelSize ?? o.FallbackVoxelSize ?? throw new BadInputException($"{path}: the file does not state its voxel size; give --voxel-size in metres (e.g. 5.345e-6) or with a unit (5.345um)");
+        double voxel = g.VoxelSize ?? o.FallbackVoxelSize ?? throw new BadInputException($"{path}: the file does not state its voxel size; state it in metres (e.g. 5.345e-6) or with a unit (5.345um)", InputField.VoxelSize);
         CheckVoxelSize(voxel, path, o.AnyVoxelSize);
         double? pore = o.PoreValue ?? filePore;
         if (pore is { } p)
@@ -172,19 +172,19 @@ public static class VolumeIO
             {
                 var few = g.DistinctValues(6);
                 string values = few is null ? "a grayscale image" : "values: " + string.Join(", ", few);
-                throw new BadInputException($"{path}: pore value {p} does not occur in the image ({values})");
+                throw new BadInputException($"{path}: pore value {p} does not occur in the image ({values})", InputField.PoreValue);
             }
             info = new SegmentationInfo("labelled", p, o.PoreValue is not null ? "option" : "file", g.Data.LongLength - nPore - nSolid, solid);
             return g.ToBinary(p, voxel);
         }
         var distinct = g.DistinctValues(2);
         if (distinct is { Length: 1 })
-            throw new BadInputException($"{path}: every voxel holds {distinct[0]}; give --pore-value to say whether that is pore or solid");
+            throw new BadInputException($"{path}: every voxel holds {distinct[0]}; state the pore value to say whether that is pore or solid", InputField.PoreValue);
         if (distinct is { Length: 2 })
-            throw new BadInputException($"{path}: a segmented image with values {distinct[0]} and {distinct[1]}, and the file does not say which is pore; give --pore-value {distinct[0]} or --pore-value {distinct[1]} (most published micro-CT marks pore with 0)");
+            throw new BadInputException($"{path}: a segmented image with values {distinct[0]} and {distinct[1]}, and the file does not say which is pore; state the pore value, {distinct[0]} or {distinct[1]} (most published micro-CT marks pore with 0)", InputField.PoreValue);
         var (a, b, other) = TwoMostCommon(g);
         if (other <= g.Data.LongLength / 1000)
-            throw new BadInputException($"{path}: a segmented image (values {a} and {b}) with {other} voxel(s) of other values, and the file does not say which is pore; give --pore-value {a} or --pore-value {b} (other values are then solid)");
+            throw new BadInputException($"{path}: a segmented image (values {a} and {b}) with {other} voxel(s) of other values, and the file does not say which is pore; state the pore value, {a} or {b} (other values are then solid)", InputField.PoreValue);
         info = new SegmentationInfo("otsu", null, null, 0, null);
         return Filters.Segmentation.BinarizeGrayscale(g, voxel, poreIsBright: false);
     }

@@ -32,7 +32,7 @@ public static class VoxelTypes
         "int8" or "i1" => VoxelType.Int8,
         "int32" or "i4" => VoxelType.Int32,
         "float64" or "f8" or "double" => VoxelType.Float64,
-        _ => throw new BadInputException($"unknown dtype '{name}': expected uint8, int8, bool, int16, uint16, int32, float32 or float64"),
+        _ => throw new BadInputException($"unknown element type '{name}': expected uint8, int8, bool, int16, uint16, int32, float32 or float64", InputField.Dtype),
     };
 
     /// <summary>Decodes little-endian raw bytes into floats.</summary>
