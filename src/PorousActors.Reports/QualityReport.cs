@@ -196,7 +196,7 @@ public static class QualityReport
     /// <summary>Plots curve.csv (iteration, critic_loss, generator_loss, wasserstein, …) as moving averages.</summary>
     public static bool TrainingCurve(string csvPath, string pngPath)
     {
-        var rows = File.ReadLines(csvPath).Skip(1).Select(l => l.Split(','))
+        var rows = Core.IO.CsvTable.Read(csvPath).Rows.Select(r => r.Cells)
             .Where(c => c.Length >= 4).Select(c => c.Take(4).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray()).ToList();
         if (rows.Count < 2) return false;
         var it = rows.Select(r => r[0]).ToArray();

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using PorousActors.Actors.Campaigns;
+using PorousActors.Actors.Chains;
 using PorousActors.Core;
 
 namespace PorousActors.Actors.Tests;
@@ -37,12 +38,22 @@ public sealed class InputGuardTests : IDisposable
     }
 
     [Fact]
+    public void TargetsCsvSavedByASpreadsheetIsRead()
+    {
+        // quoted cells, a BOM-less comment line, blank lines and a missing seed (default: the row number)
+        string csv = Path.Combine(dir, "sheet.csv");
+        File.WriteAllText(csv, "\"id\",\"target\",\"seed\"\n# first batch\n\"a\",\"porosity=0.2:0.01;permeability_mD=800:10%\",\"7\"\n\n\"b\",\"porosity=0.25:0.01\",\"\"\n");
+        var specs = CampaignDefinition.ReadTargetsCsv(csv);
+        Assert.Equal([new ChainSpec("a", "porosity=0.2:0.01;permeability_mD=800:10%", 7), new ChainSpec("b", "porosity=0.25:0.01", 2)], specs);
+    }
+
+    [Fact]
     public void TargetsCsvRowWithPathIdIsRefusedNamingTheRow()
     {
         string csv = Path.Combine(dir, "t.csv");
         File.WriteAllText(csv, "id,target,seed\nok-1,porosity=0.2:0.01,1\n../../victim,porosity=0.2:0.01,2\n");
         var e = Assert.Throws<BadInputException>(() => CampaignDefinition.ReadTargetsCsv(csv));
-        Assert.Contains("row 3", e.Message);
+        Assert.Contains("line 3", e.Message);
         Assert.Contains("../../victim", e.Message);
     }
 

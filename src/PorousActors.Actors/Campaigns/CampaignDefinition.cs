@@ -61,22 +61,21 @@ public sealed record CampaignDefinition(
     public static List<ChainSpec> ReadTargetsCsv(string path)
     {
         if (!File.Exists(path)) throw new BadInputException($"{path}: targets file not found");
-        var lines = File.ReadAllLines(path).Where(l => !string.IsNullOrWhiteSpace(l) && !l.TrimStart().StartsWith('#')).ToList();
-        if (lines.Count == 0) throw new BadInputException($"{path}: empty targets file");
-        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int iId = header.IndexOf("id"), iTarget = header.IndexOf("target"), iSeed = header.IndexOf("seed");
-        if (iId < 0 || iTarget < 0) throw new BadInputException($"{path}: header must be id,target,seed (seed optional), got '{lines[0]}'");
+        var table = Core.IO.CsvTable.Read(path);
+        if (table.Header.Count == 0) throw new BadInputException($"{path}: empty targets file");
+        int iId = table.Column("id"), iTarget = table.Column("target"), iSeed = table.Column("seed");
+        if (iId < 0 || iTarget < 0) throw new BadInputException($"{path}: header must be id,target,seed (seed optional), got '{string.Join(",", table.Header)}'");
         var list = new List<ChainSpec>();
-        for (int n = 1; n < lines.Count; n++)
+        for (int n = 0; n < table.Rows.Count; n++)
         {
-            var cells = lines[n].Split(',').Select(c => c.Trim()).ToArray();
-            if (cells.Length <= Math.Max(iId, iTarget)) throw new BadInputException($"{path}, row {n + 1}: expected {header.Count} columns");
-            long seed = n;
+            var (line, cells) = table.Rows[n];
+            if (cells.Length <= Math.Max(iId, iTarget)) throw new BadInputException($"{path}, line {line}: expected {table.Header.Count} columns");
+            long seed = n + 1; // default: the row number
             if (iSeed >= 0 && iSeed < cells.Length && cells[iSeed].Length > 0 && !long.TryParse(cells[iSeed], NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
-                throw new BadInputException($"{path}, row {n + 1}: seed '{cells[iSeed]}' is not an integer");
-            SafeNames.CheckTargetId(cells[iId], $"{path}, row {n + 1}");
+                throw new BadInputException($"{path}, line {line}: seed '{cells[iSeed]}' is not an integer");
+            SafeNames.CheckTargetId(cells[iId], $"{path}, line {line}");
             try { TargetSet.Parse([cells[iTarget]]); }
-            catch (BadInputException e) { throw new BadInputException($"{path}, row {n + 1}: {e.Message}"); }
+            catch (BadInputException e) { throw new BadInputException($"{path}, line {line}: {e.Message}"); }
             list.Add(new ChainSpec(cells[iId], cells[iTarget], seed));
         }
         return list;

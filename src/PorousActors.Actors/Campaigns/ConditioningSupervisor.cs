@@ -337,8 +337,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
 /// properties.csv (one row per chain, every property on every axis) and results.json.</summary>
 public static class ResultsWriter
 {
-    const string ResultsHeader = "id,seed,property,target,tolerance,achieved,abs_error,within_tolerance,status,steps,evaluations,seconds,cube";
-    static string PropertiesHeader => "id,status," + string.Join(",", Pnm.RockProperties.Names) + ",cube";
+    static readonly string[] ResultsHeader = ["id", "seed", "property", "target", "tolerance", "achieved", "abs_error", "within_tolerance", "status", "steps", "evaluations", "seconds", "cube"];
+    static string[] PropertiesHeader => ["id", "status", .. Pnm.RockProperties.Names, "cube"];
 
     /// <summary>Every file, whole, in the definition's chain order.</summary>
     public static void Write(string dir, CampaignDefinition def, IEnumerable<ChainResult> results)
@@ -346,11 +346,8 @@ public static class ResultsWriter
         Directory.CreateDirectory(dir);
         var byId = results.ToDictionary(r => r.Id);
         var ordered = def.Chains.Where(c => byId.ContainsKey(c.Id)).Select(c => byId[c.Id]).ToList();
-        var sb = new StringBuilder(ResultsHeader + "\n");
-        var wide = new StringBuilder(PropertiesHeader + "\n");
-        foreach (var r in ordered) { AppendRows(sb, def, r); AppendWideRow(wide, def, r); }
-        AtomicWrite(Path.Combine(dir, "results.csv"), sb.ToString());
-        AtomicWrite(Path.Combine(dir, "properties.csv"), wide.ToString());
+        AtomicWrite(Path.Combine(dir, "results.csv"), Core.IO.CsvTable.Format(ResultsHeader, ordered.SelectMany(r => TargetRows(def, r))));
+        AtomicWrite(Path.Combine(dir, "properties.csv"), Core.IO.CsvTable.Format(PropertiesHeader, ordered.Select(r => PropertiesRow(def, r))));
         AtomicWrite(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(new { campaign = def.Name, model = def.Model, modelSha256 = def.ModelSha256, policy = def.Policy, chains = ordered }, new JsonSerializerOptions { WriteIndented = true }));
     }
 
@@ -359,39 +356,24 @@ public static class ResultsWriter
     public static void Append(string dir, CampaignDefinition def, ChainResult r)
     {
         Directory.CreateDirectory(dir);
-        var sb = new StringBuilder();
-        AppendRows(sb, def, r);
-        AppendTo(Path.Combine(dir, "results.csv"), ResultsHeader, sb.ToString());
-        var wide = new StringBuilder();
-        AppendWideRow(wide, def, r);
-        AppendTo(Path.Combine(dir, "properties.csv"), PropertiesHeader, wide.ToString());
+        Core.IO.CsvTable.Write(Path.Combine(dir, "results.csv"), ResultsHeader, TargetRows(def, r), append: true);
+        Core.IO.CsvTable.Write(Path.Combine(dir, "properties.csv"), PropertiesHeader, [PropertiesRow(def, r)], append: true);
     }
 
     /// <summary>results.csv: one row per target, target against achieved.</summary>
-    static void AppendRows(StringBuilder sb, CampaignDefinition def, ChainResult r)
-    {
-        foreach (var (t, a, within) in r.Outcomes())
-            sb.AppendLine(string.Join(",", r.Id, r.Seed.ToString(CultureInfo.InvariantCulture), t.Property, G(t.Value), G(t.Tolerance), G(a), G(Math.Abs(a - t.Value)),
-                within ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture),
-                r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), def.CubeFile(r.Id)));
-    }
+    static IEnumerable<string[]> TargetRows(CampaignDefinition def, ChainResult r) =>
+        r.Outcomes().Select(o => new[]
+        {
+            r.Id, r.Seed.ToString(CultureInfo.InvariantCulture), o.Target.Property, G(o.Target.Value), G(o.Target.Tolerance), G(o.Achieved), G(Math.Abs(o.Achieved - o.Target.Value)),
+            o.Within ? "true" : "false", r.Status, r.Steps.ToString(CultureInfo.InvariantCulture), r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.Seconds), def.CubeFile(r.Id),
+        });
 
     /// <summary>properties.csv: every property of the cube on every axis (empty where unknown: a chain
     /// recorded before full evaluations existed, an axis that does not percolate).</summary>
-    static void AppendWideRow(StringBuilder sb, CampaignDefinition def, ChainResult r) =>
-        sb.AppendLine(string.Join(",", [r.Id, r.Status, .. Pnm.RockProperties.Names.Select(n => r.AllProperties?.GetValueOrDefault(n, double.NaN) is { } v && double.IsFinite(v) ? G(v) : ""),
-            def.CubeFile(r.Id)]));
+    static string[] PropertiesRow(CampaignDefinition def, ChainResult r) =>
+        [r.Id, r.Status, .. Pnm.RockProperties.Names.Select(n => r.AllProperties?.GetValueOrDefault(n, double.NaN) is { } v && double.IsFinite(v) ? G(v) : ""), def.CubeFile(r.Id)];
 
     static string G(double x) => x.ToString("G9", CultureInfo.InvariantCulture);
-
-    static void AppendTo(string path, string header, string rows)
-    {
-        bool fresh = !File.Exists(path);
-        using var f = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        using var w = new StreamWriter(f);
-        if (fresh) w.WriteLine(header);
-        w.Write(rows);
-    }
 
     static void AtomicWrite(string path, string text)
     {

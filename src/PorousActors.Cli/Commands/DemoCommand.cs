@@ -62,11 +62,10 @@ public static class DemoCommand
             if (code == 0)
             {
                 io.Out.WriteLine($"target vs achieved ({Path.Combine(dir, "results.csv")}):");
-                foreach (var line in File.ReadLines(Path.Combine(dir, "results.csv")).Skip(1))
-                {
-                    var c = line.Split(',');
-                    io.Out.WriteLine($"  {c[0],-5} {c[2],-16} target {c[3],-10} ± {c[4],-6} achieved {double.Parse(c[5], CultureInfo.InvariantCulture),-10:G4} {c[8],-11} {c[10]} evaluations");
-                }
+                var results = Core.IO.CsvTable.Read(Path.Combine(dir, "results.csv"));
+                string Cell(string[] row, string column) => row[results.Column(column)];
+                foreach (var (_, c) in results.Rows)
+                    io.Out.WriteLine($"  {Cell(c, "id"),-5} {Cell(c, "property"),-16} target {Cell(c, "target"),-10} ± {Cell(c, "tolerance"),-6} achieved {double.Parse(Cell(c, "achieved"), CultureInfo.InvariantCulture),-10:G4} {Cell(c, "status"),-11} {Cell(c, "evaluations")} evaluations");
             }
             return code;
         }));
