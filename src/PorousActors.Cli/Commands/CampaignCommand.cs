@@ -221,9 +221,10 @@ public static class CampaignCommand
             using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
             try
             {
+                using var view = ProgressView.Start(io, $"campaign {name}", 1);
                 while (!reply.IsCompleted)
                 {
-                    if (cancel.IsCancellationRequested) { io.Err.WriteLine("interrupted: progress is saved; continue with `porous campaign resume " + name + "`"); return 1; }
+                    if (cancel.IsCancellationRequested) { view.Dispose(); io.Err.WriteLine("interrupted: progress is saved; continue with `porous campaign resume " + name + "`"); return 1; }
                     if (host.Fatal.IsCompleted) throw new CampaignStoppedException(host.Fatal.Result);
                     Task.WaitAny([reply, host.Fatal], TimeSpan.FromSeconds(2));
                     if (reply.IsCompleted) break;
@@ -233,7 +234,8 @@ public static class CampaignCommand
                     double rate = gs.Cubes / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
                     double perChain = pr.Done > 0 ? sw.Elapsed.TotalSeconds / pr.Done : double.NaN;
                     string eta = pr.Done > 0 ? TimeSpan.FromSeconds(perChain * (pr.Total - pr.Done)).ToString(@"hh\:mm\:ss") : "--:--:--";
-                    io.Err.WriteLine($"[{sw.Elapsed:hh\\:mm\\:ss}] chains pending {pr.Pending}  running {pr.Running}  done {pr.Done}/{pr.Total} (succeeded {pr.Succeeded})  cubes generated {gs.Cubes} ({rate:F1}/s, incl. final cubes and resends)  ETA {eta}");
+                    view.Report(pr.Done, $"[{sw.Elapsed:hh\\:mm\\:ss}] chains pending {pr.Pending}  running {pr.Running}  done {pr.Done}/{pr.Total} (succeeded {pr.Succeeded})  cubes generated {gs.Cubes} ({rate:F1}/s, incl. final cubes and resends)  ETA {eta}",
+                        $"{pr.Done}/{pr.Total} chains, {pr.Running} running, {rate:F1} cubes/s", pr.Total);
                 }
             }
             finally { Console.CancelKeyPress -= onCancel; }

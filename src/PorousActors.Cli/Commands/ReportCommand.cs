@@ -42,11 +42,12 @@ public static class ReportCommand
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var sw = Stopwatch.StartNew();
             int done = 0;
+            using var view = ProgressView.Start(io, "forward model on generated, training and filtered cubes", 3 * n);
             double[] Row(Volume v)
             {
                 var r = forward.Evaluate(v, needs);
                 int k = Interlocked.Increment(ref done);
-                if (k % 10 == 0 || k == 3 * n) io.Err.WriteLine($"analysed {k}/{3 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (3 * n - k):F0} s");
+                if (k % 10 == 0 || k == 3 * n) view.Report(k, $"analysed {k}/{3 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (3 * n - k):F0} s", $"{k}/{3 * n} cubes");
                 return Properties.Select(r.Get).ToArray();
             }
             // the training cubes through the generator's own post-processing (3³ median, then a threshold:

@@ -95,6 +95,7 @@ public static class TrainCommand
                 trainer.SaveCheckpoint(Path.Combine(outDir, "checkpoint.ckpt"), Card());
                 SaveModel(Path.Combine(outDir, "generator.model"));
             }
+            using var view = ProgressView.Start(io, "training", target);
             while (trainer.Iteration < target)
             {
                 var s = trainer.Step(set);
@@ -102,7 +103,8 @@ public static class TrainCommand
                 window.Enqueue(s.Seconds); if (window.Count > 20) window.Dequeue();
                 double itPerS = 1 / window.Average();
                 var eta = TimeSpan.FromSeconds((target - s.Iteration) / itPerS);
-                io.Err.WriteLine($"iter {s.Iteration}/{target}  critic {s.CriticLoss:F3}  gen {s.GeneratorLoss:F3}  W {s.Wasserstein:F3}  GP {s.GradientPenalty:F3}  {itPerS:F2} it/s  ETA {eta:hh\\:mm\\:ss}");
+                view.Report(s.Iteration, $"iter {s.Iteration}/{target}  critic {s.CriticLoss:F3}  gen {s.GeneratorLoss:F3}  W {s.Wasserstein:F3}  GP {s.GradientPenalty:F3}  {itPerS:F2} it/s  ETA {eta:hh\\:mm\\:ss}",
+                    $"{s.Iteration}/{target}, W {s.Wasserstein:F3}, {itPerS:F2} it/s");
                 if (s.Iteration % p.GetValue(every) == 0) Save();
                 if (p.GetValue(snapshotEvery) is > 0 and var se && s.Iteration % se == 0)
                 {
