@@ -49,7 +49,7 @@ public static class BenchConditioningCommand
             io.Err.WriteLine($"analysing {nReal} real {m.Size}³ sub-cubes");
             var real = Enumerable.Range(0, nReal).Select(_ => forward.Evaluate(set.Cube(rng.Next(set.Count)), needs)).ToList();
             io.Err.WriteLine($"analysing {nReal} generated cubes (coverage)");
-            var generated = CampaignTargetsCommand.SampleProperties(m, rng, nReal, needs);
+            var generated = PropertyBands.Sample(latents => m.Generate(latents), m.Latent, rng, nReal, needs, new PnmForwardModel());
             string which = p.GetValue(groups)!.ToLowerInvariant();
             if (which is not ("all" or "single" or "joint")) throw new BadInputException($"--groups must be all, single or joint, got '{which}'");
             var targets = ConditioningBenchmark.Targets(real, which == "joint" ? [] : Properties,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PorousActors.Conditioning;
 using PorousActors.Core;
+using PorousActors.Core.IO;
 using PorousActors.Gan;
 
 namespace PorousActors.Cli.Commands;
@@ -44,58 +45,32 @@ public static class CampaignTargetsCommand
             var rng = new Random(p.GetValue(seed));
             // every property's needs at once: one forward run per cube gives all of them
             var needs = TargetSet.Parse([string.Join(';', properties.Select(x => x + "=0.5:1"))]).Needs;
-            var sampled = SampleProperties(m, rng, nSample, needs, done => io.Err.WriteLine($"sampled {done}/{nSample} cubes"));
-            var values = properties.ToDictionary(x => x, x => sampled.Select(r => r.Get(x)).ToList());
+            var sampled = PropertyBands.Sample(latents => m.Generate(latents), m.Latent, rng, nSample, needs, new PnmForwardModel(), done => io.Err.WriteLine($"sampled {done}/{nSample} cubes"));
 
-            var lines = new List<string> { "id,target,seed" };
+            var rows = new List<IReadOnlyList<string>>();
             var bands = new Dictionary<string, object>();
-            int chainSeed = 0;
+            long chainSeed = 0;
             foreach (var prop in properties)
             {
-                var v = values[prop];
-                // a cube that does not percolate has no permeability (NaN, or 0 mD): outside what a chain can aim at
-                var usable = v.Where(x => double.IsFinite(x) && !(prop.StartsWith("permeability") && x <= 0)).ToList();
-                if (usable.Count < 10)
-                    throw new BadInputException($"{prop}: only {usable.Count} of {v.Count} sampled cubes have a finite value; the model cannot be conditioned on it");
-                double lo = Reports.Statistics.Quantile(usable, 0.10), hi = Reports.Statistics.Quantile(usable, 0.90);
-                double tol = frac * (hi - lo);
-                if (!(tol > 0)) throw new BadInputException($"{prop}: the model's 10th–90th percentile band is empty ({lo:G4}–{hi:G4})");
-                bands[prop] = new { p10 = lo, p90 = hi, tolerance = tol, usableCubes = usable.Count, sampledCubes = v.Count };
+                var band = PropertyBands.Of(prop, sampled);
+                double tol = frac * band.Width;
+                bands[prop] = new { p10 = band.P10, p90 = band.P90, tolerance = tol, usableCubes = band.UsableCubes, sampledCubes = band.SampledCubes };
                 io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{prop,-22} 10th–90th percentile {lo:G4} – {hi:G4} {Reports.CampaignReport.Units(prop)}  tolerance ±{tol:G3}  ({usable.Count}/{v.Count} cubes usable)"));
-                string shortName = Pnm.RockPropertyCatalog.Find(prop)?.ShortName ?? prop;
-                for (int i = 0; i < n; i++)
-                {
-                    double t = lo + rng.NextDouble() * (hi - lo);
-                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"{shortName}{i + 1:D3},{prop}={t:G6}:{tol:G4},{++chainSeed}"));
-                }
+                    $"{prop,-22} 10th–90th percentile {band.P10:G4} – {band.P90:G4} {Reports.CampaignReport.Units(prop)}  tolerance ±{tol:G3}  ({band.UsableCubes}/{band.SampledCubes} cubes usable)"));
+                foreach (var (id, target, s) in PropertyBands.DrawUniform(band, n, frac, rng, () => ++chainSeed))
+                    rows.Add([id, target, s.ToString(CultureInfo.InvariantCulture)]);
             }
             string outPath = p.GetValue(output)!;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-            File.WriteAllLines(outPath, lines);
+            CsvTable.Write(outPath, ["id", "target", "seed"], rows);
             File.WriteAllText(Path.ChangeExtension(outPath, ".range.json"), JsonSerializer.Serialize(new
             {
                 model = Path.GetFileName(p.GetValue(model)), modelSha256 = m.Sha256, sampledCubes = nSample, seed = p.GetValue(seed),
                 toleranceFraction = frac, bands,
             }, new JsonSerializerOptions { WriteIndented = true }));
-            io.Out.WriteLine($"{lines.Count - 1} targets written to {outPath}");
+            io.Out.WriteLine($"{rows.Count} targets written to {outPath}");
             return 0;
         }));
         return cmd;
-    }
-
-    /// <summary>Rock properties of <paramref name="count"/> cubes generated from N(0, I) latents drawn
-    /// from <paramref name="rng"/>, in batches of 10 (progress after each).</summary>
-    internal static List<Pnm.RockProperties> SampleProperties(GeneratorModel m, Random rng, int count, PropertyNeeds needs, Action<int>? progress = null)
-    {
-        var forward = new PnmForwardModel();
-        var result = new List<Pnm.RockProperties>(count);
-        while (result.Count < count)
-        {
-            int b = Math.Min(10, count - result.Count);
-            result.AddRange(m.Generate(Enumerable.Range(0, b).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList()).Select(v => forward.Evaluate(v, needs)));
-            progress?.Invoke(result.Count);
-        }
-        return result;
     }
 }

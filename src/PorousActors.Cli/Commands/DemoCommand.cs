@@ -35,7 +35,7 @@ public static class DemoCommand
             io.Err.WriteLine($"sampling 10 cubes from {modelPath} ({m.Size}³ at {Fmt.G(m.Card.VoxelSize)} m, trained {m.Card.Iterations} iterations)...");
             var rng = new Random(2024);
             var needs = TargetSet.Parse(["porosity=0.2:0.01;permeability_mD=100:10"]).Needs;
-            var samples = CampaignTargetsCommand.SampleProperties(m, rng, 10, needs);
+            var samples = PropertyBands.Sample(latents => m.Generate(latents), m.Latent, rng, 10, needs, new PnmForwardModel());
             var phi = samples.Select(s => s.Porosity).ToList();
             var k = samples.Select(s => s.Get("permeability_mD")).Where(x => double.IsFinite(x) && x > 0).ToList();
             foreach (var s in samples) io.Err.WriteLine($"  porosity {s.Porosity:F3}  permeability {s.Get("permeability_mD"):F0} mD");

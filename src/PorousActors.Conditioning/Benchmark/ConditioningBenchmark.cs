@@ -31,10 +31,7 @@ public static class ConditioningBenchmark
     };
     public const double PermeabilityRelativeTolerance = 0.075;
 
-    public static string Short(string property) => property switch
-    {
-        "porosity" => "phi", "permeability_mD" => "k", "meanPoreDiameter_m" => "dp", "meanThroatDiameter_m" => "dt", _ => property,
-    };
+    public static string Short(string property) => RockPropertyCatalog.Find(property)?.ShortName ?? property;
 
     static string TargetText(string property, double value, IReadOnlyDictionary<string, (double P10, double P90)> bands) =>
         property.StartsWith("permeability_mD")
@@ -81,8 +78,7 @@ public static class ConditioningBenchmark
         return list;
     }
 
-    static List<double> Usable(IEnumerable<double> values, string property) =>
-        values.Where(x => double.IsFinite(x) && !(property.StartsWith("permeability") && x <= 0)).ToList();
+    static List<double> Usable(IEnumerable<double> values, string property) => PropertyBands.Usable(values, property);
 
     /// <summary>Runs every target with every method (same seed, same budget), in-process.</summary>
     public static List<BenchmarkChain> Run(IReadOnlyList<BenchmarkTarget> targets, IReadOnlyList<string> methods, int budget,
