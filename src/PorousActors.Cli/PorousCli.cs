@@ -78,6 +78,8 @@ public sealed class CliIO(TextWriter output, TextWriter error)
         InputField.Model => "--model",
         InputField.MaxEvaluations => "--max-evaluations",
         InputField.Target => "--target",
+        InputField.Targets => "--targets",
+        InputField.CubeFormat => "--format",
         InputField.Device => "--device",
         InputField.InitGenerator => "--init-generator",
         InputField.CampaignName => "--name",

@@ -55,43 +55,20 @@ public static class CampaignCommand
         return c;
     }
 
-    /// <summary>A campaign definition from a campaign file and/or options (options win).</summary>
+    /// <summary>A campaign definition from a campaign file and/or options (options win), with the
+    /// model it names loaded (for its hash, and to generate with).</summary>
     internal static (CampaignDefinition Definition, Config FileConfig, GeneratorModel Model) LoadDefinition(
         string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption, string? formatOption = null)
     {
-        Config fileConfig = Config.Empty;
-        if (f is not null)
+        var request = new CampaignRequest(f, targetsOption, modelOption, nameOption, concurrencyOption, policyOption, maxEvalOption, formatOption);
+        var fileConfig = CampaignFile.Read(f);
+        GeneratorModel? m = null;
+        try
         {
-            if (!File.Exists(f)) throw new BadInputException($"{f}: campaign file not found");
-            try { fileConfig = ConfigurationFactory.ParseString(File.ReadAllText(f)); }
-            catch (Exception e) when (e is not BadInputException) { throw new BadInputException($"{f}: not valid HOCON ({e.Message.Split('\n')[0]})"); }
+            var def = CampaignFile.Definition(request, fileConfig, path => (m = GeneratorModel.Load(path)).Sha256!);
+            return (def, fileConfig, m!);
         }
-        var cfg = fileConfig.WithFallback(CampaignHost.DefaultConfig());
-        string baseDir = f is null ? "." : Path.GetDirectoryName(Path.GetFullPath(f))!;
-        string? Rel(string? path) => path is null ? null : Path.IsPathRooted(path) ? path : Path.Combine(baseDir, path);
-
-        string? targetsCsv = targetsOption ?? Rel(cfg.GetString("campaign.targets-csv", null));
-        List<ChainSpec> chains;
-        if (targetsCsv is not null) chains = CampaignDefinition.ReadTargetsCsv(targetsCsv);
-        else if (cfg.HasPath("campaign.targets"))
-            chains = cfg.GetValue("campaign.targets").GetArray().Select((v, i) =>
-            {
-                var o = v.GetObject();
-                return new ChainSpec(o.GetKey("id")?.GetString() ?? $"t{i + 1}", o.GetKey("target")?.GetString() ?? throw new BadInputException($"campaign.targets[{i}] has no target"),
-                    o.GetKey("seed") is { } s ? s.GetLong() : i + 1);
-            }).ToList();
-        else throw new BadInputException("give a campaign file or --targets TARGETS.csv");
-
-        string modelPath = modelOption ?? Rel(cfg.GetString("campaign.model", null)) ?? throw new BadInputException("give --model or campaign.model");
-        string campaignName = nameOption ?? cfg.GetString("campaign.name", null) ?? Path.GetFileNameWithoutExtension(targetsCsv ?? f!);
-        var m = GeneratorModel.Load(modelPath);
-        var def = new CampaignDefinition(campaignName, Path.GetFullPath(modelPath), m.Sha256!,
-            policyOption ?? cfg.GetString("porous.campaign.policy", "golden"),
-            maxEvalOption ?? cfg.GetInt("porous.campaign.max-evaluations", 200),
-            concurrencyOption ?? cfg.GetInt("campaign.concurrency", cfg.GetInt("porous.campaign.concurrency", 4)),
-            chains, CubeFormat.Extension(formatOption ?? cfg.GetString("campaign.cube-format", "raw")).TrimStart('.'));
-        def.Validate();
-        return (def, fileConfig, m);
+        catch { m?.Dispose(); throw; }
     }
 
     static Command Resume(CliIO io)

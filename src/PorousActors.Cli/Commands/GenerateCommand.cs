@@ -65,7 +65,6 @@ public static class CubeFormat
 
     public static string Extension(string format)
     {
-        try { return VolumeIO.CubeExtension(format); }
-        catch (BadInputException e) { throw new BadInputException("--format: " + e.Message); }
+        return VolumeIO.CubeExtension(format); // the CLI names --format from the error's field
     }
 }

@@ -145,7 +145,7 @@ public static class VolumeIO
         "raw" => ".raw",
         "tif" or "tiff" => ".tif",
         "npy" => ".npy",
-        _ => throw new BadInputException($"cube format must be raw, tif or npy, got '{format}'"),
+        _ => throw new BadInputException($"cube format must be raw, tif or npy, got '{format}'", InputField.CubeFormat),
     };
 
     public static Volume ReadBinary(string path, ReadOptions? options = null) => ReadBinary(path, options, out _);
