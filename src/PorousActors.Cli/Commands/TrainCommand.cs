@@ -9,7 +9,6 @@ namespace PorousActors.Cli.Commands;
 /// <summary><c>porous train</c>: WGAN-GP training on sub-cubes of training volumes, with checkpoints.</summary>
 public static class TrainCommand
 {
-    const int CalibrationSeed = 1;
 
     public static Command Build(CliIO io)
     {
@@ -66,54 +65,18 @@ public static class TrainCommand
             }
             io.Err.WriteLine($"training {trainer.Architecture.Size}³ ({trainer.Architecture.Critic} critic) on {set.Count} cubes (stride {set.Stride}) " +
                              $"at {Fmt.G(set.VoxelSize)} m, batch {trainer.Options.Batch}, from iteration {trainer.Iteration} to {target}");
-            string curve = Path.Combine(outDir, "curve.csv");
-            if (!File.Exists(curve) || trainer.Iteration == 0) File.WriteAllText(curve, "iteration,critic_loss,generator_loss,wasserstein,gradient_penalty,seconds\n");
-            var window = new Queue<double>();
-            string dataNames = string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName));
-            ModelCard Card() => new()
+            var run = new TrainingRun(trainer, set, outDir, string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)))
             {
-                Architecture = trainer.Architecture, VoxelSize = set.VoxelSize,
-                EmaDecay = trainer.Ema is null ? null : trainer.Options.EmaDecay,
-                GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
-                TrainingData = dataNames, Stride = set.Stride, TrainingCubes = set.Count,
-                Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),
-                FinalLosses = trainer.Last is { } l ? new() { ["critic"] = l.CriticLoss, ["generator"] = l.GeneratorLoss, ["wasserstein"] = l.Wasserstein, ["gradientPenalty"] = l.GradientPenalty } : null,
+                CheckpointEvery = p.GetValue(every), SnapshotEvery = p.GetValue(snapshotEvery), Log = io.Err.WriteLine,
             };
-            void SaveModel(string path)
-            {
-                // the model file samples in eval mode from the EMA copy when there is one: calibrate its
-                // batch-norm statistics, keep the run's own (so a resumed run continues exactly)
-                io.Err.WriteLine($"calibrating batch-norm statistics for {path}");
-                using (trainer.Sampler.PreserveBatchNormStatistics())
+            using (var view = ProgressView.Start(io, "training", target))
+                run.Run(target, (s, itPerS) =>
                 {
-                    new GeneratorModel(trainer.Sampler, GeneratorModel.Calibrate(trainer.Sampler, Card(), CalibrationSeed)).Save(path);
-                }
-                trainer.G.train();
-            }
-            void Save()
-            {
-                trainer.SaveCheckpoint(Path.Combine(outDir, "checkpoint.ckpt"), Card());
-                SaveModel(Path.Combine(outDir, "generator.model"));
-            }
-            using var view = ProgressView.Start(io, "training", target);
-            while (trainer.Iteration < target)
-            {
-                var s = trainer.Step(set);
-                File.AppendAllText(curve, string.Join(",", new double[] { s.Iteration, s.CriticLoss, s.GeneratorLoss, s.Wasserstein, s.GradientPenalty, s.Seconds }.Select(x => x.ToString("G6", CultureInfo.InvariantCulture))) + "\n");
-                window.Enqueue(s.Seconds); if (window.Count > 20) window.Dequeue();
-                double itPerS = 1 / window.Average();
-                var eta = TimeSpan.FromSeconds((target - s.Iteration) / itPerS);
-                view.Report(s.Iteration, $"iter {s.Iteration}/{target}  critic {s.CriticLoss:F3}  gen {s.GeneratorLoss:F3}  W {s.Wasserstein:F3}  GP {s.GradientPenalty:F3}  {itPerS:F2} it/s  ETA {eta:hh\\:mm\\:ss}",
-                    $"{s.Iteration}/{target}, W {s.Wasserstein:F3}, {itPerS:F2} it/s");
-                if (s.Iteration % p.GetValue(every) == 0) Save();
-                if (p.GetValue(snapshotEvery) is > 0 and var se && s.Iteration % se == 0)
-                {
-                    Directory.CreateDirectory(Path.Combine(outDir, "snapshots"));
-                    SaveModel(Path.Combine(outDir, "snapshots", $"generator-{s.Iteration:D5}.model"));
-                }
-            }
-            Save();
-            io.Out.WriteLine($"trained to iteration {trainer.Iteration} in {trainer.WallSeconds:F0} s; wrote {Path.Combine(outDir, "generator.model")}");
+                    var eta = TimeSpan.FromSeconds((target - s.Iteration) / itPerS);
+                    view.Report(s.Iteration, $"iter {s.Iteration}/{target}  critic {s.CriticLoss:F3}  gen {s.GeneratorLoss:F3}  W {s.Wasserstein:F3}  GP {s.GradientPenalty:F3}  {itPerS:F2} it/s  ETA {eta:hh\\:mm\\:ss}",
+                        $"{s.Iteration}/{target}, W {s.Wasserstein:F3}, {itPerS:F2} it/s");
+                });
+            io.Out.WriteLine($"trained to iteration {trainer.Iteration} in {trainer.WallSeconds:F0} s; wrote {run.ModelPath}");
             return 0;
         }));
         return cmd;

@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace PorousActors.Gan;
+
+/// <summary>
+/// A training run writing to one folder: <c>curve.csv</c> (one row per iteration: the paper's Fig. 11),
+/// <c>checkpoint.ckpt</c> and <c>generator.model</c> every <see cref="CheckpointEvery"/> iterations and
+/// at the end, and calibrated snapshots in <c>snapshots/</c> every <see cref="SnapshotEvery"/> (for
+/// checkpoint screening). A resumed run appends to its curve.
+/// </summary>
+public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string outDir, string dataNames)
+{
+    /// <summary>Seed of the latents that calibrate batch-norm statistics in model files.</summary>
+    public const int CalibrationSeed = 1;
+
+    public int CheckpointEvery { get; init; } = 50;
+    public int SnapshotEvery { get; init; }
+    /// <summary>Told what is being written (calibration takes seconds).</summary>
+    public Action<string>? Log { get; init; }
+
+    public string CurvePath => Path.Combine(outDir, "curve.csv");
+    public string ModelPath => Path.Combine(outDir, "generator.model");
+
+    /// <summary>The model card of the run as it stands.</summary>
+    public ModelCard Card() => new()
+    {
+        Architecture = trainer.Architecture, VoxelSize = data.VoxelSize,
+        EmaDecay = trainer.Ema is null ? null : trainer.Options.EmaDecay,
+        GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
+        TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
+        Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),
+        FinalLosses = trainer.Last is { } l ? new() { ["critic"] = l.CriticLoss, ["generator"] = l.GeneratorLoss, ["wasserstein"] = l.Wasserstein, ["gradientPenalty"] = l.GradientPenalty } : null,
+    };
+
+    /// <summary>Trains to <paramref name="target"/> iterations, calling <paramref name="onStep"/> after each
+    /// with the iteration rate over the last 20 iterations.</summary>
+    public void Run(int target, Action<IterationStats, double> onStep)
+    {
+        Directory.CreateDirectory(outDir);
+        if (!File.Exists(CurvePath) || trainer.Iteration == 0) File.WriteAllText(CurvePath, "iteration,critic_loss,generator_loss,wasserstein,gradient_penalty,seconds\n");
+        var window = new Queue<double>();
+        while (trainer.Iteration < target)
+        {
+            var s = trainer.Step(data);
+            File.AppendAllText(CurvePath, string.Join(",", new double[] { s.Iteration, s.CriticLoss, s.GeneratorLoss, s.Wasserstein, s.GradientPenalty, s.Seconds }.Select(x => x.ToString("G6", CultureInfo.InvariantCulture))) + "\n");
+            window.Enqueue(s.Seconds); if (window.Count > 20) window.Dequeue();
+            onStep(s, 1 / window.Average());
+            if (s.Iteration % CheckpointEvery == 0) Save();
+            if (SnapshotEvery > 0 && s.Iteration % SnapshotEvery == 0)
+            {
+                Directory.CreateDirectory(Path.Combine(outDir, "snapshots"));
+                SaveModel(Path.Combine(outDir, "snapshots", $"generator-{s.Iteration:D5}.model"));
+            }
+        }
+        Save();
+    }
+
+    /// <summary>Checkpoint (exact resume) and model file.</summary>
+    public void Save()
+    {
+        trainer.SaveCheckpoint(Path.Combine(outDir, "checkpoint.ckpt"), Card());
+        SaveModel(ModelPath);
+    }
+
+    void SaveModel(string path)
+    {
+        // the model file samples in eval mode from the EMA copy when there is one: calibrate its
+        // batch-norm statistics, keep the run's own (so a resumed run continues exactly)
+        Log?.Invoke($"calibrating batch-norm statistics for {path}");
+        using (trainer.Sampler.PreserveBatchNormStatistics())
+        {
+            new GeneratorModel(trainer.Sampler, GeneratorModel.Calibrate(trainer.Sampler, Card(), CalibrationSeed)).Save(path);
+        }
+        trainer.G.train();
+    }
+}
