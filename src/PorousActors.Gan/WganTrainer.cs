@@ -58,6 +58,7 @@ public sealed class WganTrainer : IDisposable
     public GanArchitecture Architecture { get; }
     public TrainingOptions Options { get; }
     public Device Device { get; }
+    readonly torch.Generator noise;
     public int Iteration { get; private set; }
     public double WallSeconds { get; private set; }
     public IterationStats? Last { get; private set; }
@@ -66,12 +67,18 @@ public sealed class WganTrainer : IDisposable
     {
         arch.Validate(); options.Validate();
         Architecture = arch; Options = options; Device = device ?? CPU;
-        manual_seed(options.Seed);
-        G = new Generator(arch); D = new Critic(arch);
-        G.to(Device); D.to(Device);
-        if (options.EmaDecay > 0)
+        // module constructors draw their initial weights from libtorch's global generator: seed and
+        // build under one lock, so two trainers in one process never interleave their draws
+        lock (TorchRandom.GlobalGate)
         {
-            Ema = new Generator(arch);
+            manual_seed(options.Seed);
+            G = new Generator(arch); D = new Critic(arch);
+            if (options.EmaDecay > 0) Ema = new Generator(arch); // its weights are G's, copied below
+        }
+        noise = new torch.Generator((ulong)options.Seed, Device);
+        G.to(Device); D.to(Device);
+        if (Ema is not null)
+        {
             Ema.to(Device);
             CopyWeights(G, Ema);
         }
@@ -112,7 +119,8 @@ public sealed class WganTrainer : IDisposable
     {
         var sw = Stopwatch.StartNew();
         int it = Iteration + 1, b = Options.Batch, n = Architecture.Size;
-        manual_seed(Options.Seed * 1_000_003L + it);
+        // every draw of iteration i comes from the trainer's own generators, seeded from (seed, i)
+        noise.manual_seed(Options.Seed * 1_000_003L + it);
         var rng = new Random(SeedMixer.Derive(Options.Seed, it));
         var batch = new float[b * n * n * n];
         double lossD = 0, wass = 0, gpv = 0;
@@ -121,7 +129,7 @@ public sealed class WganTrainer : IDisposable
         double lossG;
         using (var scope = NewDisposeScope())
         {
-            var fake = G.forward(randn(b, Architecture.Latent, device: Device));
+            var fake = G.forward(randn(b, Architecture.Latent, device: Device, generator: noise));
             var loss = -D.forward(fake).mean();
             optG.zero_grad();
             loss.backward();
@@ -142,10 +150,10 @@ public sealed class WganTrainer : IDisposable
         data.Sample(rng, batch, b, Options.Augment);
         var real = tensor(batch, new long[] { b, 1, n, n, n }).to(Device);
         Tensor fake;
-        using (no_grad()) fake = G.forward(randn(b, Architecture.Latent, device: Device));
+        using (no_grad()) fake = G.forward(randn(b, Architecture.Latent, device: Device, generator: noise));
         var dReal = D.forward(real).mean();
         var dFake = D.forward(fake).mean();
-        var gp = GradientPenalty(D, real, fake, rand(new long[] { b, 1, 1, 1, 1 }, device: Device));
+        var gp = GradientPenalty(D, real, fake, rand(new long[] { b, 1, 1, 1, 1 }, device: Device, generator: noise));
         using var lambda = Options.Lambda.ToScalar();
         var loss = dFake - dReal + gp.mul(lambda);
         optD.zero_grad();
@@ -161,7 +169,7 @@ public sealed class WganTrainer : IDisposable
     /// </summary>
     public double WarmUpCritic(TrainingData data, int steps, Action<int, double>? progress = null)
     {
-        manual_seed(Options.Seed * 1_000_003L - 1);
+        noise.manual_seed(Options.Seed * 1_000_003L - 1);
         var rng = new Random(SeedMixer.Derive(Options.Seed, -1));
         var batch = new float[Options.Batch * Architecture.Size * Architecture.Size * Architecture.Size];
         G.train(); D.train();
