@@ -19,6 +19,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
     public Action<string>? Log { get; init; }
 
     public string CurvePath => Path.Combine(outDir, "curve.csv");
+    static readonly string[] CurveHeader = ["iteration", "critic_loss", "generator_loss", "wasserstein", "gradient_penalty", "seconds"];
     public string ModelPath => Path.Combine(outDir, "generator.model");
 
     /// <summary>The model card of the run as it stands.</summary>
@@ -37,12 +38,12 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
     public void Run(int target, Action<IterationStats, double> onStep)
     {
         Directory.CreateDirectory(outDir);
-        if (!File.Exists(CurvePath) || trainer.Iteration == 0) File.WriteAllText(CurvePath, "iteration,critic_loss,generator_loss,wasserstein,gradient_penalty,seconds\n");
+        if (!File.Exists(CurvePath) || trainer.Iteration == 0) Core.IO.CsvTable.Write(CurvePath, CurveHeader, []);
         var window = new Queue<double>();
         while (trainer.Iteration < target)
         {
             var s = trainer.Step(data);
-            File.AppendAllText(CurvePath, string.Join(",", new double[] { s.Iteration, s.CriticLoss, s.GeneratorLoss, s.Wasserstein, s.GradientPenalty, s.Seconds }.Select(x => x.ToString("G6", CultureInfo.InvariantCulture))) + "\n");
+            Core.IO.CsvTable.Write(CurvePath, CurveHeader, [new double[] { s.Iteration, s.CriticLoss, s.GeneratorLoss, s.Wasserstein, s.GradientPenalty, s.Seconds }.Select(x => x.ToString("G6", CultureInfo.InvariantCulture)).ToArray()], append: true);
             window.Enqueue(s.Seconds); if (window.Count > 20) window.Dequeue();
             onStep(s, 1 / window.Average());
             if (s.Iteration % CheckpointEvery == 0) Save();

@@ -118,11 +118,9 @@ public static class ConditioningBenchmarkReport
         }
         summary["coverage"] = coverage;
 
-        var csv = new StringBuilder("group,id,method,seed,targets,succeeded,evaluations,seconds," + string.Join(",", properties) + "\n");
-        foreach (var c in chains)
-            csv.Append(inv, $"{c.Group},{c.Id},{c.Method},{c.Seed},\"{c.Targets}\",{(c.Succeeded ? "true" : "false")},{c.Evaluations},{c.Seconds:F3},")
-               .AppendJoin(",", properties.Select(p => c.Accepted is null ? "" : c.Accepted.Get(p).ToString("G9", inv))).Append('\n');
-        File.WriteAllText(Path.Combine(dir, "chains.csv"), csv.ToString());
+        Core.IO.CsvTable.Write(Path.Combine(dir, "chains.csv"), ["group", "id", "method", "seed", "targets", "succeeded", "evaluations", "seconds", .. properties],
+            chains.Select(c => (IReadOnlyList<string>)[c.Group, c.Id, c.Method, c.Seed.ToString(inv), c.Targets, c.Succeeded ? "true" : "false",
+                c.Evaluations.ToString(inv), c.Seconds.ToString("F3", inv), .. properties.Select(p => c.Accepted is null ? "" : c.Accepted.Get(p).ToString("G9", inv))]));
         File.WriteAllText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         string path = Path.Combine(dir, "report.md");
         File.WriteAllText(path, md.ToString());

@@ -30,11 +30,9 @@ public static class PoreSizeReport
             return h;
         }
         var pores = Hist(poreDiameters); var throats = Hist(throatDiameters);
-        var csv = new StringBuilder("diameter_um,local_thickness_pore_volume_fraction,network_pore_fraction,network_throat_fraction\n");
-        for (int r = 0; r <= bins; r++)
-            csv.AppendLine(string.Join(',', (r * binUm).ToString("G6", c), (r < bins ? localThickness[r] : 0).ToString("G6", c), pores[r].ToString("G6", c), throats[r].ToString("G6", c)));
         string csvPath = prefix + ".csv", pngPath = prefix + ".png";
-        File.WriteAllText(csvPath, csv.ToString());
+        Core.IO.CsvTable.Write(csvPath, ["diameter_um", "local_thickness_pore_volume_fraction", "network_pore_fraction", "network_throat_fraction"],
+            Enumerable.Range(0, bins + 1).Select(r => new[] { (r * binUm).ToString("G6", c), (r < bins ? localThickness[r] : 0).ToString("G6", c), pores[r].ToString("G6", c), throats[r].ToString("G6", c) }));
 
         var plt = new ScottPlot.Plot();
         var xs = Enumerable.Range(0, bins + 1).Select(r => r * binUm).ToArray();

@@ -32,10 +32,8 @@ public static class QualityReport
         var inv = CultureInfo.InvariantCulture;
         var sets = new List<QualitySet> { training, generated };
         if (filtered is not null) sets.Add(filtered);
-        var csv = new StringBuilder("set,index," + string.Join(",", properties) + "\n");
-        foreach (var set in sets)
-            for (int i = 0; i < set.Rows.Count; i++) csv.Append(set.Name).Append(',').Append(i).Append(',').AppendJoin(",", set.Rows[i].Select(v => v.ToString("G9", inv))).Append('\n');
-        File.WriteAllText(Path.Combine(dir, "properties.csv"), csv.ToString());
+        Core.IO.CsvTable.Write(Path.Combine(dir, "properties.csv"), ["set", "index", .. properties],
+            sets.SelectMany(set => set.Rows.Select((row, i) => (IReadOnlyList<string>)[set.Name, i.ToString(inv), .. row.Select(v => v.ToString("G9", inv))])));
 
         var summary = new Dictionary<string, object?> { ["title"] = title, ["cubesPerSet"] = training.Rows.Count };
         if (meta is not null) foreach (var (k, v) in meta) summary[k] = v;

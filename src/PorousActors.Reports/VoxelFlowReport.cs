@@ -18,11 +18,13 @@ public static class VoxelFlowReport
     {
         Directory.CreateDirectory(dir);
         var c = CultureInfo.InvariantCulture;
-        var csv = new StringBuilder("z0,y0,x0,porosity,k_network_mD,k_voxel_mD,lbm_steps,lbm_converged,lbm_seconds,lbm_mlups,fluid_nodes\n");
-        foreach (var r in rows)
-            csv.AppendLine(string.Join(',', r.Z0, r.Y0, r.X0, r.Porosity.ToString("R", c), r.NetworkMilliDarcy.ToString("R", c),
-                r.VoxelMilliDarcy.ToString("R", c), r.Steps, r.Converged, r.Seconds.ToString("F2", c), r.Mlups.ToString("F2", c), r.FluidNodes));
-        File.WriteAllText(Path.Combine(dir, "cubes.csv"), csv.ToString());
+        Core.IO.CsvTable.Write(Path.Combine(dir, "cubes.csv"),
+            ["z0", "y0", "x0", "porosity", "k_network_mD", "k_voxel_mD", "lbm_steps", "lbm_converged", "lbm_seconds", "lbm_mlups", "fluid_nodes"],
+            rows.Select(r => new[]
+            {
+                r.Z0.ToString(c), r.Y0.ToString(c), r.X0.ToString(c), r.Porosity.ToString("R", c), r.NetworkMilliDarcy.ToString("R", c),
+                r.VoxelMilliDarcy.ToString("R", c), r.Steps.ToString(c), r.Converged.ToString(), r.Seconds.ToString("F2", c), r.Mlups.ToString("F2", c), r.FluidNodes.ToString(c),
+            }));
 
         // Cubes where either model finds no flow cannot enter a log ratio: counted, not hidden.
         var both = rows.Where(r => r.NetworkMilliDarcy > 0 && r.VoxelMilliDarcy > 0).ToList();

@@ -85,12 +85,9 @@ public static class ConditionCommand
     static void WriteTrace(string path, IReadOnlyList<TraceRow> trace, TargetSet targets)
     {
         var props = trace.SelectMany(r => r.Properties.Keys).Distinct().ToList();
-        var sb = new StringBuilder("step,t,error," + string.Join(",", props) + ",evaluations,elapsed_s\n");
-        foreach (var r in trace)
-            sb.Append(string.Join(",", new[] { r.Step.ToString(CultureInfo.InvariantCulture), G(r.T), G(r.Error) }
-                .Concat(props.Select(k => G(r.Properties.GetValueOrDefault(k, double.NaN))))
-                .Append(r.Evaluations.ToString(CultureInfo.InvariantCulture)).Append(G(r.ElapsedSeconds)))).Append('\n');
-        File.WriteAllText(path, sb.ToString());
+        Core.IO.CsvTable.Write(path, ["step", "t", "error", .. props, "evaluations", "elapsed_s"],
+            trace.Select(r => (IReadOnlyList<string>)[r.Step.ToString(CultureInfo.InvariantCulture), G(r.T), G(r.Error),
+                .. props.Select(k => G(r.Properties.GetValueOrDefault(k, double.NaN))), r.Evaluations.ToString(CultureInfo.InvariantCulture), G(r.ElapsedSeconds)]));
         static string G(double x) => x.ToString("G9", CultureInfo.InvariantCulture);
     }
 }

@@ -51,7 +51,7 @@ public static class DemoCommand
                     double kt = R(Reports.Statistics.Quantile(k, q), 0);
                     targets.Add(new ChainSpec($"k{i}", $"permeability_mD={kt}:{R(Math.Max(1, 0.05 * kt), 0)}", i));
                 }
-            File.WriteAllLines(Path.Combine(dir, "targets.csv"), new[] { "id,target,seed" }.Concat(targets.Select(t => $"{t.Id},{t.Targets},{t.Seed}")));
+            Core.IO.CsvTable.Write(Path.Combine(dir, "targets.csv"), ["id", "target", "seed"], targets.Select(t => new[] { t.Id, t.Targets, t.Seed.ToString(CultureInfo.InvariantCulture) }));
 
             // 3. the campaign
             var def = new CampaignDefinition("demo", Path.GetFullPath(modelPath), m.Sha256!, "golden", 48, 2, targets);

@@ -92,20 +92,16 @@ public static class NetworkWriter
         double vs = net.VoxelSize;
         string S(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path));
-        var sb = new StringBuilder("pore,region_label,x_m,y_m,z_m,volume_m3,inscribed_diameter_m,equivalent_diameter_m,zmin,zmax,ymin,ymax,xmin,xmax\n");
-        for (int p = 0; p < net.PoreCount; p++)
-        {
-            sb.Append(p).Append(',').Append(net.PoreRegionLabel[p]).Append(',').Append(S(net.PoreCentroid[3 * p + 2] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p + 1] * vs)).Append(',').Append(S(net.PoreCentroid[3 * p] * vs))
-              .Append(',').Append(S(net.PoreVolume[p] * vs * vs * vs)).Append(',').Append(S(net.PoreInscribedDiameter[p] * vs)).Append(',').Append(S(net.PoreEquivalentDiameter[p] * vs));
-            for (int f = 0; f < 6; f++) sb.Append(',').Append(net.PoreFaceArea[6 * p + f] > 0 ? 1 : 0);
-            sb.Append('\n');
-        }
-        File.WriteAllText(stem + ".pores.csv", sb.ToString());
-        sb.Clear().Append("throat,pore1,pore2,inscribed_diameter_m,equivalent_diameter_m,cross_sectional_area_m2,perimeter_m,total_length_m\n");
-        for (int t = 0; t < net.ThroatCount; t++)
-            sb.Append(t).Append(',').Append(net.ThroatConns[2 * t]).Append(',').Append(net.ThroatConns[2 * t + 1]).Append(',')
-              .Append(S(net.ThroatInscribedDiameter[t] * vs)).Append(',').Append(S(net.ThroatEquivalentDiameter[t] * vs)).Append(',')
-              .Append(S(net.ThroatArea[t] * vs * vs)).Append(',').Append(S(net.ThroatPerimeter[t] * vs)).Append(',').Append(S(net.ThroatTotalLength[t] * vs)).Append('\n');
-        File.WriteAllText(stem + ".throats.csv", sb.ToString());
+        string I(long x) => x.ToString(CultureInfo.InvariantCulture);
+        Core.IO.CsvTable.Write(stem + ".pores.csv",
+            ["pore", "region_label", "x_m", "y_m", "z_m", "volume_m3", "inscribed_diameter_m", "equivalent_diameter_m", "zmin", "zmax", "ymin", "ymax", "xmin", "xmax"],
+            Enumerable.Range(0, net.PoreCount).Select(p => (IReadOnlyList<string>)[I(p), I(net.PoreRegionLabel[p]),
+                S(net.PoreCentroid[3 * p + 2] * vs), S(net.PoreCentroid[3 * p + 1] * vs), S(net.PoreCentroid[3 * p] * vs),
+                S(net.PoreVolume[p] * vs * vs * vs), S(net.PoreInscribedDiameter[p] * vs), S(net.PoreEquivalentDiameter[p] * vs),
+                .. Enumerable.Range(0, 6).Select(f => net.PoreFaceArea[6 * p + f] > 0 ? "1" : "0")]));
+        Core.IO.CsvTable.Write(stem + ".throats.csv",
+            ["throat", "pore1", "pore2", "inscribed_diameter_m", "equivalent_diameter_m", "cross_sectional_area_m2", "perimeter_m", "total_length_m"],
+            Enumerable.Range(0, net.ThroatCount).Select(t => new[] { I(t), I(net.ThroatConns[2 * t]), I(net.ThroatConns[2 * t + 1]),
+                S(net.ThroatInscribedDiameter[t] * vs), S(net.ThroatEquivalentDiameter[t] * vs), S(net.ThroatArea[t] * vs * vs), S(net.ThroatPerimeter[t] * vs), S(net.ThroatTotalLength[t] * vs) }));
     }
 }
