@@ -40,13 +40,14 @@ public sealed class ProgressView : IDisposable
         painter.Start();
     }
 
-    /// <summary>A bar when <paramref name="err"/> is the process's stderr on an interactive terminal; plain lines otherwise.</summary>
-    public static ProgressView Start(CliIO io, string title, double total)
-    {
-        bool terminal = ReferenceEquals(io.Err, Console.Error) && !Console.IsErrorRedirected
-            && Environment.GetEnvironmentVariable("POROUS_PLAIN_PROGRESS") is null && AnsiConsole.Profile.Capabilities.Interactive;
-        return new ProgressView(io.Err, title, total, terminal);
-    }
+    /// <summary>A bar when the command writes to the process's stderr on an interactive terminal; plain lines otherwise.</summary>
+    public static ProgressView Start(CliIO io, string title, double total) => new(io.Err, title, total, IsTerminal(io, stdout: false));
+
+    /// <summary>True when the command's stdout (or stderr) is the process's own and an interactive
+    /// terminal, and POROUS_PLAIN_PROGRESS is not set: then tables and bars are drawn.</summary>
+    public static bool IsTerminal(CliIO io, bool stdout) =>
+        (stdout ? ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected : ReferenceEquals(io.Err, Console.Error) && !Console.IsErrorRedirected)
+        && Environment.GetEnvironmentVariable("POROUS_PLAIN_PROGRESS") is null && AnsiConsole.Profile.Capabilities.Interactive;
 
     /// <summary>Moves the bar to <paramref name="done"/> of the total (which may change) and shows
     /// <paramref name="compact"/> beside it; without a terminal, writes <paramref name="line"/>.</summary>

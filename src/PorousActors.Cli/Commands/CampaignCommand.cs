@@ -125,7 +125,16 @@ public static class CampaignCommand
             else
             {
                 io.Out.WriteLine($"campaign {n}: {rows.Count(r => r.state is "Succeeded" or "NotReached" or "Cancelled")}/{rows.Count} finished, {rows.Count(r => r.state == "Succeeded")} succeeded");
-                foreach (var r in rows) io.Out.WriteLine($"  {r.id,-12} {r.state,-12} steps {r.steps,4}  evaluations {r.evaluations,5}  error {(r.error is { } e ? e.ToString("G4") : "-"),-10} {r.cube}{(r.lastFailure is { } f ? "  last failure: " + f : "")}");
+                if (ProgressView.IsTerminal(io, stdout: true))
+                {
+                    // a terminal: a table (Spectre.Console); otherwise the plain lines scripts read
+                    var table = Spectre.Console.TableExtensions.AddColumns(new Spectre.Console.Table(), "id", "state", "steps", "evaluations", "error", "cube", "last failure");
+                    foreach (var r in rows)
+                        Spectre.Console.TableExtensions.AddRow(table, Spectre.Console.Markup.Escape(r.id), r.state, r.steps.ToString(), r.evaluations.ToString(), r.error is { } e ? e.ToString("G4") : "-",
+                            Spectre.Console.Markup.Escape(r.cube ?? ""), Spectre.Console.Markup.Escape(r.lastFailure ?? ""));
+                    Spectre.Console.AnsiConsole.Write(table);
+                }
+                else foreach (var r in rows) io.Out.WriteLine($"  {r.id,-12} {r.state,-12} steps {r.steps,4}  evaluations {r.evaluations,5}  error {(r.error is { } e ? e.ToString("G4") : "-"),-10} {r.cube}{(r.lastFailure is { } f ? "  last failure: " + f : "")}");
             }
             return 0;
         }));
