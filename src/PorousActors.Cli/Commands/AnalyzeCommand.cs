@@ -177,29 +177,18 @@ public static class AnalyzeCommand
 
     static void Fill(JsonObject o, RockProperties r)
     {
-        o["porosity"] = r.Porosity;
-        o["specificSurface_per_m"] = r.SpecificSurfacePerM;
-        o["eulerCharacteristic26"] = r.EulerCharacteristic26;
-        o["eulerCharacteristic6"] = r.EulerCharacteristic6;
+        // every catalog property this evaluation computed, by its one key (a new catalog entry
+        // appears here by itself); k only along axes that were solved, a mean only of several
+        foreach (var p in Pnm.RockPropertyCatalog.All)
+        {
+            if (p.Stage == Pnm.PropertyStage.Flow && !p.Axes.All(a => r.Along(a) is not null)) continue;
+            if (p.Key == "permeability_mD_mean" && r.Permeability.Count < 2) continue;
+            o[p.Key] = p.Read(r);
+        }
+        // network counts beside them (descriptive, not targets)
         o["poreCount"] = r.PoreCount;
         o["throatCount"] = r.ThroatCount;
-        o["meanPoreDiameter_m"] = r.MeanPoreDiameterM;
-        o["meanPoreEquivalentDiameter_m"] = r.MeanPoreEquivalentDiameterM;
-        o["meanThroatDiameter_m"] = r.MeanThroatDiameterM;
         o["meanThroatEquivalentDiameter_m"] = r.MeanThroatEquivalentDiameterM;
-        o["coordinationNumber"] = r.CoordinationNumber;
-        // one meaning per key: permeability_mD is k along z; other axes carry their letter; a mean is named
-        foreach (var k in r.Permeability)
-        {
-            string a = k.Axis.ToString().ToLowerInvariant();
-            o[$"permeability_mD_{a}"] = k.PermeabilityMilliDarcy;
-        }
-        if (r.Along(FlowAxis.Z) is { } kz)
-        {
-            o["permeability_mD"] = kz.PermeabilityMilliDarcy;
-            o["permeability_m2"] = kz.PermeabilityM2;
-        }
-        if (r.Permeability.Count > 1) o["permeability_mD_mean"] = r.PermeabilityMilliDarcy;
         if (r.Permeability.Count == 1)
         {
             var k = r.Permeability[0];
