@@ -51,6 +51,27 @@ public class ActorTests : TestKit
     }
 
     [Fact]
+    public void AResentRequestStillQueuedIsAnsweredOnceWithoutExtraWork()
+    {
+        var gen = new RecordingGenerator(new FakeGenerator());
+        var actor = Sys.ActorOf(GeneratorActor.Props(gen, batchSize: 8, batchWait: TimeSpan.FromMilliseconds(300)));
+        var latents = new[] { ConditioningChain.Draw(1, 0, 8), ConditioningChain.Draw(2, 0, 8) };
+        actor.Tell(new GenerateRequest(5, latents, TestActor));
+        actor.Tell(new GenerateRequest(5, latents, TestActor)); // the chain's timeout ran out while it waited
+        var r = ExpectMsg<GenerateResponse>(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, r.Cubes.Count);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(600));
+        Assert.Equal([2], gen.BatchSizes);
+    }
+
+    [Fact]
+    public void ResendsWaitLongerEachTimeUpToEightTimesTheTimeout()
+    {
+        var t = TimeSpan.FromSeconds(30);
+        Assert.Equal([30.0, 60, 120, 240, 240, 240], Enumerable.Range(0, 6).Select(k => Chains.ChainActor.ResendDelay(t, k).TotalSeconds));
+    }
+
+    [Fact]
     public void CrashingWorkerIsRestartedAndTheEvaluationRetried()
     {
         var model = new FlakyForwardModel(failures: 1);

@@ -49,6 +49,13 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     readonly TimeSpan requestTimeout = RequestTimeoutOf(Context.System);
 
     public static TimeSpan RequestTimeoutOf(ActorSystem system) => system.Settings.Config.GetTimeSpan("porous.request-timeout", TimeSpan.FromSeconds(30));
+
+    /// <summary>How long to wait after the <paramref name="resends"/>-th resend of one request: the
+    /// timeout, doubling with each resend up to 8×. When queues are long (not a lost node), waiting
+    /// longer each time keeps resends from piling duplicate work onto them.</summary>
+    public static TimeSpan ResendDelay(TimeSpan timeout, int resends) => timeout * Math.Pow(2, Math.Clamp(resends, 0, 3));
+
+    int resends;
     IReadOnlyList<Core.Volume>? cubes;
     bool[]? received;
 
@@ -114,6 +121,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             results = new RockProperties?[r.Cubes.Count];
             received = new bool[r.Cubes.Count];
             for (int i = 0; i < r.Cubes.Count; i++) SendEvaluate(i);
+            resends = 0;
             Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
         });
         Command<Evaluated>(e =>
@@ -137,16 +145,16 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             {
                 generator.Tell(new GenerateRequest(requestId, batch.Latents, Self)); // the generator node may be gone
                 Telemetry.PorousMetrics.Resent("cubes");
-                Context.System.Log.Warning("chain {0}: no cubes within {1}; asking the generator again", spec.Id, requestTimeout);
+                Context.System.Log.Warning("chain {0}: no cubes within {1}; asking the generator again", spec.Id, ResendDelay(requestTimeout, resends));
             }
             else
             {
                 int lost = 0;
                 for (int i = 0; i < received!.Length; i++) if (!received[i]) { SendEvaluate(i); lost++; } // redo lost evaluations elsewhere
                 Telemetry.PorousMetrics.Resent("evaluations", lost);
-                Context.System.Log.Warning("chain {0}: {1} evaluation(s) unanswered within {2}; sent again", spec.Id, lost, requestTimeout);
+                Context.System.Log.Warning("chain {0}: {1} evaluation(s) unanswered within {2}; sent again", spec.Id, lost, ResendDelay(requestTimeout, resends));
             }
-            Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
+            Timers.StartSingleTimer("request", new RequestTimeout(requestId), ResendDelay(requestTimeout, ++resends));
         });
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => Context.System.Log.Warning("chain {0}: snapshot not saved ({1}); recovery replays more events", spec.Id, f.Cause.GetBaseException().Message));
@@ -255,6 +263,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         }
         batch = next;
         requestId++;
+        resends = 0;
         cubes = null;
         generator.Tell(new GenerateRequest(requestId, next.Latents, Self));
         Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);

@@ -23,6 +23,8 @@ public static class PorousMetrics
     public static readonly Histogram<int> GeneratorBatchSize = Meter.CreateHistogram<int>("generator_batch_size", description: "Cubes per generator batch, by device");
     /// <summary>Requests sent again after their timeout (a node died with them, or the queue is long), tagged kind=cubes|evaluations|final.</summary>
     public static readonly Counter<long> Resends = Meter.CreateCounter<long>("resends", description: "Requests sent again after porous.request-timeout, by kind");
+    /// <summary>Resent generator requests dropped because the original was still queued.</summary>
+    public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("duplicate_requests_dropped", description: "Resent generator requests dropped because the original was still queued");
     /// <summary>Journal events written (accepted chain steps, finished chains, campaign starts).</summary>
     public static readonly Counter<long> JournalWrites = Meter.CreateCounter<long>("journal_writes", description: "Journal events written by this node");
     /// <summary>Journal writes that failed or were rejected.</summary>
