@@ -193,6 +193,32 @@ public sealed class ClusterTests : IDisposable
         Assert.Contains("unanswered within", log); // its evaluations in flight were sent again to the other worker
     }
 
+    [SkippableFact]
+    public void TheSupervisorsSideCutOffFromTheMajorityHandsTheCampaignToTheStandby()
+    {
+        Skip.If(pg is null, "POROUS_TEST_POSTGRES not set (CI starts PostgreSQL and sets it)");
+        string? why = Partition.Unavailable;
+        Skip.If(why is not null, "a network partition " + why);
+        var reference = Reference();
+        OpenToOtherUsers();
+        string name = "m" + Guid.NewGuid().ToString("N")[..8];
+        int port = Interlocked.Add(ref nextPort, 10);
+        string seed = $"akka.tcp://porous@127.0.0.1:{port}";
+        // the first supervisor (which hosts the campaign singleton) runs as nobody: the partition cuts it alone
+        var a = StartNodeAs("nobody", SupervisorArgs(name, port, seed));
+        WaitFor(a, l => l.Contains(" up, roles"), TimeSpan.FromMinutes(2));
+        StartNode(WorkerArgs(name, port + 1, seed));
+        var standby = StartNode(SupervisorArgs(name, port + 2, seed));
+        WaitFor(standby, l => l.Contains(" up, roles"), TimeSpan.FromMinutes(2));
+        WaitFor(a, l => DoneAtLeast(l, 1), TimeSpan.FromMinutes(3));
+        // the minority side (the supervisor's node alone) downs itself; the majority downs it too and
+        // the singleton starts on the standby, which recovers the campaign from the journal
+        using (new Partition("nobody", port)) Thread.Sleep(TimeSpan.FromSeconds(25));
+        var rows = WaitForResults(name, TimeSpan.FromMinutes(5));
+        Assert.Equal(reference.Order(), rows.Order()); // no chain lost or counted twice
+        Assert.True(a.Process.WaitForExit(TimeSpan.FromSeconds(60)), "the cut-off supervisor's node did not stop after being downed");
+    }
+
     /// <summary>Lets a node running as another user read the model and write its logs and outputs.</summary>
     void OpenToOtherUsers()
     {
