@@ -8,6 +8,9 @@ namespace PorousActors.Conditioning;
 public sealed record PropertyBand(string Property, double P10, double P90, int UsableCubes, int SampledCubes)
 {
     public double Width => P90 - P10;
+
+    /// <summary>A tolerance that is <paramref name="fraction"/> of the band's width.</summary>
+    public double Tolerance(double fraction) => fraction * Width;
 }
 
 /// <summary>
@@ -55,7 +58,7 @@ public static class PropertyBands
     /// <paramref name="toleranceFraction"/> × band width, ids SHORTNAME001…, seeds from <paramref name="nextSeed"/>.</summary>
     public static List<(string Id, string Target, long Seed)> DrawUniform(PropertyBand band, int count, double toleranceFraction, Random rng, Func<long> nextSeed)
     {
-        double tol = toleranceFraction * band.Width;
+        double tol = band.Tolerance(toleranceFraction);
         string shortName = RockPropertyCatalog.Find(band.Property)?.ShortName ?? band.Property;
         var list = new List<(string, string, long)>(count);
         for (int i = 0; i < count; i++)

@@ -53,7 +53,7 @@ public static class CampaignTargetsCommand
             foreach (var prop in properties)
             {
                 var band = PropertyBands.Of(prop, sampled);
-                double tol = frac * band.Width;
+                double tol = band.Tolerance(frac);
                 bands[prop] = new { p10 = band.P10, p90 = band.P90, tolerance = tol, usableCubes = band.UsableCubes, sampledCubes = band.SampledCubes };
                 io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{prop,-22} 10th–90th percentile {band.P10:G4} – {band.P90:G4} {Reports.CampaignReport.Units(prop)}  tolerance ±{tol:G3}  ({band.UsableCubes}/{band.SampledCubes} cubes usable)"));

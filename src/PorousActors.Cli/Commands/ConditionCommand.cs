@@ -42,7 +42,7 @@ public static class ConditionCommand
                                  $"  {row.ElapsedSeconds:F1} s"));
             var s = chain.State;
             var cube = gen.Generate([s.Latent])[0];
-            string cubePath = Path.Combine(dir, "cube" + CubeFormat.Extension(p.GetValue(format)!));
+            string cubePath = Path.Combine(dir, "cube" + VolumeIO.CubeExtension(p.GetValue(format)!));
             VolumeIO.Write(cube, cubePath);
             Latents.Write(Path.Combine(dir, "latent.csv"), [s.Latent]);
             WriteTrace(Path.Combine(dir, "trace.csv"), trace, targets);

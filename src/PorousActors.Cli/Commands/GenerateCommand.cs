@@ -23,7 +23,7 @@ public static class GenerateCommand
             { model, count, seed, latent, threshold, format, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
-            string ext = CubeFormat.Extension(p.GetValue(format)!);
+            string ext = VolumeIO.CubeExtension(p.GetValue(format)!);
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             // latents are drawn, written and turned into cubes a batch at a time: any --count runs in
             // constant memory, and the draws are the same sequence as drawing them all first
@@ -62,9 +62,4 @@ public static class GenerateCommand
 public static class CubeFormat
 {
     public static Option<string> Option() => new("--format") { Description = "Cube file format: raw (+ .json sidecar), tif or npy", DefaultValueFactory = _ => "raw" };
-
-    public static string Extension(string format)
-    {
-        return VolumeIO.CubeExtension(format); // the CLI names --format from the error's field
-    }
 }

@@ -31,7 +31,8 @@ public static class ConditioningBenchmark
     };
     public const double PermeabilityRelativeTolerance = 0.075;
 
-    public static string Short(string property) => RockPropertyCatalog.Find(property)?.ShortName ?? property;
+
+    static string Short(string property) => RockPropertyCatalog.Find(property)?.ShortName ?? property;
 
     static string TargetText(string property, double value, IReadOnlyDictionary<string, (double P10, double P90)> bands) =>
         property.StartsWith("permeability_mD")
@@ -49,7 +50,7 @@ public static class ConditioningBenchmark
         bands = [];
         foreach (var p in all)
         {
-            var v = Usable(real.Select(r => r.Get(p)), p);
+            var v = PropertyBands.Usable(real.Select(r => r.Get(p)), p);
             bands[p] = (Quantiles.Of(v, 0.10), Quantiles.Of(v, 0.90));
         }
         var list = new List<BenchmarkTarget>();
@@ -57,7 +58,7 @@ public static class ConditioningBenchmark
         static long ChainSeed(int seed, string group, int i) => seed * 100_000L + group.Aggregate(7, (h, c) => (h * 31 + c) % 97) * 1000L + i + 1;
         foreach (var p in singles)
         {
-            var v = Usable(real.Select(r => r.Get(p)), p);
+            var v = PropertyBands.Usable(real.Select(r => r.Get(p)), p);
             for (int i = 0; i < perGroup; i++)
             {
                 double q = 0.10 + 0.80 * (i + 0.5) / perGroup;
@@ -78,7 +79,7 @@ public static class ConditioningBenchmark
         return list;
     }
 
-    static List<double> Usable(IEnumerable<double> values, string property) => PropertyBands.Usable(values, property);
+
 
     /// <summary>Runs every target with every method (same seed, same budget), in-process.</summary>
     public static List<BenchmarkChain> Run(IReadOnlyList<BenchmarkTarget> targets, IReadOnlyList<string> methods, int budget,
