@@ -56,6 +56,15 @@ public class SerializerTests : TestKit
     }
 
     [Fact]
+    public void WorkPullingMessagesRoundTrip()
+    {
+        Assert.Equal(TestActor, RoundTrip(new BrokerHere(TestActor)).Broker);
+        Assert.Equal(3, RoundTrip(new ReadyForWork(3)).Slots);
+        var d = RoundTrip(new WorkDone(11, 4, TestActor));
+        Assert.Equal((11L, 4, TestActor), (d.RequestId, d.Index, d.ReplyTo));
+    }
+
+    [Fact]
     public void UnknownManifestIsRefused()
     {
         var s = new PorousSerializer((ExtendedActorSystem)Sys);

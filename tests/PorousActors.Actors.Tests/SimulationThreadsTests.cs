@@ -18,7 +18,7 @@ namespace PorousActors.Actors.Tests;
 public sealed class SimulationThreadsTests : TestKit
 {
     const int Workers = 2;
-    static readonly Config Cfg = new RuntimeSettings(8, TimeSpan.FromMilliseconds(20), Workers, 3)
+    static readonly Config Cfg = new RuntimeSettings(8, TimeSpan.FromMilliseconds(20), Workers, 3, TimeSpan.FromSeconds(2))
         .SizeDispatchers(ConfigurationFactory.ParseString(@"akka.loglevel = WARNING").WithFallback(CampaignHost.DefaultConfig()));
 
     public SimulationThreadsTests() : base(Cfg) { }

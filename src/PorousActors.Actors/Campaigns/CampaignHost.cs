@@ -7,8 +7,8 @@ using PorousActors.Conditioning;
 namespace PorousActors.Actors.Campaigns;
 
 /// <summary>
-/// Starts a local actor system for one campaign: the GeneratorActor, the PnmActor pool and the
-/// ConditioningSupervisor, with the journal configured from <see cref="JournalLocation"/>.
+/// Starts a local actor system for one campaign: the GeneratorActor, the simulation workers
+/// (a PnmNode) with the EvaluationBroker they pull from, and the ConditioningSupervisor, with the journal configured from <see cref="JournalLocation"/>.
 /// </summary>
 public sealed class CampaignHost : IAsyncDisposable
 {
@@ -22,6 +22,7 @@ public sealed class CampaignHost : IAsyncDisposable
     readonly TaskCompletionSource<string> fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly string campaign, outputDir;
     readonly int latentSize;
+    /// <summary>The simulation work broker (chains send it their evaluations).</summary>
     readonly IActorRef pnm;
     int inspections;
 
@@ -44,7 +45,9 @@ public sealed class CampaignHost : IAsyncDisposable
         Settings = RuntimeSettings.From(config);
         System = ActorSystem.Create("porous", Settings.SizeDispatchers(config));
         Generator = System.ActorOf(GeneratorActor.ForDevices(generators, Settings.BatchSize, Settings.BatchWait), "generator");
-        pnm = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
+        var workers = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
+        // chains send their evaluations to the broker; the workers pull them (as in a cluster)
+        pnm = System.ActorOf(EvaluationBroker.Props(workers, Settings.AnnounceInterval), "evaluations");
         this.campaign = campaign; this.outputDir = outputDir; latentSize = generator.LatentSize;
         Supervisor = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, Generator, pnm, onFatal: r => fatal.TrySetResult(r)), "campaign");
     }

@@ -30,8 +30,9 @@ public sealed record NodeOptions(string Hostname, int Port, IReadOnlyList<string
 /// One cluster node. Roles decide what it hosts: <c>generator</c> a GeneratorActor at
 /// /user/generator, <c>pnm</c> a PnmActor pool at /user/pnm, <c>supervisor</c> the
 /// ConditioningSupervisor as a cluster singleton (it moves to another supervisor node if this one
-/// is lost and resumes from the shared journal). Chains reach generators and workers on every node
-/// through cluster-aware group routers. A node without roles just joins and does nothing.
+/// is lost and resumes from the shared journal). Chains reach generators on every node through a
+/// cluster-aware group router; simulation nodes pull evaluations from the supervisor node's
+/// EvaluationBroker, which announces itself to them through a broadcasting group router. A node without roles just joins and does nothing.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
@@ -71,8 +72,11 @@ public sealed class NodeHost : IAsyncDisposable
             if (generator is null) throw new BadInputException("a supervisor node needs the model (for the latent size and the model hash)", InputField.Model);
             var generators = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/generator"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generators");
-            var workers = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/pnm"]),
-                new ClusterRouterGroupSettings(10_000, ["/user/pnm"], allowLocalRoutees: true, useRole: "pnm")).Props(), "workers");
+            var pnmNodes = System.ActorOf(new ClusterRouterGroup(new BroadcastGroup(["/user/pnm"]),
+                new ClusterRouterGroupSettings(10_000, ["/user/pnm"], allowLocalRoutees: true, useRole: "pnm")).Props(), "pnm-nodes");
+            // every simulation node pulls work from this broker as its workers fall idle: work in
+            // flight per node is bounded by its workers, and its share follows its capacity
+            var workers = System.ActorOf(EvaluationBroker.Props(pnmNodes, settings.AnnounceInterval), "evaluations");
             System.ActorOf(ClusterSingletonManager.Props(
                 campaignCommand is null
                     ? ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, generators, workers)

@@ -20,7 +20,8 @@ public sealed class PorousSerializer(ExtendedActorSystem system) : SerializerWit
 {
     public override int Identifier => 471_100;
 
-    const string GenerateRequestV1 = "GQ1", GenerateResponseV1 = "GR1", EvaluateV1 = "EV1", EvaluatedV1 = "ED1";
+    const string GenerateRequestV1 = "GQ1", GenerateResponseV1 = "GR1", EvaluateV1 = "EV1", EvaluatedV1 = "ED1",
+        BrokerHereV1 = "BH1", ReadyForWorkV1 = "RW1", WorkDoneV1 = "WD1";
     static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public override string Manifest(object o) => o switch
@@ -29,6 +30,9 @@ public sealed class PorousSerializer(ExtendedActorSystem system) : SerializerWit
         GenerateResponse => GenerateResponseV1,
         Evaluate => EvaluateV1,
         Evaluated => EvaluatedV1,
+        BrokerHere => BrokerHereV1,
+        ReadyForWork => ReadyForWorkV1,
+        WorkDone => WorkDoneV1,
         _ => throw new ArgumentException($"{GetType().Name} cannot serialize {o.GetType()}"),
     };
 
@@ -55,6 +59,9 @@ public sealed class PorousSerializer(ExtendedActorSystem system) : SerializerWit
                 w.Write(e.Properties is null ? "" : JsonSerializer.Serialize(e.Properties, Json));
                 w.Write(e.Error ?? "");
                 break;
+            case BrokerHere h: w.Write(Serialization.SerializedActorPath(h.Broker)); break;
+            case ReadyForWork r: w.Write(r.Slots); break;
+            case WorkDone d: w.Write(d.RequestId); w.Write(d.Index); w.Write(Serialization.SerializedActorPath(d.ReplyTo)); break;
             default: throw new ArgumentException($"{GetType().Name} cannot serialize {obj.GetType()}");
         }
         w.Flush();
@@ -88,6 +95,9 @@ public sealed class PorousSerializer(ExtendedActorSystem system) : SerializerWit
                 string props = r.ReadString(), error = r.ReadString();
                 return new Evaluated(id, index, props.Length == 0 ? null : JsonSerializer.Deserialize<RockProperties>(props, Json), error.Length == 0 ? null : error);
             }
+            case BrokerHereV1: return new BrokerHere(Resolve(r.ReadString()));
+            case ReadyForWorkV1: return new ReadyForWork(r.ReadInt32());
+            case WorkDoneV1: return new WorkDone(r.ReadInt64(), r.ReadInt32(), Resolve(r.ReadString()));
             default: throw new System.Runtime.Serialization.SerializationException($"unknown message manifest '{manifest}' (a node of another PorousActors version?)");
         }
     }

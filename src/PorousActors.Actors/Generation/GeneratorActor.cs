@@ -52,7 +52,7 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
         {
             // a resend of a request still queued here (the chain's timeout ran out while it waited):
             // one batch answers both, so the copy adds no work
-            if (pending.Any(q => q.RequestId == r.RequestId && q.ReplyTo.Equals(r.ReplyTo))) { Telemetry.PorousMetrics.DuplicatesDropped.Add(1); return; }
+            if (pending.Any(q => q.RequestId == r.RequestId && q.ReplyTo.Equals(r.ReplyTo))) { Telemetry.PorousMetrics.DuplicateDropped("cubes"); return; }
             pending.Add(r);
             pendingLatents += r.Latents.Count;
             if (pendingLatents >= this.batchSize || this.batchWait <= TimeSpan.Zero) Run();

@@ -11,7 +11,7 @@ public sealed record Evaluate(long RequestId, int Index, Volume Cube, PropertyNe
 public sealed record Evaluated(long RequestId, int Index, RockProperties? Properties, string? Error);
 
 /// <summary>
-/// A forward-simulation worker (one of a pool behind a router). A crash inside an evaluation
+/// A forward-simulation worker (one of a <see cref="PnmNode"/>'s). A crash inside an evaluation
 /// restarts this worker, which then retries the evaluation (up to <c>maxAttempts</c>); a cube that
 /// keeps failing is reported as a failed candidate so its chain carries on.
 /// </summary>
@@ -40,11 +40,13 @@ public sealed class PnmActor : ReceiveActor
             {
                 Telemetry.PorousMetrics.Evaluated(false, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                 e.ReplyTo.Tell(new Evaluated(e.RequestId, e.Index, null, $"{ex.GetType().Name}: {ex.Message}"));
+                Context.Parent.Tell(WorkerFree.Instance);
                 return;
             }
             // any other exception propagates: the supervisor restarts this worker (PreRestart retries)
             Telemetry.PorousMetrics.Evaluated(true, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             e.ReplyTo.Tell(new Evaluated(e.RequestId, e.Index, props, null));
+            Context.Parent.Tell(WorkerFree.Instance);
         });
     }
 
@@ -54,12 +56,8 @@ public sealed class PnmActor : ReceiveActor
         base.PreRestart(reason, message);
     }
 
-    /// <summary>A pool of <paramref name="workers"/> workers, each restarted on failure, on the
-    /// dedicated threads of porous.pnm-dispatcher (not the shared thread pool that remoting's
-    /// heartbeats need); each evaluation's kernels use cores ÷ workers threads.</summary>
-    public static Props Pool(IForwardModel model, int workers, int maxAttempts) =>
-        Props.Create(() => new PnmActor(model, maxAttempts, Math.Max(1, Environment.ProcessorCount / Math.Max(1, workers))))
-            .WithDispatcher("porous.pnm-dispatcher")
-            .WithRouter(new Akka.Routing.SmallestMailboxPool(workers)
-                .WithSupervisorStrategy(new OneForOneStrategy(1000, TimeSpan.FromMinutes(1), _ => Directive.Restart)));
+    /// <summary>A node's pool of <paramref name="workers"/> workers (a <see cref="PnmNode"/>), each restarted
+    /// on failure, on the dedicated threads of porous.pnm-dispatcher (not the shared thread pool that
+    /// remoting's heartbeats need); each evaluation's kernels use cores ÷ workers threads.</summary>
+    public static Props Pool(IForwardModel model, int workers, int maxAttempts) => PnmNode.Props(model, workers, maxAttempts);
 }

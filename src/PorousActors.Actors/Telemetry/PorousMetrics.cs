@@ -23,8 +23,10 @@ public static class PorousMetrics
     public static readonly Histogram<int> GeneratorBatchSize = Meter.CreateHistogram<int>("generator_batch_size", description: "Cubes per generator batch, by device");
     /// <summary>Requests sent again after their timeout (a node died with them, or the queue is long), tagged kind=cubes|evaluations|final.</summary>
     public static readonly Counter<long> Resends = Meter.CreateCounter<long>("resends", description: "Requests sent again after porous.request-timeout, by kind");
-    /// <summary>Resent generator requests dropped because the original was still queued.</summary>
-    public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("duplicate_requests_dropped", description: "Resent generator requests dropped because the original was still queued");
+    /// <summary>Resent requests dropped because the original was still queued or running, tagged kind=cubes|evaluations.</summary>
+    public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("duplicate_requests_dropped", description: "Resent requests dropped because the original was still queued or running, by kind");
+    /// <summary>Evaluations waiting in this node's broker for a simulation node to pull them.</summary>
+    public static readonly UpDownCounter<long> EvaluationsQueued = Meter.CreateUpDownCounter<long>("evaluations_queued", description: "Evaluations waiting in this node's broker for a simulation node with an idle worker");
     /// <summary>Journal events written (accepted chain steps, finished chains, campaign starts).</summary>
     public static readonly Counter<long> JournalWrites = Meter.CreateCounter<long>("journal_writes", description: "Journal events written by this node");
     /// <summary>Journal writes that failed or were rejected.</summary>
@@ -42,6 +44,8 @@ public static class PorousMetrics
         GeneratorCubes.Add(cubes, tag);
         GeneratorBatchSize.Record(cubes, tag);
     }
+
+    public static void DuplicateDropped(string kind) => DuplicatesDropped.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public static void Resent(string kind, int count = 1) => Resends.Add(count, new KeyValuePair<string, object?>("kind", kind));
 }

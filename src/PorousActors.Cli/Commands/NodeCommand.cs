@@ -74,13 +74,26 @@ public static class NodeCommand
                 try
                 {
                     var pr = host0.SingletonProxy.Ask<CampaignProgress>(GetCampaignProgress.Instance, TimeSpan.FromSeconds(4)).GetAwaiter().GetResult();
-                    io.Err.WriteLine($"campaign {pr.Name}: pending {pr.Pending}  running {pr.Running}  done {pr.Done}/{pr.Total} (succeeded {pr.Succeeded})");
+                    io.Err.WriteLine($"campaign {pr.Name}: pending {pr.Pending}  running {pr.Running}  done {pr.Done}/{pr.Total} (succeeded {pr.Succeeded}){WorkLine(system)}");
                 }
                 catch (Exception e) when (e is AskTimeoutException or TaskCanceledException) { io.Err.WriteLine("campaign supervisor not reachable yet"); }
             }
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The simulation work held by this node's broker (the one the campaign uses when this
+    /// node hosts it): evaluations waiting for an idle worker and in flight per simulation node.</summary>
+    static string WorkLine(ActorSystem system)
+    {
+        try
+        {
+            var s = system.ActorSelection("/user/evaluations").Ask<Actors.Simulation.BrokerStats>(Actors.Simulation.GetBrokerStats.Instance, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+            if (s.Dispatched == 0 && s.Queued == 0) return "";
+            return $"  evaluations queued {s.Queued}, in flight {s.InFlight.Values.Sum()} on {s.InFlight.Count} node(s)";
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException) { return ""; }
     }
 }
 
