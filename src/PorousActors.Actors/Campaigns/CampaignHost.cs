@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using PorousActors.Actors.Generation;
+using PorousActors.Actors.Hosting;
 using PorousActors.Actors.Simulation;
 using PorousActors.Conditioning;
 
@@ -13,6 +14,7 @@ namespace PorousActors.Actors.Campaigns;
 public sealed class CampaignHost : IAsyncDisposable
 {
     public ActorSystem System { get; }
+    readonly PorousActorSystem host;
     public IActorRef Supervisor { get; }
     public IActorRef Generator { get; }
     public RuntimeSettings Settings { get; }
@@ -40,16 +42,27 @@ public sealed class CampaignHost : IAsyncDisposable
     public CampaignHost(string campaign, string outputDir, JournalLocation journal, IReadOnlyList<IGenerator> generators, IForwardModel forward, Config? overrides = null)
     {
         var generator = generators[0];
-        var config = journal.ToConfig().WithFallback(overrides ?? Config.Empty).WithFallback(DefaultConfig())
-            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+        var config = (overrides ?? Config.Empty).WithFallback(DefaultConfig());
         Settings = RuntimeSettings.From(config);
-        System = ActorSystem.Create("porous", Settings.SizeDispatchers(config));
-        Generator = System.ActorOf(GeneratorActor.ForDevices(generators, Settings.BatchSize, Settings.BatchWait), "generator");
-        var workers = System.ActorOf(PnmActor.Pool(forward, Settings.PnmWorkers, Settings.MaxAttempts), "pnm");
-        // chains send their evaluations to the broker; the workers pull them (as in a cluster)
-        pnm = System.ActorOf(EvaluationBroker.Props(workers, Settings.AnnounceInterval), "evaluations");
+        var sized = Settings.SizeDispatchers(overrides ?? Config.Empty);
         this.campaign = campaign; this.outputDir = outputDir; latentSize = generator.LatentSize;
-        Supervisor = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, Generator, pnm, onFatal: r => fatal.TrySetResult(r)), "campaign");
+        var settings = Settings;
+        host = PorousActorSystem.Start(sized, DefaultConfig(), journal, node: null, (system, registry) =>
+        {
+            var gen = system.ActorOf(GeneratorActor.ForDevices(generators, settings.BatchSize, settings.BatchWait), "generator");
+            var workers = system.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
+            // chains send their evaluations to the broker; the workers pull them (as in a cluster)
+            var broker = system.ActorOf(EvaluationBroker.Props(workers, settings.AnnounceInterval), "evaluations");
+            var supervisor = system.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, gen, broker, onFatal: r => fatal.TrySetResult(r)), "campaign");
+            registry.Register<ActorKeys.Generator>(gen);
+            registry.Register<ActorKeys.Simulation>(workers);
+            registry.Register<ActorKeys.Evaluations>(broker);
+            registry.Register<ActorKeys.Campaign>(supervisor);
+        });
+        System = host.System;
+        Generator = host.Actors.Get<ActorKeys.Generator>();
+        pnm = host.Actors.Get<ActorKeys.Evaluations>();
+        Supervisor = host.Actors.Get<ActorKeys.Campaign>();
     }
 
     /// <summary>Asks the supervisor, but gives up with the campaign's own error as soon as it stops on one.</summary>
@@ -81,7 +94,7 @@ public sealed class CampaignHost : IAsyncDisposable
         finally { System.Stop(probe); }
     }
 
-    public async ValueTask DisposeAsync() => await System.Terminate();
+    public async ValueTask DisposeAsync() => await host.DisposeAsync();
 }
 
 /// <summary>The campaign stopped on an error the user must fix; the journal is consistent and the

@@ -29,16 +29,6 @@ public sealed record JournalLocation(string Provider, string ConnectionString, s
     /// <summary>A HOCON string literal.</summary>
     public static string Quote(string x) => "\"" + x.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    /// <summary>Journal and snapshot-store settings pointing at this location.</summary>
-    public Config ToConfig() => ConfigurationFactory.ParseString($@"
-        akka.persistence.journal.sql.connection-string = {Quote(ConnectionString)}
-        akka.persistence.journal.sql.provider-name = {Quote(Provider)}
-        akka.persistence.snapshot-store.sql.connection-string = {Quote(ConnectionString)}
-        akka.persistence.snapshot-store.sql.provider-name = {Quote(Provider)}
-        akka.persistence.query.journal.sql.connection-string = {Quote(ConnectionString)}
-        akka.persistence.query.journal.sql.provider-name = {Quote(Provider)}
-        akka.persistence.query.journal.sql.write-plugin = ""akka.persistence.journal.sql""");
-
     /// <summary>
     /// Refuses a SQLite journal that is not a database, is damaged, or belongs to another campaign;
     /// creates the file's campaign tag on first use.

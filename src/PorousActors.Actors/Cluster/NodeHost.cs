@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Routing;
 using PorousActors.Actors.Campaigns;
 using PorousActors.Actors.Generation;
+using PorousActors.Actors.Hosting;
 using PorousActors.Actors.Simulation;
 using PorousActors.Conditioning;
 using PorousActors.Core;
@@ -37,6 +38,7 @@ public sealed record NodeOptions(string Hostname, int Port, IReadOnlyList<string
 public sealed class NodeHost : IAsyncDisposable
 {
     public ActorSystem System { get; }
+    readonly PorousActorSystem host;
     public IActorRef? SingletonProxy { get; }
 
     public static Config ClusterConfig()
@@ -50,46 +52,41 @@ public sealed class NodeHost : IAsyncDisposable
         string campaign, string outputDir, object? campaignCommand, Config? overrides = null)
     {
         node.Validate();
-        static string Quote(string x) => JournalLocation.Quote(x);
-        var nodeConfig = ConfigurationFactory.ParseString($@"
-            akka.remote.dot-netty.tcp.hostname = {Quote(node.Hostname)}
-            akka.remote.dot-netty.tcp.port = {node.Port}
-            akka.cluster.seed-nodes = [{string.Join(",", node.SeedNodes.Select(Quote))}]
-            akka.cluster.roles = [{string.Join(",", node.Roles.Select(Quote))}]");
-        var config = nodeConfig.WithFallback(journal.ToConfig()).WithFallback(overrides ?? Config.Empty).WithFallback(ClusterConfig()).WithFallback(CampaignHost.DefaultConfig())
-            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration)
-            .WithFallback(ClusterSingleton.DefaultConfig());
-        var settings = RuntimeSettings.From(config);
-        System = ActorSystem.Create("porous", settings.SizeDispatchers(config));
-
-        if (node.Roles.Contains("generator"))
-            System.ActorOf(GeneratorActor.ForDevices(generatorDevices ?? throw new BadInputException("a generator node needs a model", InputField.Model), settings.BatchSize, settings.BatchWait), "generator");
-        if (node.Roles.Contains("pnm"))
-            System.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
-        if (node.Roles.Contains("supervisor"))
+        var defaults = ClusterConfig().WithFallback(CampaignHost.DefaultConfig()).WithFallback(ClusterSingleton.DefaultConfig());
+        var settings = RuntimeSettings.From((overrides ?? Config.Empty).WithFallback(defaults));
+        var generator = generatorDevices?[0];
+        if (node.Roles.Contains("generator") && generatorDevices is null) throw new BadInputException("a generator node needs a model", InputField.Model);
+        if (node.Roles.Contains("supervisor") && generator is null) throw new BadInputException("a supervisor node needs the model (for the latent size and the model hash)", InputField.Model);
+        host = PorousActorSystem.Start(settings.SizeDispatchers(overrides ?? Config.Empty), defaults, journal, node, (system, registry) =>
         {
-            var generator = generatorDevices?[0];
-            if (generator is null) throw new BadInputException("a supervisor node needs the model (for the latent size and the model hash)", InputField.Model);
-            var generators = System.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/generator"]),
+            if (node.Roles.Contains("generator"))
+                registry.Register<ActorKeys.Generator>(system.ActorOf(GeneratorActor.ForDevices(generatorDevices!, settings.BatchSize, settings.BatchWait), "generator"));
+            if (node.Roles.Contains("pnm"))
+                registry.Register<ActorKeys.Simulation>(system.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm"));
+            if (!node.Roles.Contains("supervisor")) return;
+            var generators = system.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/generator"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generators");
-            var pnmNodes = System.ActorOf(new ClusterRouterGroup(new BroadcastGroup(["/user/pnm"]),
+            var pnmNodes = system.ActorOf(new ClusterRouterGroup(new BroadcastGroup(["/user/pnm"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/pnm"], allowLocalRoutees: true, useRole: "pnm")).Props(), "pnm-nodes");
             // every simulation node pulls work from this broker as its workers fall idle: work in
             // flight per node is bounded by its workers, and its share follows its capacity
-            var workers = System.ActorOf(EvaluationBroker.Props(pnmNodes, settings.AnnounceInterval), "evaluations");
-            System.ActorOf(ClusterSingletonManager.Props(
+            var workers = system.ActorOf(EvaluationBroker.Props(pnmNodes, settings.AnnounceInterval), "evaluations");
+            registry.Register<ActorKeys.Evaluations>(workers);
+            system.ActorOf(ClusterSingletonManager.Props(
                 campaignCommand is null
-                    ? ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, generators, workers)
-                    : ConditioningSupervisor.Resilient(campaign, outputDir, generator.LatentSize, generators, workers, campaignCommand),
-                PoisonPill.Instance, ClusterSingletonManagerSettings.Create(System).WithRole("supervisor")), "campaign");
-            SingletonProxy = System.ActorOf(ClusterSingletonProxy.Props("/user/campaign",
-                ClusterSingletonProxySettings.Create(System).WithRole("supervisor")), "campaign-proxy");
-        }
+                    ? ConditioningSupervisor.Props(campaign, outputDir, generator!.LatentSize, generators, workers)
+                    : ConditioningSupervisor.Resilient(campaign, outputDir, generator!.LatentSize, generators, workers, campaignCommand),
+                PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system).WithRole("supervisor")), "campaign");
+            registry.Register<ActorKeys.CampaignProxy>(system.ActorOf(ClusterSingletonProxy.Props("/user/campaign",
+                ClusterSingletonProxySettings.Create(system).WithRole("supervisor")), "campaign-proxy"));
+        });
+        System = host.System;
+        SingletonProxy = host.Actors.TryGet<ActorKeys.CampaignProxy>(out var proxy) ? proxy : null;
     }
 
     public async ValueTask DisposeAsync()
     {
         await Akka.Cluster.Cluster.Get(System).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ContinueWith(_ => { });
-        await System.Terminate();
+        await host.DisposeAsync();
     }
 }

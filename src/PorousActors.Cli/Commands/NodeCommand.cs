@@ -65,6 +65,8 @@ public static class NodeCommand
             // SIGTERM runs Akka's coordinated shutdown (leave the cluster, stop); Ctrl-C does the same.
             var system = host0.System;
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
+            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
+                c => { c.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); });
             // every node may serve the page and its own /metrics; the campaign's status comes from the singleton
             using var server = dashboard is null ? null : new DisposeSync(HttpOptions.StartLive(io, dashboard, system, campaignName, dir, () => host0.SingletonProxy));
             var terminated = system.WhenTerminated;
