@@ -161,7 +161,7 @@ public sealed class ClusterTests : IDisposable
     }
 
     [SkippableFact]
-    public void AWorkerCutOffByAPartitionIsDownedAndItsWorkIsRedoneElsewhere()
+    public void AWorkerCutOffByAPartitionIsDownedAndNoWorkIsLost()
     {
         Skip.If(pg is null, "POROUS_TEST_POSTGRES not set (CI starts PostgreSQL and sets it)");
         string? why = Partition.Unavailable;
@@ -190,10 +190,9 @@ public sealed class ClusterTests : IDisposable
         Assert.True(log.Contains($"Marking node(s) as UNREACHABLE [Member(address = akka.tcp://porous@127.0.0.1:{port + 1}"),
             "the supervisor's node never marked the worker unreachable:\n" + string.Join("\n", log.Split('\n').Where(l => l.Contains("nreachable", StringComparison.OrdinalIgnoreCase) || l.Contains("SBR") || l.Contains("Leader")).Take(20)));
         Assert.Contains($"SBR is downing [UniqueAddress: (akka.tcp://porous@127.0.0.1:{port + 1}", log);
-        // its evaluations in flight were redone by the other worker: queued again by the broker when
-        // the worker was downed (or, had the chains' timeout come first, sent again by them)
-        Assert.True(log.Contains($"simulation node akka.tcp://porous@127.0.0.1:{port + 1} is gone with") || log.Contains("unanswered within"),
-            "no evaluation of the lost worker was redone:\n" + string.Join("\n", log.Split('\n').Where(l => !l.Contains("ClusterSingletonProxy")).TakeLast(40)));
+        // whatever it held when cut was redone by the other worker (queued again by the broker when it
+        // was downed, EvaluationBrokerTests): the results above are complete. Whether it held any at
+        // that moment is chance, as the generator is the slower stage here, so it is not asserted.
     }
 
     [SkippableFact]
