@@ -192,20 +192,21 @@ public sealed class GeneratorModel : IDisposable
         return result;
     }
 
-    /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold.</summary>
-    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null)
+    /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold
+    /// (<paramref name="median"/> false: no median filter, for comparing post-processings).</summary>
+    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool median = true)
     {
         var raw = Forward(latents);
         var cubes = new Volume[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {
             var g = new GrayVolume(Size, Size, Size, Card.VoxelSize, raw[i]);
-            cubes[i] = PostProcess(g, Card.VoxelSize, threshold);
+            cubes[i] = PostProcess(g, Card.VoxelSize, threshold, median);
         }
         return cubes;
     }
 
-    public static Volume PostProcess(GrayVolume g, double voxelSize, float? threshold)
+    public static Volume PostProcess(GrayVolume g, double voxelSize, float? threshold, bool median = true)
     {
         // Otsu needs two values; a cube the generator made all one phase keeps that phase.
         float min = g.Data.Min(), max = g.Data.Max();
@@ -215,7 +216,7 @@ public sealed class GeneratorModel : IDisposable
             if (min > 0) Array.Fill(v.Data, (byte)1);
             return v;
         }
-        return Segmentation.BinarizeGrayscale(g, voxelSize, poreIsBright: true, threshold);
+        return Segmentation.BinarizeGrayscale(g, voxelSize, poreIsBright: true, threshold, median);
     }
 
     /// <summary>Settings every shipped model is calibrated with (see <see cref="Generator.CalibrateBatchNorm"/>).</summary>

@@ -192,6 +192,26 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void PostProcessingWithAndWithoutTheMedianFilter()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        string modelPath = Path.Combine(dir, "gm.model");
+        using (var t = new WganTrainer(arch, Options))
+            new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(modelPath);
+        using var m = GeneratorModel.Load(modelPath);
+        var z = new List<float[]> { StandardNormal.Vector(new Random(8), 20) };
+        var raw = m.Forward(z)[0];
+        // without the filter a fixed threshold is exactly the sign of the tanh output
+        var plain = m.Generate(z, threshold: 0, median: false)[0];
+        Assert.Equal(raw.Select(x => x > 0 ? (byte)1 : (byte)0).ToArray(), plain.Data);
+        // with it, the threshold applies to the 3³ median of the output
+        var filtered = m.Generate(z, threshold: 0)[0];
+        var median = PorousActors.Core.Filters.MedianFilter.Apply3(raw, 32, 32, 32);
+        Assert.Equal(median.Select(x => x > 0 ? (byte)1 : (byte)0).ToArray(), filtered.Data);
+        Assert.NotEqual(plain.Data, filtered.Data);
+    }
+
+    [Fact]
     public void WarmStartCopiesTheGeneratorAndItsIterationCount()
     {
         var arch = new GanArchitecture(32, 20, "lean");

@@ -15,12 +15,13 @@ public static class GenerateCommand
         var count = new Option<int>("--count") { Description = "Number of cubes", DefaultValueFactory = _ => 4 };
         var seed = new Option<int>("--seed") { Description = "Seed for the N(0, I) latents", DefaultValueFactory = _ => 1 };
         var latent = new Option<string?>("--latent") { Description = "Latents file (one comma-separated latent per line, as written to latents.csv) instead of random ones" };
-        var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the tanh output instead of median filter + Otsu" };
+        var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the median-filtered tanh output instead of Otsu's" };
+        var noMedian = new Option<bool>("--no-median") { Description = "Skip the 3³ median filter of the post-processing (threshold only)" };
         var format = CubeFormat.Option();
         var output = new Option<string>("--out") { Description = "Output folder: cube_NNN.raw + .json (or .tif/.npy), latents.csv", Required = true };
         var device = DeviceOptions.Create();
         var cmd = new Command("generate", "Generate binary rock cubes from a trained generator; writes the latents so each cube can be regenerated exactly")
-            { model, count, seed, latent, threshold, format, output, device };
+            { model, count, seed, latent, threshold, noMedian, format, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             string ext = VolumeIO.CubeExtension(p.GetValue(format)!);
@@ -44,7 +45,7 @@ public static class GenerateCommand
             {
                 foreach (var z in chunk) latentsFile.WriteLine(Latents.Format(z));
                 latentsFile.Flush();
-                var cubes = m.Generate(chunk, p.GetValue(threshold));
+                var cubes = m.Generate(chunk, p.GetValue(threshold), median: !p.GetValue(noMedian));
                 for (int i = 0; i < cubes.Length; i++, index++)
                 {
                     string path = Path.Combine(dir, $"cube_{index:D3}{ext}");
