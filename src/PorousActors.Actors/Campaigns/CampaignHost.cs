@@ -9,7 +9,8 @@ namespace PorousActors.Actors.Campaigns;
 
 /// <summary>
 /// Starts a local actor system for one campaign: the GeneratorActor, the simulation workers
-/// (a PnmNode) with the EvaluationBroker they pull from, and the ConditioningSupervisor, with the journal configured from <see cref="JournalLocation"/>.
+/// (a PnmNode) with the EvaluationBroker they pull from, and the ConditioningSupervisor, with the
+/// journal configured from <see cref="JournalLocation"/>.
 /// </summary>
 public sealed class CampaignHost : IAsyncDisposable
 {
@@ -25,7 +26,7 @@ public sealed class CampaignHost : IAsyncDisposable
     readonly string campaign, outputDir;
     readonly int latentSize;
     /// <summary>The simulation work broker (chains send it their evaluations).</summary>
-    readonly IActorRef pnm;
+    readonly IActorRef evaluations;
     int inspections;
 
     public static Config DefaultConfig()
@@ -44,10 +45,9 @@ public sealed class CampaignHost : IAsyncDisposable
         var generator = generators[0];
         var config = (overrides ?? Config.Empty).WithFallback(DefaultConfig());
         Settings = RuntimeSettings.From(config);
-        var sized = Settings.SizeDispatchers(overrides ?? Config.Empty);
-        this.campaign = campaign; this.outputDir = outputDir; latentSize = generator.LatentSize;
         var settings = Settings;
-        host = PorousActorSystem.Start(sized, DefaultConfig(), journal, node: null, (system, registry) =>
+        this.campaign = campaign; this.outputDir = outputDir; latentSize = generator.LatentSize;
+        host = PorousActorSystem.Start(settings.SizeDispatchers(overrides ?? Config.Empty), DefaultConfig(), journal, node: null, (system, registry) =>
         {
             var gen = system.ActorOf(GeneratorActor.ForDevices(generators, settings.BatchSize, settings.BatchWait), "generator");
             var workers = system.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
@@ -61,7 +61,7 @@ public sealed class CampaignHost : IAsyncDisposable
         });
         System = host.System;
         Generator = host.Actors.Get<ActorKeys.Generator>();
-        pnm = host.Actors.Get<ActorKeys.Evaluations>();
+        evaluations = host.Actors.Get<ActorKeys.Evaluations>();
         Supervisor = host.Actors.Get<ActorKeys.Campaign>();
     }
 
@@ -81,7 +81,7 @@ public sealed class CampaignHost : IAsyncDisposable
     /// supervisor recovered once, at start).</summary>
     public async Task<CampaignStatus?> InspectFromJournalAsync(TimeSpan timeout)
     {
-        var probe = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, latentSize, Generator, pnm), $"inspect-{Interlocked.Increment(ref inspections)}");
+        var probe = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, latentSize, Generator, evaluations), $"inspect-{Interlocked.Increment(ref inspections)}");
         try
         {
             return await probe.Ask(InspectCampaign.Instance, timeout) switch

@@ -29,11 +29,12 @@ public sealed record NodeOptions(string Hostname, int Port, IReadOnlyList<string
 
 /// <summary>
 /// One cluster node. Roles decide what it hosts: <c>generator</c> a GeneratorActor at
-/// /user/generator, <c>pnm</c> a PnmActor pool at /user/pnm, <c>supervisor</c> the
+/// /user/generator, <c>pnm</c> simulation workers (a PnmNode) at /user/pnm, <c>supervisor</c> the
 /// ConditioningSupervisor as a cluster singleton (it moves to another supervisor node if this one
 /// is lost and resumes from the shared journal). Chains reach generators on every node through a
 /// cluster-aware group router; simulation nodes pull evaluations from the supervisor node's
-/// EvaluationBroker, which announces itself to them through a broadcasting group router. A node without roles just joins and does nothing.
+/// EvaluationBroker, which announces itself to them through a broadcasting group router. A node
+/// without roles just joins and does nothing.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
