@@ -242,9 +242,30 @@ public class PorosityMeasuresTests
     }
 
     [Fact]
-    public void ConnectedPorosityFromOneLabellingEqualsAFloodFromBothFaces()
+    public void ASnakeThroughEveryZSlabIsConnectedOnlyWhereItEndsOnBothFaces()
     {
-        var v = Shapes.Random(23, 19, 21, 0.33, seed: 8);
+        // a path along x at z = 0, up a column to z = 1, back along x, ... through all 64 planes:
+        // one cluster that crosses every slab boundary of the parallel labelling many times
+        var v = new Volume(64, 5, 9, 1e-6);
+        for (int z = 0; z < 64; z++)
+        {
+            for (int x = 0; x < 9; x++) v[z, 2, x] = 1;
+            if (z + 1 < 64) v[z, 2, z % 2 == 0 ? 8 : 0] = 1;
+        }
+        for (int z = 0; z + 1 < 64; z++) { v[z, 1, z % 2 == 0 ? 8 : 0] = 1; v[z + 1, 1, z % 2 == 0 ? 8 : 0] = 1; }
+        double phi = Metrics.Porosity.Compute(v);
+        var all = Metrics.Porosity.ConnectedAll(v);
+        Assert.Equal(phi, all[0], 15); // z: from the first plane to the last
+        Assert.Equal(phi, all[2], 15); // x: every row spans x
+        Assert.Equal(0, all[1]);       // y: never reaches y = 0 or 4
+    }
+
+    [Theory]
+    [InlineData(23, 19, 21, 0.33, 8)]
+    [InlineData(70, 18, 17, 0.32, 9)] // many z-slabs near the percolation threshold
+    public void ConnectedPorosityFromOneLabellingEqualsAFloodFromBothFaces(int nz, int ny, int nx, double porosity, int seed)
+    {
+        var v = Shapes.Random(nz, ny, nx, porosity, seed);
         var all = Metrics.Porosity.ConnectedAll(v);
         for (int axis = 0; axis < 3; axis++)
         {
