@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using PorousActors.Actors.Cluster;
+using PorousActors.Actors.Flow;
 using PorousActors.Actors.Generation;
 using PorousActors.Actors.Simulation;
 using PorousActors.Conditioning;

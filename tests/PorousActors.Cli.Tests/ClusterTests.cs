@@ -191,7 +191,7 @@ public sealed class ClusterTests : IDisposable
             "the supervisor's node never marked the worker unreachable:\n" + string.Join("\n", log.Split('\n').Where(l => l.Contains("nreachable", StringComparison.OrdinalIgnoreCase) || l.Contains("SBR") || l.Contains("Leader")).Take(20)));
         Assert.Contains($"SBR is downing [UniqueAddress: (akka.tcp://porous@127.0.0.1:{port + 1}", log);
         // whatever it held when cut was redone by the other worker (queued again by the broker when it
-        // was downed, EvaluationBrokerTests): the results above are complete. Whether it held any at
+        // was downed, WorkBrokerTests): the results above are complete. Whether it held any at
         // that moment is chance, as the generator is the slower stage here, so it is not asserted.
     }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using PorousActors.Actors.Flow;
 using PorousActors.Actors.Generation;
 using PorousActors.Actors.Hosting;
 using PorousActors.Actors.Simulation;
@@ -8,9 +9,9 @@ using PorousActors.Conditioning;
 namespace PorousActors.Actors.Campaigns;
 
 /// <summary>
-/// Starts a local actor system for one campaign: the GeneratorActor, the simulation workers
-/// (a PnmNode) with the EvaluationBroker they pull from, and the ConditioningSupervisor, with the
-/// journal configured from <see cref="JournalLocation"/>.
+/// Starts a local actor system for one campaign: the GeneratorActor and the simulation workers
+/// (a PnmNode), each pulling from its WorkBroker, and the ConditioningSupervisor, with the journal
+/// configured from <see cref="JournalLocation"/>.
 /// </summary>
 public sealed class CampaignHost : IAsyncDisposable
 {
@@ -25,8 +26,8 @@ public sealed class CampaignHost : IAsyncDisposable
     readonly TaskCompletionSource<string> fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly string campaign, outputDir;
     readonly int latentSize;
-    /// <summary>The simulation work broker (chains send it their evaluations).</summary>
-    readonly IActorRef evaluations;
+    /// <summary>The brokers chains send their evaluations and cube requests to.</summary>
+    readonly IActorRef evaluations, cubeBroker;
     int inspections;
 
     public static Config DefaultConfig()
@@ -51,16 +52,20 @@ public sealed class CampaignHost : IAsyncDisposable
         {
             var gen = system.ActorOf(GeneratorActor.ForDevices(generators, settings.BatchSize, settings.BatchWait), "generator");
             var workers = system.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
-            // chains send their evaluations to the broker; the workers pull them (as in a cluster)
-            var broker = system.ActorOf(EvaluationBroker.Props(workers, settings.AnnounceInterval), "evaluations");
-            var supervisor = system.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, gen, broker, onFatal: r => fatal.TrySetResult(r)), "campaign");
+            // chains send their cube requests and evaluations to brokers; the generator and the
+            // workers pull them (as in a cluster)
+            var cubes = system.ActorOf(WorkBroker.Props(gen, settings.AnnounceInterval, "cubes"), "cubes");
+            var broker = system.ActorOf(WorkBroker.Props(workers, settings.AnnounceInterval, "evaluations"), "evaluations");
+            var supervisor = system.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, generator.LatentSize, cubes, broker, onFatal: r => fatal.TrySetResult(r)), "campaign");
             registry.Register<ActorKeys.Generator>(gen);
+            registry.Register<ActorKeys.Cubes>(cubes);
             registry.Register<ActorKeys.Simulation>(workers);
             registry.Register<ActorKeys.Evaluations>(broker);
             registry.Register<ActorKeys.Campaign>(supervisor);
         });
         System = host.System;
         Generator = host.Actors.Get<ActorKeys.Generator>();
+        cubeBroker = host.Actors.Get<ActorKeys.Cubes>();
         evaluations = host.Actors.Get<ActorKeys.Evaluations>();
         Supervisor = host.Actors.Get<ActorKeys.Campaign>();
     }
@@ -81,7 +86,7 @@ public sealed class CampaignHost : IAsyncDisposable
     /// supervisor recovered once, at start).</summary>
     public async Task<CampaignStatus?> InspectFromJournalAsync(TimeSpan timeout)
     {
-        var probe = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, latentSize, Generator, evaluations), $"inspect-{Interlocked.Increment(ref inspections)}");
+        var probe = System.ActorOf(ConditioningSupervisor.Props(campaign, outputDir, latentSize, cubeBroker, evaluations), $"inspect-{Interlocked.Increment(ref inspections)}");
         try
         {
             return await probe.Ask(InspectCampaign.Instance, timeout) switch

@@ -4,6 +4,7 @@ using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Routing;
 using PorousActors.Actors.Campaigns;
+using PorousActors.Actors.Flow;
 using PorousActors.Actors.Generation;
 using PorousActors.Actors.Hosting;
 using PorousActors.Actors.Simulation;
@@ -31,10 +32,10 @@ public sealed record NodeOptions(string Hostname, int Port, IReadOnlyList<string
 /// One cluster node. Roles decide what it hosts: <c>generator</c> a GeneratorActor at
 /// /user/generator, <c>pnm</c> simulation workers (a PnmNode) at /user/pnm, <c>supervisor</c> the
 /// ConditioningSupervisor as a cluster singleton (it moves to another supervisor node if this one
-/// is lost and resumes from the shared journal). Chains reach generators on every node through a
-/// cluster-aware group router; simulation nodes pull evaluations from the supervisor node's
-/// EvaluationBroker, which announces itself to them through a broadcasting group router. A node
-/// without roles just joins and does nothing.
+/// is lost and resumes from the shared journal). Generator devices and simulation nodes pull cube
+/// requests and evaluations from the supervisor node's two WorkBrokers, which announce themselves
+/// to them through broadcasting cluster group routers. A node without roles just joins and does
+/// nothing.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
@@ -65,13 +66,15 @@ public sealed class NodeHost : IAsyncDisposable
             if (node.Roles.Contains("pnm"))
                 registry.Register<ActorKeys.Simulation>(system.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm"));
             if (!node.Roles.Contains("supervisor")) return;
-            var generators = system.ActorOf(new ClusterRouterGroup(new RoundRobinGroup(["/user/generator"]),
-                new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generators");
+            var generatorNodes = system.ActorOf(new ClusterRouterGroup(new BroadcastGroup(["/user/generator"]),
+                new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generator-nodes");
             var pnmNodes = system.ActorOf(new ClusterRouterGroup(new BroadcastGroup(["/user/pnm"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/pnm"], allowLocalRoutees: true, useRole: "pnm")).Props(), "pnm-nodes");
-            // every simulation node pulls work from this broker as its workers fall idle: work in
-            // flight per node is bounded by its workers, and its share follows its capacity
-            var workers = system.ActorOf(EvaluationBroker.Props(pnmNodes, settings.AnnounceInterval), "evaluations");
+            // every generator device and simulation node pulls work from these brokers as it has
+            // room: work in flight per node is bounded, and its share follows its capacity
+            var generators = system.ActorOf(WorkBroker.Props(generatorNodes, settings.AnnounceInterval, "cubes"), "cubes");
+            var workers = system.ActorOf(WorkBroker.Props(pnmNodes, settings.AnnounceInterval, "evaluations"), "evaluations");
+            registry.Register<ActorKeys.Cubes>(generators);
             registry.Register<ActorKeys.Evaluations>(workers);
             system.ActorOf(ClusterSingletonManager.Props(
                 campaignCommand is null

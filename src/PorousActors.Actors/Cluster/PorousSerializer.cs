@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
+using PorousActors.Actors.Flow;
 using PorousActors.Actors.Generation;
 using PorousActors.Actors.Simulation;
 using PorousActors.Conditioning;

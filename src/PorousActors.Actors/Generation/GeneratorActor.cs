@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Routing;
+using PorousActors.Actors.Flow;
 using PorousActors.Conditioning;
 using PorousActors.Core;
 
@@ -21,14 +23,18 @@ public sealed record GeneratorStats(long Cubes, long Batches, double BusySeconds
 
 /// <summary>One device's share of the generator work.</summary>
 public sealed record DeviceStats(string Device, long Cubes, long Batches, double BusySeconds);
-/// <summary>Sent by a device's GeneratorActor to its <see cref="GeneratorPool"/> after each batch.</summary>
-public sealed record DeviceBatchDone(int Device, int Cubes, double BusySeconds, double OverheadSeconds);
+/// <summary>Sent by a device's GeneratorActor to its <see cref="GeneratorPool"/> after each batch;
+/// <paramref name="Pulled"/> of the cubes were for work it pulled from a broker rather than was given by the pool.</summary>
+public sealed record DeviceBatchDone(int Device, int Cubes, double BusySeconds, double OverheadSeconds, int Pulled = 0);
 
 /// <summary>
 /// One per device. Gathers latent requests from all chains and runs them as one batch when
 /// <c>batchSize</c> latents are waiting or <c>batchWait</c> has passed since the first one, then
 /// replies to each requester with its cubes. On a GPU a batched pass costs about one cube; on CPU
 /// it buys little, and the actor's own overhead (timing the batches) is reported separately.
+/// It pulls requests from every <see cref="WorkBroker"/> that announces itself, a batch's worth of
+/// latents at a time, so a faster device takes a larger share; requests sent to it directly are
+/// served as well.
 /// </summary>
 public sealed class GeneratorActor : ReceiveActor, IWithTimers
 {
@@ -39,6 +45,10 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
     readonly int batchSize;
     readonly TimeSpan batchWait;
     readonly List<GenerateRequest> pending = [];
+    /// <summary>The broker each pending request was pulled from (absent: sent directly).</summary>
+    readonly Dictionary<GenerateRequest, IActorRef> pulledFrom = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Latents offered to each broker and not yet received.</summary>
+    readonly Dictionary<IActorRef, int> offered = [];
     int pendingLatents;
     long cubes, batches;
     double busy, overhead;
@@ -48,12 +58,22 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
     public GeneratorActor(IGenerator generator, int batchSize, TimeSpan batchWait, int? deviceIndex = null)
     {
         this.generator = generator; this.deviceIndex = deviceIndex; this.batchSize = Math.Max(1, batchSize); this.batchWait = batchWait;
+        Receive<Broadcast>(b => Self.Forward(b.Message)); // a broker's announcement sent here directly rather than through a router
+        Receive<BrokerHere>(h =>
+        {
+            if (!offered.ContainsKey(h.Broker)) { offered[h.Broker] = 0; Context.Watch(h.Broker); }
+            Offer();
+        });
+        Receive<Terminated>(t => offered.Remove(t.ActorRef));
         Receive<GenerateRequest>(r =>
         {
+            bool pulled = offered.ContainsKey(Sender);
+            if (pulled) offered[Sender] = Math.Max(0, offered[Sender] - r.Latents.Count);
             // a resend of a request still queued here (the chain's timeout ran out while it waited):
             // one batch answers both, so the copy adds no work
             if (pending.Any(q => q.RequestId == r.RequestId && q.ReplyTo.Equals(r.ReplyTo))) { Telemetry.PorousMetrics.DuplicateDropped("cubes"); return; }
             pending.Add(r);
+            if (pulled) pulledFrom[r] = Sender;
             pendingLatents += r.Latents.Count;
             if (pendingLatents >= this.batchSize || this.batchWait <= TimeSpan.Zero) Run();
             else if (!Timers.IsTimerActive("flush")) Timers.StartSingleTimer("flush", Flush.Instance, this.batchWait);
@@ -80,15 +100,35 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
         var gen = Stopwatch.StartNew();
         var volumes = generator.Generate(all);
         busy += gen.Elapsed.TotalSeconds;
-        int k = 0;
+        int k = 0, pulled = 0;
         foreach (var r in requests)
         {
             r.ReplyTo.Tell(new GenerateResponse(r.RequestId, volumes.Skip(k).Take(r.Latents.Count).ToList()));
             k += r.Latents.Count;
+            if (pulledFrom.Remove(r, out var broker))
+            {
+                broker.Tell(new WorkDone(r.RequestId, -1, r.ReplyTo));
+                pulled += r.Latents.Count;
+            }
         }
         cubes += all.Count; batches++;
         Telemetry.PorousMetrics.Generated(deviceIndex, all.Count);
         overhead += total.Elapsed.TotalSeconds - gen.Elapsed.TotalSeconds;
-        if (deviceIndex is { } d) Context.Parent.Tell(new DeviceBatchDone(d, all.Count, gen.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds - gen.Elapsed.TotalSeconds));
+        if (deviceIndex is { } d) Context.Parent.Tell(new DeviceBatchDone(d, all.Count, gen.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds - gen.Elapsed.TotalSeconds, pulled));
+        Offer();
+    }
+
+    /// <summary>Tops every broker's offer up to a batch's worth of latents not already waiting here.</summary>
+    void Offer()
+    {
+        int free = batchSize - pendingLatents;
+        if (free <= 0) return;
+        foreach (var b in offered.Keys.ToList())
+        {
+            int more = free - offered[b];
+            if (more <= 0) continue;
+            offered[b] = free;
+            b.Tell(new ReadyForWork(more));
+        }
     }
 }

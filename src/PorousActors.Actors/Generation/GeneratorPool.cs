@@ -1,12 +1,15 @@
 using Akka.Actor;
+using Akka.Routing;
+using PorousActors.Actors.Flow;
 using PorousActors.Conditioning;
 
 namespace PorousActors.Actors.Generation;
 
 /// <summary>
 /// Several devices behind one address (/user/generator): a GeneratorActor per device, each on its
-/// own pinned thread and bound to its device, and every request sent to the device with the fewest
-/// latents outstanding (queued or running). Each device batches what it is given.
+/// own pinned thread and bound to its device. Brokers' announcements go to every device, which then
+/// pull work themselves; a request sent here directly goes to the device with the fewest latents
+/// outstanding (queued or running). Each device batches what it is given.
 /// </summary>
 public sealed class GeneratorPool : ReceiveActor
 {
@@ -33,9 +36,12 @@ public sealed class GeneratorPool : ReceiveActor
             outstanding[best] += r.Latents.Count;
             devices[best].Forward(r);
         });
+        // brokers deal with each device directly: the faster device pulls more
+        Receive<Broadcast>(b => Self.Forward(b.Message));
+        Receive<BrokerHere>(h => { foreach (var device in devices) device.Forward(h); });
         Receive<DeviceBatchDone>(d =>
         {
-            outstanding[d.Device] -= d.Cubes;
+            outstanding[d.Device] -= d.Cubes - d.Pulled;
             cubes[d.Device] += d.Cubes; batches[d.Device]++; busy[d.Device] += d.BusySeconds; overhead += d.OverheadSeconds;
         });
         Receive<GetGeneratorStats>(_ => Sender.Tell(new GeneratorStats(cubes.Sum(), batches.Sum(), busy.Sum(), overhead,

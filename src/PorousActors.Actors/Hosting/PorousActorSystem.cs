@@ -84,8 +84,10 @@ public static class ActorKeys
     public sealed class Generator { }
     /// <summary>This node's simulation workers (a PnmNode), /user/pnm.</summary>
     public sealed class Simulation { }
-    /// <summary>The EvaluationBroker chains send their evaluations to, /user/evaluations.</summary>
+    /// <summary>The WorkBroker chains send their evaluations to, /user/evaluations.</summary>
     public sealed class Evaluations { }
+    /// <summary>The WorkBroker chains send their cube requests to, /user/cubes.</summary>
+    public sealed class Cubes { }
     /// <summary>The ConditioningSupervisor (local), /user/campaign.</summary>
     public sealed class Campaign { }
     /// <summary>The proxy to the campaign singleton (cluster supervisor nodes), /user/campaign-proxy.</summary>

@@ -25,8 +25,8 @@ public static class PorousMetrics
     public static readonly Counter<long> Resends = Meter.CreateCounter<long>("resends", description: "Requests sent again after porous.request-timeout, by kind");
     /// <summary>Resent requests dropped because the original was still queued or running, tagged kind=cubes|evaluations.</summary>
     public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("duplicate_requests_dropped", description: "Resent requests dropped because the original was still queued or running, by kind");
-    /// <summary>Evaluations waiting in this node's broker for a simulation node to pull them.</summary>
-    public static readonly UpDownCounter<long> EvaluationsQueued = Meter.CreateUpDownCounter<long>("evaluations_queued", description: "Evaluations waiting in this node's broker for a simulation node with an idle worker");
+    /// <summary>Requests waiting in this node's brokers for a node to pull them, tagged kind=evaluations|cubes.</summary>
+    public static readonly UpDownCounter<long> WorkQueued = Meter.CreateUpDownCounter<long>("work_queued", description: "Requests waiting in this node's brokers for a node with room to pull them, by kind");
     /// <summary>Journal events written (accepted chain steps, finished chains, campaign starts).</summary>
     public static readonly Counter<long> JournalWrites = Meter.CreateCounter<long>("journal_writes", description: "Journal events written by this node");
     /// <summary>Journal writes that failed or were rejected.</summary>
@@ -44,6 +44,8 @@ public static class PorousMetrics
         GeneratorCubes.Add(cubes, tag);
         GeneratorBatchSize.Record(cubes, tag);
     }
+
+    public static void Queued(string kind, int change) => WorkQueued.Add(change, new KeyValuePair<string, object?>("kind", kind));
 
     public static void DuplicateDropped(string kind) => DuplicatesDropped.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

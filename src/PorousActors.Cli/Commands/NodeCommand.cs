@@ -91,7 +91,7 @@ public static class NodeCommand
     {
         try
         {
-            var s = system.ActorSelection("/user/evaluations").Ask<Actors.Simulation.BrokerStats>(Actors.Simulation.GetBrokerStats.Instance, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+            var s = system.ActorSelection("/user/evaluations").Ask<Actors.Flow.BrokerStats>(Actors.Flow.GetBrokerStats.Instance, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
             if (s.Dispatched == 0 && s.Queued == 0) return "";
             return $"  evaluations queued {s.Queued}, in flight {s.InFlight.Values.Sum()} on {s.InFlight.Count} node(s)";
         }

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
+using PorousActors.Actors.Flow;
+using PorousActors.Actors.Generation;
 using PorousActors.Actors.Simulation;
 using PorousActors.Conditioning;
 using PorousActors.Core;
@@ -10,17 +12,19 @@ namespace PorousActors.Actors.Tests;
 
 /// <summary>
 /// Work pulling: simulation nodes take from the broker only as many evaluations as they have idle
-/// workers, so a node's share follows its capacity; resends of queued or running work are dropped;
-/// the work of a node that is lost is queued again at once.
+/// workers, and generator devices a batch of latents at a time, so a node's share follows its
+/// capacity; resends of queued or running work are dropped; the work of a node that is lost is
+/// queued again at once.
 /// </summary>
-public sealed class EvaluationBrokerTests : TestKit
+public sealed class WorkBrokerTests : TestKit
 {
     // enough dedicated threads for every worker of the two nodes below
     static readonly Config Cfg = ConfigurationFactory.ParseString(@"
         akka.loglevel = WARNING
-        porous.pnm-dispatcher { type = ForkJoinDispatcher, throughput = 1, dedicated-thread-pool { thread-count = 4 } }");
+        porous.pnm-dispatcher { type = ForkJoinDispatcher, throughput = 1, dedicated-thread-pool { thread-count = 4 } }
+        porous.generator-dispatcher { type = PinnedDispatcher }");
 
-    public EvaluationBrokerTests() : base(Cfg) { }
+    public WorkBrokerTests() : base(Cfg) { }
 
     /// <summary>Takes a fixed time (sleeping, so a busy machine does not change the shares) and
     /// records how many of its calls ran at once.</summary>
@@ -50,7 +54,7 @@ public sealed class EvaluationBrokerTests : TestKit
         var nodeSmall = Sys.ActorOf(PnmNode.Props(small, 1, 3), "small");
         var nodeLarge = Sys.ActorOf(PnmNode.Props(large, 3, 3), "large");
         var router = Sys.ActorOf(Props.Empty.WithRouter(new Akka.Routing.BroadcastGroup(nodeSmall.Path.ToString(), nodeLarge.Path.ToString())));
-        var broker = Sys.ActorOf(EvaluationBroker.Props(router, TimeSpan.FromMilliseconds(200)));
+        var broker = Sys.ActorOf(WorkBroker.Props(router, TimeSpan.FromMilliseconds(200), "evaluations"));
         // both nodes have heard of the broker and offered their idle workers
         AwaitAssert(() =>
         {
@@ -88,11 +92,33 @@ public sealed class EvaluationBrokerTests : TestKit
     }
 
     [Fact]
+    public void AFasterGeneratorDevicePullsALargerShareOfTheCubeRequests()
+    {
+        var fast = new RecordingGenerator(new FakeGenerator(), delayMs: 10);
+        var slow = new RecordingGenerator(new FakeGenerator(), delayMs: 50);
+        var a = Sys.ActorOf(GeneratorActor.Props(fast, 2, TimeSpan.FromMilliseconds(20)), "fast");
+        var b = Sys.ActorOf(GeneratorActor.Props(slow, 2, TimeSpan.FromMilliseconds(20)), "slow");
+        var router = Sys.ActorOf(Props.Empty.WithRouter(new Akka.Routing.BroadcastGroup(a.Path.ToString(), b.Path.ToString())));
+        var broker = Sys.ActorOf(WorkBroker.Props(router, TimeSpan.FromMilliseconds(200), "cubes"));
+        Thread.Sleep(600); // both devices have heard of the broker
+        const int n = 80;
+        for (int i = 0; i < n; i++) broker.Tell(new GenerateRequest(i, [ConditioningChain.Draw(i, 0, 8)], TestActor));
+        var got = new HashSet<long>();
+        for (int i = 0; i < n; i++) got.Add(ExpectMsg<GenerateResponse>(TimeSpan.FromSeconds(30)).RequestId);
+        Assert.Equal(n, got.Count);
+        int byFast = fast.BatchSizes.Sum(), bySlow = slow.BatchSizes.Sum();
+        Assert.Equal(n, byFast + bySlow);
+        Assert.True(bySlow > 0 && byFast > 2 * bySlow, $"fast {byFast}, slow {bySlow}");
+        // never more than a batch's worth given to a device at once
+        Assert.All(fast.BatchSizes.Concat(slow.BatchSizes), k => Assert.InRange(k, 1, 2));
+    }
+
+    [Fact]
     public void AResendOfQueuedOrRunningWorkIsDroppedAndAnsweredOnce()
     {
         var model = new SlowModel(300);
         var node = Sys.ActorOf(PnmNode.Props(model, 1, 3));
-        var broker = Sys.ActorOf(EvaluationBroker.Props(node, TimeSpan.FromMilliseconds(100)));
+        var broker = Sys.ActorOf(WorkBroker.Props(node, TimeSpan.FromMilliseconds(100), "evaluations"));
         var cube = Cube(2);
         var first = new Evaluate(1, 0, cube, PropertyNeeds.ImageOnly, TestActor);
         var second = new Evaluate(2, 0, cube, PropertyNeeds.ImageOnly, TestActor);
@@ -117,7 +143,7 @@ public sealed class EvaluationBrokerTests : TestKit
     {
         // a stand-in node that offers one slot and never answers
         var lost = CreateTestProbe();
-        var broker = Sys.ActorOf(EvaluationBroker.Props(lost, TimeSpan.FromSeconds(30)));
+        var broker = Sys.ActorOf(WorkBroker.Props(lost, TimeSpan.FromSeconds(30), "evaluations"));
         lost.ExpectMsg<Akka.Routing.Broadcast>(); // the broker announced itself
         for (int i = 0; i < 5; i++) broker.Tell(new Evaluate(i, 0, Cube(3), PropertyNeeds.ImageOnly, TestActor));
         broker.Tell(new ReadyForWork(1), lost);
