@@ -48,7 +48,7 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
     /// <summary>The broker each pending request was pulled from (absent: sent directly).</summary>
     readonly Dictionary<GenerateRequest, IActorRef> pulledFrom = new(ReferenceEqualityComparer.Instance);
     /// <summary>Latents offered to each broker and not yet received.</summary>
-    readonly Dictionary<IActorRef, int> offered = [];
+    readonly BrokerOffers offered = new();
     int pendingLatents;
     long cubes, batches;
     double busy, overhead;
@@ -61,14 +61,13 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
         Receive<Broadcast>(b => Self.Forward(b.Message)); // a broker's announcement sent here directly rather than through a router
         Receive<BrokerHere>(h =>
         {
-            if (!offered.ContainsKey(h.Broker)) { offered[h.Broker] = 0; Context.Watch(h.Broker); }
+            offered.Heard(h.Broker, Context);
             Offer();
         });
-        Receive<Terminated>(t => offered.Remove(t.ActorRef));
+        Receive<Terminated>(t => offered.Forget(t.ActorRef));
         Receive<GenerateRequest>(r =>
         {
-            bool pulled = offered.ContainsKey(Sender);
-            if (pulled) offered[Sender] = Math.Max(0, offered[Sender] - r.Latents.Count);
+            bool pulled = offered.Received(Sender, r.Latents.Count);
             // a resend of a request still queued here (the chain's timeout ran out while it waited):
             // one batch answers both, so the copy adds no work
             if (pending.Any(q => q.RequestId == r.RequestId && q.ReplyTo.Equals(r.ReplyTo))) { Telemetry.PorousMetrics.DuplicateDropped("cubes"); return; }
@@ -118,17 +117,6 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
         Offer();
     }
 
-    /// <summary>Tops every broker's offer up to a batch's worth of latents not already waiting here.</summary>
-    void Offer()
-    {
-        int free = batchSize - pendingLatents;
-        if (free <= 0) return;
-        foreach (var b in offered.Keys.ToList())
-        {
-            int more = free - offered[b];
-            if (more <= 0) continue;
-            offered[b] = free;
-            b.Tell(new ReadyForWork(more));
-        }
-    }
+    /// <summary>Room: a batch's worth of latents, less those already waiting here.</summary>
+    void Offer() => offered.TopUp(batchSize - pendingLatents, Self);
 }

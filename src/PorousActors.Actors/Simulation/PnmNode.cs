@@ -20,8 +20,8 @@ public sealed class PnmNode : ReceiveActor
     readonly Stack<IActorRef> idle = new();
     readonly Dictionary<IActorRef, (Evaluate Work, IActorRef? Broker)> busy = [];
     readonly Queue<(Evaluate Work, IActorRef? Broker)> waiting = new();
-    /// <summary>Slots offered to each broker and not yet filled.</summary>
-    readonly Dictionary<IActorRef, int> offered = [];
+    /// <summary>Idle workers offered to each broker and not yet filled.</summary>
+    readonly BrokerOffers offered = new();
 
     public PnmNode(IForwardModel model, int workerCount, int maxAttempts)
     {
@@ -35,13 +35,12 @@ public sealed class PnmNode : ReceiveActor
         Receive<Broadcast>(b => Self.Forward(b.Message)); // a broker's announcement sent to this node directly rather than through a router
         Receive<BrokerHere>(h =>
         {
-            if (!offered.ContainsKey(h.Broker)) { offered[h.Broker] = 0; Context.Watch(h.Broker); }
+            offered.Heard(h.Broker, Context);
             Offer();
         });
         Receive<Evaluate>(e =>
         {
-            IActorRef? broker = offered.ContainsKey(Sender) ? Sender : null;
-            if (broker is not null) offered[broker] = Math.Max(0, offered[broker] - 1);
+            IActorRef? broker = offered.Received(Sender, 1) ? Sender : null;
             waiting.Enqueue((e, broker));
             Run();
         });
@@ -52,7 +51,7 @@ public sealed class PnmNode : ReceiveActor
             idle.Push(Sender);
             Run();
         });
-        Receive<Terminated>(t => offered.Remove(t.ActorRef));
+        Receive<Terminated>(t => offered.Forget(t.ActorRef));
     }
 
     public static Props Props(IForwardModel model, int workers, int maxAttempts) =>
@@ -73,18 +72,6 @@ public sealed class PnmNode : ReceiveActor
         Offer();
     }
 
-    /// <summary>Tops every broker's offer up to the idle workers not already spoken for. With several
-    /// brokers (standby supervisors) a node can be given more than it has idle; the rest waits here.</summary>
-    void Offer()
-    {
-        int free = idle.Count - waiting.Count;
-        if (free <= 0) return;
-        foreach (var b in offered.Keys.ToList())
-        {
-            int more = free - offered[b];
-            if (more <= 0) continue;
-            offered[b] = free;
-            b.Tell(new ReadyForWork(more));
-        }
-    }
+    /// <summary>Room: the idle workers not already spoken for by work waiting here.</summary>
+    void Offer() => offered.TopUp(idle.Count - waiting.Count, Self);
 }
