@@ -27,10 +27,7 @@ root.SetAction(p =>
         var journalLoc = JournalLocation.Parse(p.GetValue(journal) ?? Env("POROUS_JOURNAL"), campaign);
         var node = new NodeHost(opts, journalLoc, null, new PnmForwardModel(), campaign, Path.Combine("campaigns", campaign), null);
         Console.Error.WriteLine($"worker {Akka.Cluster.Cluster.Get(node.System).SelfAddress} up, role pnm");
-        // Ctrl-C and SIGTERM leave the cluster cleanly (Akka's coordinated shutdown)
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(node.System).Run(CoordinatedShutdown.ClrExitReason.Instance); };
-        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
-            c => { c.Cancel = true; CoordinatedShutdown.Get(node.System).Run(CoordinatedShutdown.ClrExitReason.Instance); });
+        using var signals = node.LeaveOnStopSignals();
         node.System.WhenTerminated.Wait();
         return 0;
     }

@@ -75,7 +75,7 @@ public class ActorTests : TestKit
     public void CrashingWorkerIsRestartedAndTheEvaluationRetried()
     {
         var model = new FlakyForwardModel(failures: 1);
-        var pool = Sys.ActorOf(PnmActor.Pool(model, workers: 2, maxAttempts: 3));
+        var pool = Sys.ActorOf(PnmNode.Props(model, workers: 2, maxAttempts: 3));
         var cube = new FakeGenerator().Generate([ConditioningChain.Draw(3, 0, 8)])[0];
         pool.Tell(new Evaluate(7, 0, cube, PropertyNeeds.ImageOnly, TestActor));
         var r = ExpectMsg<Evaluated>(TimeSpan.FromSeconds(10));
@@ -91,7 +91,7 @@ public class ActorTests : TestKit
     public void CubeThatKeepsFailingIsMarkedFailed()
     {
         var model = new FlakyForwardModel(failures: 100);
-        var pool = Sys.ActorOf(PnmActor.Pool(model, workers: 1, maxAttempts: 3));
+        var pool = Sys.ActorOf(PnmNode.Props(model, workers: 1, maxAttempts: 3));
         var cube = new FakeGenerator().Generate([ConditioningChain.Draw(4, 0, 8)])[0];
         pool.Tell(new Evaluate(9, 0, cube, PropertyNeeds.ImageOnly, TestActor));
         var r = ExpectMsg<Evaluated>(TimeSpan.FromSeconds(10));
@@ -121,7 +121,7 @@ public class ActorTests : TestKit
 
         var genModel = new RecordingGenerator(new FakeGenerator(), delayMs: 20) { PauseAfter = 30 };
         var gen = Sys.ActorOf(GeneratorActor.Props(genModel, 4, TimeSpan.Zero));
-        var pnm = Sys.ActorOf(PnmActor.Pool(new PorosityOnly(), 2, 3));
+        var pnm = Sys.ActorOf(PnmNode.Props(new PorosityOnly(), 2, 3));
 
         // first incarnation: stop it once it has made progress
         var first = SpawnChain(spec, gen, pnm, "camp", 120);

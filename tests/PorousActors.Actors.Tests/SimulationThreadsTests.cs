@@ -49,7 +49,7 @@ public sealed class SimulationThreadsTests : TestKit
     public void EvaluationsRunOnDedicatedThreadsWithCappedKernels()
     {
         var model = new ProbeModel();
-        var pool = Sys.ActorOf(PnmActor.Pool(model, Workers, 3));
+        var pool = Sys.ActorOf(PnmNode.Props(model, Workers, 3));
         var cube = new FakeGenerator().Generate([ConditioningChain.Draw(1, 0, 8)])[0];
         for (int i = 0; i < 8; i++) pool.Tell(new Evaluate(i, i, cube, PropertyNeeds.ImageOnly, TestActor));
         for (int i = 0; i < 8; i++) Assert.NotNull(ExpectMsg<Evaluated>(TimeSpan.FromSeconds(30)).Properties);

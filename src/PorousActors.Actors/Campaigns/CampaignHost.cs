@@ -51,7 +51,7 @@ public sealed class CampaignHost : IAsyncDisposable
         host = PorousActorSystem.Start(settings.SizeDispatchers(overrides ?? Config.Empty), DefaultConfig(), journal, node: null, (system, registry) =>
         {
             var gen = system.ActorOf(GeneratorActor.ForDevices(generators, settings.BatchSize, settings.BatchWait), "generator");
-            var workers = system.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
+            var workers = system.ActorOf(PnmNode.Props(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm");
             // chains send their cube requests and evaluations to brokers; the generator and the
             // workers pull them (as in a cluster)
             var cubes = system.ActorOf(WorkBroker.Props(gen, settings.AnnounceInterval, "cubes"), "cubes");

@@ -64,7 +64,7 @@ public sealed class NodeHost : IAsyncDisposable
             if (node.Roles.Contains("generator"))
                 registry.Register<ActorKeys.Generator>(system.ActorOf(GeneratorActor.ForDevices(generatorDevices!, settings.BatchSize, settings.BatchWait), "generator"));
             if (node.Roles.Contains("pnm"))
-                registry.Register<ActorKeys.Simulation>(system.ActorOf(PnmActor.Pool(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm"));
+                registry.Register<ActorKeys.Simulation>(system.ActorOf(PnmNode.Props(forward, settings.PnmWorkers, settings.MaxAttempts), "pnm"));
             if (!node.Roles.Contains("supervisor")) return;
             var generatorNodes = system.ActorOf(new ClusterRouterGroup(new BroadcastGroup(["/user/generator"]),
                 new ClusterRouterGroupSettings(10_000, ["/user/generator"], allowLocalRoutees: true, useRole: "generator")).Props(), "generator-nodes");
@@ -87,6 +87,11 @@ public sealed class NodeHost : IAsyncDisposable
         System = host.System;
         SingletonProxy = host.Actors.TryGet<ActorKeys.CampaignProxy>(out var proxy) ? proxy : null;
     }
+
+    /// <summary>Ctrl-C and SIGTERM run Akka's coordinated shutdown: the node leaves the cluster and
+    /// stops (its work in flight is queued again by the brokers).</summary>
+    public StopSignals LeaveOnStopSignals() =>
+        StopSignals.On(() => CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance));
 
     public async ValueTask DisposeAsync()
     {

@@ -15,8 +15,9 @@ namespace PorousActors.Actors.Hosting;
 /// The actor system of a campaign process or cluster node, built with Akka.Hosting: the journal,
 /// remoting and cluster membership are typed options (a connection string, host name, seed list or
 /// role can no longer break the configuration by what it contains); the HOCON files in config/ stay
-/// the defaults, and the user's overrides (campaign file, command line) still win over everything. The actors are created in
-/// <paramref name="actors"/> and registered by key in the <see cref="ActorRegistry"/>.
+/// the defaults, and the user's overrides (campaign file, command line) still win over everything.
+/// The actors are created in the callback given to <see cref="Start"/> and registered by key in the
+/// <see cref="ActorRegistry"/>.
 /// </summary>
 public sealed class PorousActorSystem : IAsyncDisposable
 {
@@ -32,7 +33,7 @@ public sealed class PorousActorSystem : IAsyncDisposable
     }
 
     /// <param name="overrides">the user's settings (campaign file, command line): they win over everything</param>
-    /// <param name="defaults">the embedded defaults (config/*.conf): everything loses to them</param>
+    /// <param name="defaults">the embedded defaults (config/*.conf): everything else wins over them</param>
     /// <param name="node">remoting and cluster membership, or null for a local actor system</param>
     public static PorousActorSystem Start(Config overrides, Config defaults, JournalLocation journal, NodeOptions? node, Action<ActorSystem, IActorRegistry> actors)
     {

@@ -55,9 +55,4 @@ public sealed class PnmActor : ReceiveActor
         if (message is Evaluate e) Self.Tell(e with { Attempt = e.Attempt + 1 });
         base.PreRestart(reason, message);
     }
-
-    /// <summary>A node's pool of <paramref name="workers"/> workers (a <see cref="PnmNode"/>), each restarted
-    /// on failure, on the dedicated threads of porous.pnm-dispatcher (not the shared thread pool that
-    /// remoting's heartbeats need); each evaluation's kernels use cores ÷ workers threads.</summary>
-    public static Props Pool(IForwardModel model, int workers, int maxAttempts) => PnmNode.Props(model, workers, maxAttempts);
 }

@@ -10,7 +10,8 @@ sealed record WorkerFree { public static readonly WorkerFree Instance = new(); }
 
 /// <summary>
 /// A node's forward-simulation workers (/user/pnm): a fixed set of <see cref="PnmActor"/>s on the
-/// dedicated threads of porous.pnm-dispatcher. It pulls work from every <see cref="WorkBroker"/>
+/// dedicated threads of porous.pnm-dispatcher (not the shared thread pool that remoting's heartbeats
+/// need), each evaluation's kernels capped at cores ÷ workers threads. It pulls work from every <see cref="WorkBroker"/>
 /// that announces itself, offering exactly its idle workers, so it never holds more work than it
 /// can run. Work sent to it directly (without a broker) is queued and run in order as well.
 /// </summary>

@@ -200,12 +200,8 @@ public static class CampaignCommand
             var sw = Stopwatch.StartNew();
             var reply = host.Supervisor.Ask(command, Timeout.InfiniteTimeSpan);
             using var cancel = new CancellationTokenSource();
-            // Ctrl-C and SIGTERM (what Slurm and Kubernetes send) both stop cleanly: the journal
-            // already holds every accepted step
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
-            try
+            // Ctrl-C and SIGTERM both stop cleanly: the journal already holds every accepted step
+            using var signals = StopSignals.On(cancel.Cancel);
             {
                 using var view = ProgressView.Start(io, $"campaign {name}", 1);
                 while (!reply.IsCompleted)
@@ -224,7 +220,6 @@ public static class CampaignCommand
                         $"{pr.Done}/{pr.Total} chains, {pr.Running} running, {rate:F1} cubes/s", pr.Total);
                 }
             }
-            finally { Console.CancelKeyPress -= onCancel; }
             switch (reply.Result)
             {
                 case CampaignRefused r: throw new BadInputException(r.Reason, r.Field);

@@ -71,8 +71,7 @@ public static class CampaignServeCommand
                 var first = observer.StatusAsync().GetAwaiter().GetResult();
                 if (first?.Definition is null) throw new Core.BadInputException($"no campaign '{n}' in the journal");
                 using var stop = new CancellationTokenSource();
-                Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-                using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, s => { s.Cancel = true; stop.Cancel(); });
+                using var signals = Core.StopSignals.On(stop.Cancel);
                 var server = DashboardServer.StartAsync(observer, options).GetAwaiter().GetResult();
                 try
                 {

@@ -62,11 +62,8 @@ public static class NodeCommand
                 campaignName, dir, def is null ? null : new StartCampaign(def),
                 LogOption.ConfigFor(p.GetValue(log), Path.Combine(dir, "logs", $"node-{opts.Hostname}-{Environment.ProcessId}.log")));
             io.Err.WriteLine($"node {Akka.Cluster.Cluster.Get(host0.System).SelfAddress} up, roles [{string.Join(",", roleList)}]");
-            // SIGTERM runs Akka's coordinated shutdown (leave the cluster, stop); Ctrl-C does the same.
             var system = host0.System;
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
-            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
-                c => { c.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); });
+            using var signals = host0.LeaveOnStopSignals();
             // every node may serve the page and its own /metrics; the campaign's status comes from the singleton
             using var server = dashboard is null ? null : new DisposeSync(HttpOptions.StartLive(io, dashboard, system, campaignName, dir, () => host0.SingletonProxy));
             var terminated = system.WhenTerminated;
