@@ -4,12 +4,15 @@
 # checkpoint it warm-starts from the shipped generator (fresh critic, trained alone for a while first).
 # Model files sample from an exponential moving average of the generator weights (--ema), and a
 # calibrated snapshot is kept every 50 iterations for screening (scripts/screen-snapshots.sh).
+# POROUS_GENERATOR=convolutional trains the fully convolutional variant (latent grid, any output
+# size; #18) into runs/berea64-conv, its doublings copied from the shipped generator at the start.
 # Usage: scripts/train-berea.sh [ITERATIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iters=${1:-5000}
 data=${POROUS_BEREA:-../shared/data/berea/berea.zip}
-out=${POROUS_TRAIN_OUT:-runs/berea64}
+generator=${POROUS_GENERATOR:-paper}
+if [ "$generator" = convolutional ]; then out=${POROUS_TRAIN_OUT:-runs/berea64-conv}; else out=${POROUS_TRAIN_OUT:-runs/berea64}; fi
 critic=${POROUS_CRITIC:-paper}   # paper: full-resolution 3³ convolutions that see 1-2 voxel features; lean: ~2x faster on CPU
 ema=${POROUS_EMA:-0.99}
 dotnet build -c Release src/PorousActors.Cli >/dev/null
@@ -21,5 +24,5 @@ resume=()
 if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
 elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 100); fi
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
-  --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every 25 --ema "$ema" --seed 1 \
+  --generator "$generator" --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every 25 --ema "$ema" --seed 1 \
   --out "$out" "${resume[@]}"

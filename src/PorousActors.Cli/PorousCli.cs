@@ -80,6 +80,7 @@ public sealed class CliIO(TextWriter output, TextWriter error)
         InputField.Target => "--target",
         InputField.Targets => "--targets",
         InputField.CubeFormat => "--format",
+        InputField.Size => "--size",
         InputField.Device => "--device",
         InputField.InitGenerator => "--init-generator",
         InputField.CampaignName => "--name",

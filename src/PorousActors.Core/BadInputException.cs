@@ -5,7 +5,7 @@ namespace PorousActors.Core;
 public enum InputField
 {
     None, VoxelSize, AnyVoxelSize, PoreValue, Shape, Dtype, Dataset, Crop, Downsample,
-    Journal, Port, Model, MaxEvaluations, Target, Targets, Device, InitGenerator, CampaignName, CubeFormat,
+    Journal, Port, Model, MaxEvaluations, Target, Targets, Device, InitGenerator, CampaignName, CubeFormat, Size,
 }
 
 /// <summary>

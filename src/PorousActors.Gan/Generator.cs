@@ -5,11 +5,16 @@ using static TorchSharp.torch.nn;
 
 namespace PorousActors.Gan;
 
-/// <summary>The WGAN generator: latent z (batch × Latent) → cube (batch × 1 × N³) in [−1, 1], +1 = pore.</summary>
+/// <summary>
+/// The WGAN generator: latent z (batch × latent length) → cube (batch × 1 × N³) in [−1, 1], +1 = pore.
+/// The paper's generator maps a 20-vector through a linear layer to a 256-channel seed grid; the
+/// convolutional variant (see <see cref="GanArchitecture"/>) maps a latent grid through a 3³
+/// convolution. Both then double four times with transposed convolutions.
+/// </summary>
 public sealed class Generator : Module<Tensor, Tensor>
 {
-    readonly Linear fc;
-    readonly BatchNorm1d bn0;
+    readonly Module<Tensor, Tensor> first; // paper: Linear ("fc"); convolutional: Conv3d 3³ without padding ("stem")
+    readonly Module<Tensor, Tensor> bn0;   // BatchNorm1d per feature (paper) or BatchNorm3d per channel
     readonly StableLeakyReLU act0 = new();
     readonly Sequential up;
     readonly GanArchitecture arch;
@@ -19,13 +24,23 @@ public sealed class Generator : Module<Tensor, Tensor>
         arch.Validate();
         this.arch = arch;
         int g = arch.SeedGrid, c = GanArchitecture.GeneratorChannels;
-        fc = Linear(arch.Latent, c * g * g * g);
-        bn0 = BatchNorm1d(c * g * g * g);
+        if (arch.IsConvolutional)
+        {
+            first = Conv3d(arch.Latent, c, 3);
+            bn0 = BatchNorm3d(c);
+        }
+        else
+        {
+            first = Linear(arch.Latent, c * g * g * g);
+            bn0 = BatchNorm1d(c * g * g * g);
+        }
+        // padding 2 crops the voxels of each doubling that miss an input (no edges: convolutional)
+        long pad = arch.IsConvolutional ? 2 : 1;
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         int[] ch = [256, 128, 64, 32, 1];
         for (int i = 0; i < 4; i++)
         {
-            layers.Add(($"deconv{i}", ConvTranspose3d(ch[i], ch[i + 1], 4, stride: 2, padding: 1)));
+            layers.Add(($"deconv{i}", ConvTranspose3d(ch[i], ch[i + 1], 4, stride: 2, padding: pad)));
             if (i < 3)
             {
                 layers.Add(($"bn{i + 1}", BatchNorm3d(ch[i + 1])));
@@ -34,16 +49,71 @@ public sealed class Generator : Module<Tensor, Tensor>
         }
         layers.Add(("tanh", Tanh()));
         up = Sequential(layers);
-        RegisterComponents();
+        // registered by hand: the first layer's name says what it is, and the paper's file names stay
+        register_module(arch.IsConvolutional ? "stem" : "fc", first);
+        register_module("bn0", bn0);
+        register_module("act0", act0);
+        register_module("up", up);
     }
 
     public GanArchitecture Architecture => arch;
 
+    /// <summary>The paper's generator: z is (batch × Latent). Convolutional: z is (batch × Latent·L³)
+    /// or (batch × Latent × L × L × L), and the output edge is 16(L − 2) − 30, uncropped.</summary>
     public override Tensor forward(Tensor z)
     {
+        if (arch.IsConvolutional)
+        {
+            if (z.dim() == 2)
+            {
+                long cells = z.shape[1] / arch.Latent;
+                long l = (long)Math.Round(Math.Cbrt(cells));
+                if (l * l * l * arch.Latent != z.shape[1]) throw new ArgumentException($"a latent of {z.shape[1]} values is not {arch.Latent} channels × L³");
+                z = z.view(-1, arch.Latent, l, l, l);
+            }
+            return up.forward(act0.forward(bn0.forward(first.forward(z))));
+        }
         int g = arch.SeedGrid;
-        var h = act0.forward(bn0.forward(fc.forward(z)));
+        var h = act0.forward(bn0.forward(first.forward(z)));
         return up.forward(h.view(-1, GanArchitecture.GeneratorChannels, g, g, g));
+    }
+
+    /// <summary>The four transposed convolutions alone, on a 256-channel feature grid (for tests).</summary>
+    internal Tensor Doublings(Tensor features) => up.forward(features);
+
+    /// <summary><paramref name="size"/>³ volumes: the forward pass, cropped to its centre when the
+    /// convolutional generator's grid makes a little more.</summary>
+    public Tensor Sample(Tensor z, int size)
+    {
+        var y = forward(z);
+        long edge = y.shape[2];
+        if (edge == size) return y;
+        if (edge < size) throw new ArgumentException($"a latent grid making {edge}³ cannot give {size}³");
+        long o = (edge - size) / 2;
+        return y[.., .., TensorIndex.Slice(o, o + size), TensorIndex.Slice(o, o + size), TensorIndex.Slice(o, o + size)];
+    }
+
+    /// <summary>Standard normal latents for <paramref name="batch"/> volumes of <paramref name="size"/>³.</summary>
+    public Tensor RandomLatents(int batch, int size, Device device, torch.Generator? noise = null) =>
+        randn(batch, arch.LatentLength(size), device: device, generator: noise);
+
+    /// <summary>
+    /// Warm start of a convolutional generator from a trained paper generator of the same training
+    /// size: the four transposed convolutions and their batch norms are the same shapes and, away
+    /// from the edges, the same operation, so they are copied. The stem starts fresh; its batch
+    /// norm's scale and shift start at the paper's first-layer values averaged over the seed grid,
+    /// so the doublings first see features of the scale they were trained on.
+    /// </summary>
+    public void TransferFromPaper(Generator paper)
+    {
+        if (!arch.IsConvolutional || paper.arch.IsConvolutional) throw new ArgumentException("transfer goes from a paper generator to a convolutional one");
+        using var noGrad = no_grad();
+        up.load_state_dict(paper.up.state_dict());
+        var src = (BatchNorm1d)paper.bn0;
+        var dst = (BatchNorm3d)bn0;
+        int c = GanArchitecture.GeneratorChannels;
+        dst.weight!.copy_(src.weight!.view(c, -1).mean([1]));
+        dst.bias!.copy_(src.bias!.view(c, -1).mean([1]));
     }
 
     /// <summary>
@@ -59,28 +129,32 @@ public sealed class Generator : Module<Tensor, Tensor>
     public void CalibrateBatchNorm(Random rng, int latentSamples = 16384, int batches = 12, int batchSize = 8)
     {
         if (latentSamples < 2 || batches < 1 || batchSize < 2) throw new ArgumentOutOfRangeException(nameof(latentSamples), "need at least 2 latents, 1 batch of 2");
-        var device = fc.weight!.device;
+        var device = first.parameters().First().device;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         eval();
-        long f = bn0.num_features;
-        var sum = zeros(f, ScalarType.Float64, device);
-        var sumSq = zeros(f, ScalarType.Float64, device);
-        for (int done = 0; done < latentSamples;)
+        if (bn0 is BatchNorm1d perFeature)
         {
-            int n = Math.Min(1024, latentSamples - done);
-            using var inner = NewDisposeScope();
-            var y = fc.forward(Latents(rng, n, device)).to(ScalarType.Float64);
-            sum.add_(y.sum([0]));
-            sumSq.add_(y.square().sum([0]));
-            done += n;
+            long f = perFeature.num_features;
+            var sum = zeros(f, ScalarType.Float64, device);
+            var sumSq = zeros(f, ScalarType.Float64, device);
+            for (int done = 0; done < latentSamples;)
+            {
+                int n = Math.Min(1024, latentSamples - done);
+                using var inner = NewDisposeScope();
+                var y = first.forward(Latents(rng, n, device)).to(ScalarType.Float64);
+                sum.add_(y.sum([0]));
+                sumSq.add_(y.square().sum([0]));
+                done += n;
+            }
+            var mean = sum / latentSamples;
+            var variance = (sumSq - mean.square() * latentSamples) / (latentSamples - 1); // unbiased, as PyTorch stores it
+            perFeature.running_mean!.copy_(mean.to(ScalarType.Float32));
+            perFeature.running_var!.copy_(variance.clamp_min(0).to(ScalarType.Float32));
         }
-        var mean = sum / latentSamples;
-        var variance = (sumSq - mean.square() * latentSamples) / (latentSamples - 1); // unbiased, as PyTorch stores it
-        bn0.running_mean!.copy_(mean.to(ScalarType.Float32));
-        bn0.running_var!.copy_(variance.clamp_min(0).to(ScalarType.Float32));
 
-        var spatial = up.modules().OfType<BatchNorm3d>().ToList();
+        // per-channel layers (all of them in the convolutional generator): cumulative average over batches
+        var spatial = modules().OfType<BatchNorm3d>().ToList();
         var momenta = spatial.Select(b => b.momentum).ToList();
         foreach (var b in spatial) { b.reset_running_stats(); b.momentum = null; b.train(); } // null momentum = cumulative average
         for (int i = 0; i < batches; i++)
@@ -111,6 +185,9 @@ public sealed class Generator : Module<Tensor, Tensor>
     }
 
     /// <summary>n latents from the seedable <see cref="Core.StandardNormal"/>, so a calibration is reproducible.</summary>
-    Tensor Latents(Random rng, int n, Device device) =>
-        tensor(Core.StandardNormal.Vector(rng, n * arch.Latent), new long[] { n, arch.Latent }).to(device);
+    Tensor Latents(Random rng, int n, Device device)
+    {
+        int length = arch.LatentLength(arch.Size);
+        return tensor(Core.StandardNormal.Vector(rng, n * length), new long[] { n, length }).to(device);
+    }
 }

@@ -24,6 +24,8 @@ public sealed record ModelCard
     [JsonPropertyName("wallTime_s")] public double WallTimeSeconds { get; init; }
     /// <summary>Decay of the weight average the model samples from (null: the raw generator weights).</summary>
     [JsonPropertyName("emaDecay")] public double? EmaDecay { get; init; }
+    /// <summary>What training started from when not from scratch (null: random initial weights, or not recorded).</summary>
+    [JsonPropertyName("initialisedFrom")] public string? InitialisedFrom { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>
@@ -47,17 +49,22 @@ public sealed class GeneratorModel : IDisposable
     public Device Device { get; }
     public string? Sha256 { get; init; }
 
-    public GeneratorModel(Generator network, ModelCard card, Device? device = null)
+    public GeneratorModel(Generator network, ModelCard card, Device? device = null, int? size = null)
     {
         Network = network; Card = card; Device = device ?? CPU;
+        Size = size ?? card.Architecture.Size;
+        Latent = card.Architecture.LatentLength(Size); // checks the size
         Network.to(Device);
         Network.eval();
     }
 
-    public int Size => Card.Architecture.Size;
-    public int Latent => Card.Architecture.Latent;
+    /// <summary>Edge of the volumes this instance makes: the training size, or any size a convolutional generator allows.</summary>
+    public int Size { get; }
+    /// <summary>Values in one latent for <see cref="Size"/>³ (20 for the paper's generator; channels × grid³ for the convolutional one).</summary>
+    public int Latent { get; }
 
-    public static GeneratorModel Load(string path, Device? device = null)
+    /// <summary>Loads a model to make <paramref name="size"/>³ volumes (default: its training size).</summary>
+    public static GeneratorModel Load(string path, Device? device = null, int? size = null)
     {
         if (!File.Exists(path)) throw new BadInputException($"{path}: model file not found");
         try
@@ -77,7 +84,7 @@ public sealed class GeneratorModel : IDisposable
                 throw new BadInputException($"{path}: the generator weights do not match the SHA-256 in its card; the file was altered or damaged");
             LoadModule(g, weights, genEntry.Name, path);
             CheckWeightsArePlausible(g, path);
-            return new GeneratorModel(g, card, device) { Sha256 = hash };
+            return new GeneratorModel(g, card, device, size) { Sha256 = hash };
         }
         catch (InvalidDataException e) { throw new BadInputException($"{path}: corrupt model file ({e.Message})"); }
         catch (JsonException e) { throw new BadInputException($"{path}: corrupt {CardEntry} ({e.Message.Split('\n')[0]})"); }
@@ -184,7 +191,7 @@ public sealed class GeneratorModel : IDisposable
         var flat = new float[latents.Count * Latent];
         for (int i = 0; i < latents.Count; i++) latents[i].CopyTo(flat, i * Latent);
         var z = tensor(flat, new long[] { latents.Count, Latent }).to(Device);
-        var y = Network.forward(z).to(CPU).contiguous();
+        var y = Network.Sample(z, Size).to(CPU).contiguous();
         var all = y.data<float>().ToArray();
         int n3 = Size * Size * Size;
         var result = new float[latents.Count][];
@@ -224,6 +231,14 @@ public sealed class GeneratorModel : IDisposable
 
     /// <summary>Re-estimates this model's batch-norm statistics; returns its card recording how.</summary>
     public ModelCard Calibrate(int seed) => Calibrate(Network, Card, seed);
+
+    /// <summary>Position in the latent of channel <paramref name="channel"/> of cell (z, y, x) of a
+    /// convolutional generator's latent grid (row-major: channel, then z, y, x).</summary>
+    public int LatentIndex(int channel, int z, int y, int x)
+    {
+        int g = Card.Architecture.LatentGrid(Size);
+        return ((channel * g + z) * g + y) * g + x;
+    }
 
     /// <summary>Re-estimates a generator's batch-norm statistics with the shipped settings; returns
     /// <paramref name="card"/> recording how (the trainer calls this on its live generator).</summary>

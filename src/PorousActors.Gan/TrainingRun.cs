@@ -26,7 +26,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
     public ModelCard Card() => new()
     {
         Architecture = trainer.Architecture, VoxelSize = data.VoxelSize,
-        EmaDecay = trainer.Ema is null ? null : trainer.Options.EmaDecay,
+        EmaDecay = trainer.Ema is null ? null : trainer.Options.EmaDecay, InitialisedFrom = trainer.InitialisedFrom,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

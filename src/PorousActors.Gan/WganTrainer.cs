@@ -90,15 +90,30 @@ public sealed class WganTrainer : IDisposable
     /// Warm start from a shipped generator (whose critic and optimiser state are not kept): copies
     /// its weights and continues its iteration count; the critic starts fresh and catches up.
     /// </summary>
-    public void InitGenerator(GeneratorModel model)
+    public void InitGenerator(GeneratorModel model, string? name = null)
     {
-        if (model.Card.Architecture.Size != Architecture.Size || model.Card.Architecture.Latent != Architecture.Latent)
-            throw new BadInputException($"the warm-start generator is a {model.Size}³ model with latent {model.Latent}; this run trains {Architecture.Size}³ with latent {Architecture.Latent}", InputField.InitGenerator);
-        using (no_grad()) G.load_state_dict(model.Network.state_dict());
+        var from = model.Card.Architecture;
+        if (from.Size != Architecture.Size || from.Latent != Architecture.Latent)
+            throw new BadInputException($"the warm-start generator is a {from.Size}³ model with latent {from.Latent}; this run trains {Architecture.Size}³ with latent {Architecture.Latent}", InputField.InitGenerator);
+        if (from.IsConvolutional && !Architecture.IsConvolutional)
+            throw new BadInputException("a convolutional generator cannot warm-start the paper's generator", InputField.InitGenerator);
+        if (Architecture.IsConvolutional && !from.IsConvolutional)
+        {
+            // a new network that borrows the paper generator's doublings: its own iteration count starts at 0
+            G.TransferFromPaper(model.Network);
+            InitialisedFrom = $"transposed convolutions and batch norms from {name ?? "a paper generator"} ({from.Size}³, {model.Card.Iterations} iterations); stem trained from scratch";
+        }
+        else
+        {
+            using (no_grad()) G.load_state_dict(model.Network.state_dict());
+            Iteration = model.Card.Iterations;
+            WallSeconds = model.Card.WallTimeSeconds;
+        }
         if (Ema is not null) CopyWeights(G, Ema);
-        Iteration = model.Card.Iterations;
-        WallSeconds = model.Card.WallTimeSeconds;
     }
+
+    /// <summary>What the weights started from, when not from scratch (recorded in the model card).</summary>
+    public string? InitialisedFrom { get; private set; }
 
     /// <summary>Gradient penalty (‖∇ₓD(x̂)‖₂ − 1)² averaged over the batch.</summary>
     public static Tensor GradientPenalty(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake, Tensor eps)
@@ -129,7 +144,7 @@ public sealed class WganTrainer : IDisposable
         double lossG;
         using (var scope = NewDisposeScope())
         {
-            var fake = G.forward(randn(b, Architecture.Latent, device: Device, generator: noise));
+            var fake = G.Sample(G.RandomLatents(b, n, Device, noise), n);
             var loss = -D.forward(fake).mean();
             optG.zero_grad();
             loss.backward();
@@ -150,7 +165,7 @@ public sealed class WganTrainer : IDisposable
         data.Sample(rng, batch, b, Options.Augment);
         var real = tensor(batch, new long[] { b, 1, n, n, n }).to(Device);
         Tensor fake;
-        using (no_grad()) fake = G.forward(randn(b, Architecture.Latent, device: Device, generator: noise));
+        using (no_grad()) fake = G.Sample(G.RandomLatents(b, n, Device, noise), n);
         var dReal = D.forward(real).mean();
         var dFake = D.forward(fake).mean();
         var gp = GradientPenalty(D, real, fake, rand(new long[] { b, 1, 1, 1, 1 }, device: Device, generator: noise));
@@ -203,7 +218,8 @@ public sealed class WganTrainer : IDisposable
         [property: JsonPropertyName("architecture")] GanArchitecture Architecture,
         [property: JsonPropertyName("options")] TrainingOptions Options,
         [property: JsonPropertyName("iteration")] int Iteration,
-        [property: JsonPropertyName("wallTime_s")] double WallSeconds);
+        [property: JsonPropertyName("wallTime_s")] double WallSeconds,
+        [property: JsonPropertyName("initialisedFrom")] string? InitialisedFrom = null);
 
     /// <summary>Writes generator, critic, both optimisers and the iteration counter (atomic replace).</summary>
     public void SaveCheckpoint(string path, ModelCard card)
@@ -222,7 +238,7 @@ public sealed class WganTrainer : IDisposable
             SaveOptimizer(optD, zip, OptDEntry);
             var e = zip.CreateEntry(StateEntry);
             using var s = e.Open();
-            JsonSerializer.Serialize(s, new CheckpointState(Architecture, Options, Iteration, WallSeconds));
+            JsonSerializer.Serialize(s, new CheckpointState(Architecture, Options, Iteration, WallSeconds, InitialisedFrom));
         }
         File.Move(tmp, path, overwrite: true);
     }
@@ -270,6 +286,7 @@ public sealed class WganTrainer : IDisposable
             LoadOptimizer(t.optD, zip, OptDEntry, path);
             t.Iteration = state.Iteration;
             t.WallSeconds = state.WallSeconds;
+            t.InitialisedFrom = state.InitialisedFrom;
             return t;
         }
         catch (InvalidDataException e) { throw new BadInputException($"{path}: corrupt checkpoint ({e.Message})"); }

@@ -17,15 +17,16 @@ public static class GenerateCommand
         var latent = new Option<string?>("--latent") { Description = "Latents file (one comma-separated latent per line, as written to latents.csv) instead of random ones" };
         var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the median-filtered tanh output instead of Otsu's" };
         var noMedian = new Option<bool>("--no-median") { Description = "Skip the 3³ median filter of the post-processing (threshold only)" };
+        var size = new Option<int?>("--size") { Description = "Edge of the volumes in voxels (default: the model's training size; a convolutional generator makes any size up to 512)" };
         var format = CubeFormat.Option();
         var output = new Option<string>("--out") { Description = "Output folder: cube_NNN.raw + .json (or .tif/.npy), latents.csv", Required = true };
         var device = DeviceOptions.Create();
         var cmd = new Command("generate", "Generate binary rock cubes from a trained generator; writes the latents so each cube can be regenerated exactly")
-            { model, count, seed, latent, threshold, noMedian, format, output, device };
+            { model, count, seed, latent, threshold, noMedian, size, format, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             string ext = VolumeIO.CubeExtension(p.GetValue(format)!);
-            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)), p.GetValue(size));
             // latents are drawn, written and turned into cubes a batch at a time: any --count runs in
             // constant memory, and the draws are the same sequence as drawing them all first
             IEnumerable<float[]> zs;
@@ -41,8 +42,11 @@ public static class GenerateCommand
             Directory.CreateDirectory(dir);
             using var latentsFile = new StreamWriter(Path.Combine(dir, "latents.csv"));
             int index = 0;
-            foreach (var chunk in zs.Chunk(8))
+            // 8 cubes of 64³ per pass; big volumes one at a time (activations grow with the volume)
+            int perPass = (int)Math.Clamp(8L * 64 * 64 * 64 / ((long)m.Size * m.Size * m.Size), 1, 8);
+            foreach (var chunk in zs.Chunk(perPass))
             {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
                 foreach (var z in chunk) latentsFile.WriteLine(Latents.Format(z));
                 latentsFile.Flush();
                 var cubes = m.Generate(chunk, p.GetValue(threshold), median: !p.GetValue(noMedian));
@@ -50,7 +54,8 @@ public static class GenerateCommand
                 {
                     string path = Path.Combine(dir, $"cube_{index:D3}{ext}");
                     VolumeIO.Write(cubes[i], path);
-                    io.Out.WriteLine($"{path}: {m.Size}³ at {Fmt.G(m.Card.VoxelSize)} m, porosity {Porosity.Compute(cubes[i]):F4}");
+                    io.Out.WriteLine($"{path}: {m.Size}³ at {Fmt.G(m.Card.VoxelSize)} m, porosity {Porosity.Compute(cubes[i]):F4}" +
+                                     (perPass == 1 ? $", generated in {sw.Elapsed.TotalSeconds:F1} s" : ""));
                 }
             }
             return 0;

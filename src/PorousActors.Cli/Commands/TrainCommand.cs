@@ -22,6 +22,7 @@ public static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 8 };
         var iterations = new Option<int>("--iterations") { Description = "Total generator iterations to reach (a resumed run continues up to this)", DefaultValueFactory = _ => 1000 };
         var critic = new Option<string>("--critic") { Description = "'lean' (fast on CPU) or 'paper'", DefaultValueFactory = _ => "lean" };
+        var generator = new Option<string>("--generator") { Description = "'paper' (latent vector, fixed cube size) or 'convolutional' (latent grid, any output size; --init-generator from a paper model copies its doublings)", DefaultValueFactory = _ => "paper" };
         var every = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N iterations", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed and data give the same run on CPU", DefaultValueFactory = _ => 1 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Do not apply random flips and axis permutations to training cubes" };
@@ -34,7 +35,7 @@ public static class TrainCommand
         var device = DeviceOptions.Create();
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
+            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, generator, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
@@ -48,13 +49,13 @@ public static class TrainCommand
             }).ToList();
             using var trainer = p.GetValue(resume) is { } ck
                 ? WganTrainer.Resume(ck, Devices.One(p.GetValue(device)), p.GetValue(ema))
-                : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!),
+                : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!, p.GetValue(generator)!),
                                   new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment), EmaDecay = p.GetValue(ema) ?? 0.995 }, Devices.One(p.GetValue(device)));
             if (p.GetValue(init) is { } initPath)
             {
                 if (p.GetValue(resume) is not null) throw new BadInputException("give --resume or --init-generator, not both");
                 using var warm = GeneratorModel.Load(initPath);
-                trainer.InitGenerator(warm);
+                trainer.InitGenerator(warm, Path.GetFileName(initPath));
             }
             var set = new TrainingData(volumes, trainer.Architecture.Size, p.GetValue(stride));
             int target = p.GetValue(iterations);
@@ -63,7 +64,7 @@ public static class TrainCommand
                 int steps = p.GetValue(warmup);
                 trainer.WarmUpCritic(set, steps, (k, w) => { if (k % 20 == 0 || k == steps) io.Err.WriteLine($"critic warm-up {k}/{steps}  W {w:F3}"); });
             }
-            io.Err.WriteLine($"training {trainer.Architecture.Size}³ ({trainer.Architecture.Critic} critic) on {set.Count} cubes (stride {set.Stride}) " +
+            io.Err.WriteLine($"training {trainer.Architecture.Size}³ ({trainer.Architecture.Generator} generator, {trainer.Architecture.Critic} critic) on {set.Count} cubes (stride {set.Stride}) " +
                              $"at {Fmt.G(set.VoxelSize)} m, batch {trainer.Options.Batch}, from iteration {trainer.Iteration} to {target}");
             var run = new TrainingRun(trainer, set, outDir, string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)))
             {
