@@ -17,8 +17,8 @@ public sealed class GanGenerator(GeneratorModel model, bool? perSample = null) :
     string IGenerator.Device => DeviceName;
 
     /// <summary>One generator per device, each with its own copy of the model's weights on that device.</summary>
-    public static IReadOnlyList<GanGenerator> ForDevices(string modelPath, IReadOnlyList<TorchSharp.torch.Device> devices) =>
-        devices.Select(d => new GanGenerator(GeneratorModel.Load(modelPath, d))).ToList();
+    public static IReadOnlyList<GanGenerator> ForDevices(string modelPath, IReadOnlyList<TorchSharp.torch.Device> devices, int? size = null) =>
+        devices.Select(d => new GanGenerator(GeneratorModel.Load(modelPath, d, size))).ToList();
 
     readonly object gate = new();
     public GeneratorModel Model { get; } = model;

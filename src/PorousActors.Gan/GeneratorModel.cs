@@ -26,6 +26,10 @@ public sealed record ModelCard
     [JsonPropertyName("emaDecay")] public double? EmaDecay { get; init; }
     /// <summary>What training started from when not from scratch (null: random initial weights, or not recorded).</summary>
     [JsonPropertyName("initialisedFrom")] public string? InitialisedFrom { get; init; }
+    /// <summary>Fixed threshold on the median-filtered tanh output (null: Otsu's, chosen per volume).
+    /// A convolutional generator uses 0: a per-volume threshold would make porosity depend on the
+    /// volume's size, and the sub-blocks of a large volume differ from cubes of their size.</summary>
+    [JsonPropertyName("threshold")] public float? Threshold { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>
@@ -203,6 +207,7 @@ public sealed class GeneratorModel : IDisposable
     /// (<paramref name="median"/> false: no median filter, for comparing post-processings).</summary>
     public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool median = true)
     {
+        threshold ??= Card.Threshold;
         var raw = Forward(latents);
         var cubes = new Volume[raw.Length];
         for (int i = 0; i < raw.Length; i++)

@@ -27,6 +27,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
     {
         Architecture = trainer.Architecture, VoxelSize = data.VoxelSize,
         EmaDecay = trainer.Ema is null ? null : trainer.Options.EmaDecay, InitialisedFrom = trainer.InitialisedFrom,
+        Threshold = trainer.Architecture.IsConvolutional ? 0f : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

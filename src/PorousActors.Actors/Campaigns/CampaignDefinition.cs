@@ -6,7 +6,9 @@ using PorousActors.Core;
 namespace PorousActors.Actors.Campaigns;
 
 /// <summary>A campaign: many independent chains on one model, with a search policy, a budget per
-/// chain and how many chains run at once. Stored as the first event of the campaign's journal.</summary>
+/// chain and how many chains run at once. Stored as the first event of the campaign's journal.
+/// <c>Size</c> is the edge of the generated volumes when not the model's training size (a
+/// convolutional generator makes any size).</summary>
 public sealed record CampaignDefinition(
     string Name,
     string Model,
@@ -15,7 +17,8 @@ public sealed record CampaignDefinition(
     int MaxEvaluations,
     int Concurrency,
     List<ChainSpec> Chains,
-    string CubeFormat = "raw")
+    string CubeFormat = "raw",
+    int? Size = null)
 {
     /// <summary>Where a chain's accepted cube is written, relative to the campaign's folder.</summary>
     public string CubeFile(string id) => Path.Combine("cubes", id + Core.IO.VolumeIO.CubeExtension(CubeFormat));
@@ -32,6 +35,7 @@ public sealed record CampaignDefinition(
         if (Policy != other.Policy) return $"policy ({Policy} vs {other.Policy})";
         if (MaxEvaluations != other.MaxEvaluations) return $"max evaluations ({MaxEvaluations} vs {other.MaxEvaluations})";
         if (CubeFormat != other.CubeFormat) return $"cube format ({CubeFormat} vs {other.CubeFormat})";
+        if (Size != other.Size) return $"volume size ({Size?.ToString() ?? "the model's"} vs {other.Size?.ToString() ?? "the model's"})";
         if (Chains.Count != other.Chains.Count) return $"number of targets ({Chains.Count} vs {other.Chains.Count})";
         for (int i = 0; i < Chains.Count; i++)
             if (Chains[i] != other.Chains[i]) return $"target {i + 1} ({Chains[i].Id}: {Chains[i].Targets}, seed {Chains[i].Seed} vs {other.Chains[i].Id}: {other.Chains[i].Targets}, seed {other.Chains[i].Seed})";
@@ -46,6 +50,7 @@ public sealed record CampaignDefinition(
         if (MaxEvaluations < 1) throw new BadInputException($"max evaluations must be at least 1, got {MaxEvaluations}");
         SearchPolicies.Parse(Policy);
         Core.IO.VolumeIO.CubeExtension(CubeFormat);
+        if (Size is < 16) throw new BadInputException($"volume size must be at least 16 voxels, got {Size}", InputField.Size);
         var dup = Chains.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new BadInputException($"target id '{dup.Key}' appears twice");
         for (int i = 0; i < Chains.Count; i++) SafeNames.CheckTargetId(Chains[i].Id, $"target {i + 1}");

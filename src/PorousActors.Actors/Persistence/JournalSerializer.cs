@@ -121,6 +121,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         }
         w.WriteEndArray();
         if (d.CubeFormat != "raw") w.WriteString("cubeFormat", d.CubeFormat); // optional: absent in older events
+        if (d.Size is { } size) w.WriteNumber("size", size);                   // optional: the model's own size when absent
         w.WriteEndObject();
     }
 
@@ -128,7 +129,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         r.GetProperty("name").GetString()!, r.GetProperty("model").GetString()!, r.GetProperty("modelSha256").GetString()!,
         r.GetProperty("policy").GetString()!, r.GetProperty("maxEvaluations").GetInt32(), r.GetProperty("concurrency").GetInt32(),
         r.GetProperty("chains").EnumerateArray().Select(c => new ChainSpec(c.GetProperty("id").GetString()!, c.GetProperty("targets").GetString()!, c.GetProperty("seed").GetInt64())).ToList(),
-        r.TryGetProperty("cubeFormat", out var f) ? f.GetString()! : "raw");
+        r.TryGetProperty("cubeFormat", out var f) ? f.GetString()! : "raw",
+        r.TryGetProperty("size", out var size) ? size.GetInt32() : null);
 
     // floats and doubles as round-trip text; NaN and infinities as strings JSON can hold
     static void WriteFloats(Utf8JsonWriter w, string name, float[] xs)

@@ -27,6 +27,8 @@ public static class CampaignCommand
     }
 
     static Option<string?> JournalOption() => new("--journal") { Description = "sqlite:PATH (default campaigns/NAME.db) or postgres:CONNECTION-STRING" };
+    /// <summary>Edge of the generated volumes for a convolutional generator (kept with the campaign).</summary>
+    internal static Option<int?> SizeOption() => new("--size") { Description = "Edge of the generated volumes in voxels, for a convolutional generator (default: the model's training size); kept with the campaign" };
     static Option<string> OutOption() => new("--out") { Description = "Results folder (default campaigns/NAME)" };
 
     static Command Run(CliIO io)
@@ -39,14 +41,15 @@ public static class CampaignCommand
         var policy = new Option<string?>("--policy") { Description = "golden or paper (default golden)" };
         var maxEval = new Option<int?>("--max-evaluations") { Description = "Evaluations per chain before giving up (default 200)" };
         var format = new Option<string?>("--format") { Description = "Format of the accepted cubes in cubes/: raw (+ .json sidecar, default), tif or npy; kept with the campaign" };
+        var size = SizeOption();
         var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
-        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, format, journal, outDir, device };
+        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, format, size, journal, outDir, device };
         var http = new HttpOptions(); http.AddTo(c);
         var log = LogOption.Create("OUT/campaign.log"); c.Options.Add(log);
         c.SetAction(p => io.Guard(() =>
         {
             var dashboard = http.From(p);
-            var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval), p.GetValue(format));
+            var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval), p.GetValue(format), p.GetValue(size));
             using var _ = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
             journalLoc.CheckOwnership(def.Name, mustExist: false);
@@ -58,14 +61,19 @@ public static class CampaignCommand
     /// <summary>A campaign definition from a campaign file and/or options (options win), with the
     /// model it names loaded (for its hash, and to generate with).</summary>
     internal static (CampaignDefinition Definition, Config FileConfig, GeneratorModel Model) LoadDefinition(
-        string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption, string? formatOption = null)
+        string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption, string? formatOption = null, int? sizeOption = null)
     {
-        var request = new CampaignRequest(f, targetsOption, modelOption, nameOption, concurrencyOption, policyOption, maxEvalOption, formatOption);
+        var request = new CampaignRequest(f, targetsOption, modelOption, nameOption, concurrencyOption, policyOption, maxEvalOption, formatOption, sizeOption);
         var fileConfig = CampaignFile.Read(f);
         GeneratorModel? m = null;
         try
         {
             var def = CampaignFile.Definition(request, fileConfig, path => (m = GeneratorModel.Load(path)).Sha256!);
+            if (def.Size is { } size && size != m!.Size)
+            {
+                m.Dispose(); m = null;
+                m = GeneratorModel.Load(def.Model, size: size); // a convolutional generator at the campaign's size
+            }
             return (def, fileConfig, m!);
         }
         catch { m?.Dispose(); throw; }
@@ -88,7 +96,7 @@ public static class CampaignCommand
             var status = Inspect(n, journalLoc, p.GetValue(outDir));
             var def = status.Definition ?? throw new BadInputException($"no campaign '{n}' in the journal");
             string modelPath = p.GetValue(model) ?? def.Model;
-            using var m = GeneratorModel.Load(modelPath);
+            using var m = GeneratorModel.Load(modelPath, size: def.Size);
             return Drive(io, n, p.GetValue(outDir), journalLoc, GeneratorsFor(m, modelPath, p.GetValue(device), Config.Empty), LogOption.ConfigFor(p.GetValue(log), Path.Combine(OutputDir(n, p.GetValue(outDir)), "campaign.log")), new ResumeCampaign(m.Sha256!), dashboard);
         }));
         return c;
@@ -182,7 +190,7 @@ public static class CampaignCommand
         string spec = deviceOption ?? (cfg.HasPath("porous.generator.devices") ? string.Join(",", cfg.GetStringList("porous.generator.devices")) : "auto");
         var devices = Devices.Resolve(spec);
         if (devices.Count == 1 && devices[0].type == TorchSharp.DeviceType.CPU) return [new GanGenerator(loaded)];
-        return GanGenerator.ForDevices(modelPath, devices);
+        return GanGenerator.ForDevices(modelPath, devices, loaded.Size);
     }
 
     internal static int Drive(CliIO io, string name, string? outDir, JournalLocation journal, IReadOnlyList<IGenerator> generators, Config overrides, object command,

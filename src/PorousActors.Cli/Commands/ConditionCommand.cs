@@ -22,16 +22,17 @@ public static class ConditionCommand
         var maxEval = new Option<int>("--max-evaluations") { Description = "Forward-model evaluations before giving up (the best found is still written)", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
         var format = CubeFormat.Option();
+        var size = new Option<int?>("--size") { Description = "Edge of the volume in voxels, for a convolutional generator (default: the model's training size); the forward model runs on the whole volume" };
         var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json (or .tif/.npy), latent.csv, properties.json, trace.csv", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var device = DeviceOptions.Create();
         var cmd = new Command("condition", "Generate a rock cube that matches target properties by gradual Gaussian deformation of the generator's latent vector (Ren & Srinivasan, Algorithm 1)")
-            { model, target, policy, maxEval, seed, output, json, device, format };
+            { model, target, policy, maxEval, seed, output, json, device, format, size };
         cmd.SetAction(p => io.Guard(() =>
         {
             var targets = TargetSet.Parse(p.GetValue(target)!);
             SearchPolicies.Parse(p.GetValue(policy)!);
-            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)), p.GetValue(size));
             var gen = new GanGenerator(m);
             var chain = new ConditioningChain(p.GetValue(seed), targets, m.Latent, () => SearchPolicies.Parse(p.GetValue(policy)!), p.GetValue(maxEval));
             string dir = p.GetValue(output)!;
@@ -59,7 +60,7 @@ public static class ConditionCommand
                 ["properties"] = new JsonObject(s.Properties.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
                 // every property of the final cube, k on all three axes: users look at k_x of a k_z-conditioned cube
                 ["allProperties"] = AllProperties(cube),
-                ["model"] = p.GetValue(model), ["modelSha256"] = m.Sha256,
+                ["model"] = p.GetValue(model), ["modelSha256"] = m.Sha256, ["size"] = m.Size,
                 ["cube"] = cubePath,
             };
             File.WriteAllText(Path.Combine(dir, "properties.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

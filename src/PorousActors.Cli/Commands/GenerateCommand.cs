@@ -15,7 +15,7 @@ public static class GenerateCommand
         var count = new Option<int>("--count") { Description = "Number of cubes", DefaultValueFactory = _ => 4 };
         var seed = new Option<int>("--seed") { Description = "Seed for the N(0, I) latents", DefaultValueFactory = _ => 1 };
         var latent = new Option<string?>("--latent") { Description = "Latents file (one comma-separated latent per line, as written to latents.csv) instead of random ones" };
-        var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the median-filtered tanh output instead of Otsu's" };
+        var threshold = new Option<float?>("--threshold") { Description = "Fixed threshold on the median-filtered tanh output instead of the model's own (Otsu's, or the fixed one in its card: 0 for a convolutional generator)" };
         var noMedian = new Option<bool>("--no-median") { Description = "Skip the 3³ median filter of the post-processing (threshold only)" };
         var size = new Option<int?>("--size") { Description = "Edge of the volumes in voxels (default: the model's training size; a convolutional generator makes any size up to 512)" };
         var format = CubeFormat.Option();

@@ -31,6 +31,7 @@ public static class NodeCommand
         var device = DeviceOptions.Create();
         var cmd = new Command("node", "Run one node of a campaign cluster (Akka.Cluster): GPU nodes generate, CPU nodes simulate, a supervisor singleton owns the campaign and moves to a standby supervisor node if its node is lost. Runs until stopped.")
             { roles, host, port, seeds, model, journal, file, targets, name, concurrency, maxEval, output, device };
+        var size = CampaignCommand.SizeOption(); cmd.Options.Add(size);
         var http = new HttpOptions(); http.AddTo(cmd);
         var log = LogOption.Create("OUT/logs/node-HOST-PID.log"); cmd.Options.Add(log);
         cmd.SetAction(p => io.Guard(() =>
@@ -49,11 +50,11 @@ public static class NodeCommand
             string campaignName = p.GetValue(name) ?? "campaign";
             if (roleList.Contains("supervisor"))
             {
-                var loaded = CampaignCommand.LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), null, p.GetValue(maxEval));
+                var loaded = CampaignCommand.LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), null, p.GetValue(maxEval), sizeOption: p.GetValue(size));
                 def = loaded.Definition; m = loaded.Model;
                 campaignName = def.Name;
             }
-            else if (p.GetValue(model) is { } mp) m = GeneratorModel.Load(mp);
+            else if (p.GetValue(model) is { } mp) m = GeneratorModel.Load(mp, size: p.GetValue(size)); // must be the supervisor's campaign size
             using var modelScope = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal) ?? Env("POROUS_JOURNAL"), campaignName);
             journalLoc.CheckOwnership(campaignName, mustExist: false);

@@ -86,7 +86,7 @@ public static class ReportCommand
             io.Out.WriteLine($"wrote {p.GetValue(png)} ({n} snapshots)");
             return 0;
         }));
-        return new Command("report", "Reports with figures") { gan, conv };
+        return new Command("report", "Reports with figures") { gan, conv, ReportLargeCommand.Build(io) };
     }
 
     static Volume MedianFiltered(Volume v)

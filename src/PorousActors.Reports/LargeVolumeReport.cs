@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using PorousActors.Core;
+
+namespace PorousActors.Reports;
+
+/// <summary>Rock of one size in a large-volume report: property rows (see <see cref="LargeVolumeReport.Properties"/>).</summary>
+public sealed record SizedSet(int Size, IReadOnlyList<double[]> Real, IReadOnlyList<double[]> Generated);
+
+/// <summary>
+/// Checks of volumes larger than a generator's training cubes (#18): the two-point correlation S2(r)
+/// of large generated volumes out to lags beyond the training size, against the real rock and against
+/// the generator's own training-size cubes (seams or periodic artefacts would show there); slices
+/// through whole volumes; stationarity (sub-blocks of large volumes against cubes of the training
+/// size, KS D per property); and the representative-volume picture (φ and k of real and generated
+/// rock as the size grows). Writes <c>report.md</c>, <c>summary.json</c> and PNGs.
+/// </summary>
+public static class LargeVolumeReport
+{
+    /// <summary>Columns of every property row.</summary>
+    public static readonly string[] Properties = ["porosity", "specificSurface_per_m", "eulerCharacteristic26", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
+
+    public sealed record Inputs(
+        string Title, int TrainingSize, double VoxelSize,
+        double[] S2Real, double[] S2Large, double[] S2TrainingSize, int LargeSize,
+        Volume RealSlice, Volume GeneratedSlice,
+        IReadOnlyList<double[]> SubBlocks, IReadOnlyList<double[]> TrainingSizeCubes,
+        IReadOnlyList<SizedSet> Sizes,
+        IReadOnlyDictionary<string, object?> Meta);
+
+    public static string Write(string dir, Inputs x)
+    {
+        Directory.CreateDirectory(dir);
+        var inv = CultureInfo.InvariantCulture;
+        var summary = new Dictionary<string, object?> { ["title"] = x.Title, ["trainingSize"] = x.TrainingSize, ["largeSize"] = x.LargeSize, ["voxelSize_m"] = x.VoxelSize };
+        foreach (var (k, v) in x.Meta) summary[k] = v;
+        var md = new StringBuilder($"# {x.Title}\n\n");
+
+        // S2 beyond the training size
+        int lags = Math.Min(x.S2Real.Length, x.S2Large.Length);
+        double dReal = MaxAbsDiff(x.S2Real, x.S2Large, lags);
+        int shortLags = Math.Min(lags, x.S2TrainingSize.Length);
+        double dOwn = MaxAbsDiff(x.S2TrainingSize, x.S2Large, shortLags);
+        double dRealBeyond = lags > x.TrainingSize ? MaxAbsDiff(x.S2Real[x.TrainingSize..], x.S2Large[x.TrainingSize..], lags - x.TrainingSize) : double.NaN;
+        summary["s2"] = new Dictionary<string, object?>
+        {
+            ["lags"] = Enumerable.Range(0, lags).ToArray(), ["real"] = x.S2Real[..lags], ["large"] = x.S2Large[..lags], ["trainingSizeCubes"] = x.S2TrainingSize[..shortLags],
+            ["maxAbsDifferenceReal"] = dReal, ["maxAbsDifferenceRealBeyondTrainingSize"] = dRealBeyond, ["maxAbsDifferenceTrainingSizeCubes"] = dOwn,
+        };
+        S2Plot(Path.Combine(dir, "s2-large.png"), x);
+        md.Append(inv, $"## Two-point correlation to lag {lags - 1} voxels ({(lags - 1) * x.VoxelSize * 1e6:F0} µm)\n\n");
+        md.Append(inv, $"S2(r) of the pore phase, mean over the three axes: generated {x.LargeSize}³ volumes against the real rock, and against the generator's own {x.TrainingSize}³ cubes (lags below {x.TrainingSize}).\n\n");
+        md.Append("| comparison | largest \\|ΔS2\\| | goal |\n|---|---|---|\n");
+        md.Append(inv, $"| {x.LargeSize}³ generated vs real, all lags | {dReal:F4} | ≤ 0.01 |\n");
+        if (double.IsFinite(dRealBeyond)) md.Append(inv, $"| {x.LargeSize}³ generated vs real, lags ≥ {x.TrainingSize} | {dRealBeyond:F4} | ≤ 0.01 |\n");
+        md.Append(inv, $"| {x.LargeSize}³ generated vs {x.TrainingSize}³ generated (seams, edges) | {dOwn:F4} | – |\n\n![S2](s2-large.png)\n\n");
+        md.Append(inv, $"S2(0) is the porosity: a porosity offset between the generator and the rock shifts the whole curve, so the first row mixes generator fidelity (issue #12) with what happens beyond the training size; the last row isolates the large volumes.\n\n");
+
+        SliceImage.Write(x.RealSlice, Path.Combine(dir, "slices-real.png"), $"real rock, {x.RealSlice.Nz}³ sub-volume");
+        SliceImage.Write(x.GeneratedSlice, Path.Combine(dir, "slices-generated.png"), $"generated, {x.GeneratedSlice.Nz}³ in one pass");
+        md.Append("## Slices through whole volumes\n\n![real](slices-real.png)\n\n![generated](slices-generated.png)\n\n");
+
+        // stationarity
+        md.Append(inv, $"## Stationarity: {x.TrainingSize}³ sub-blocks of {x.LargeSize}³ volumes against {x.TrainingSize}³ cubes\n\n");
+        md.Append(inv, $"{x.SubBlocks.Count} disjoint sub-blocks and {x.TrainingSizeCubes.Count} cubes through the same forward model; at these counts a KS D above {QualityReport.KsCritical(x.SubBlocks.Count, x.TrainingSizeCubes.Count):F2} means p < 0.05.\n\n");
+        md.Append("| property | sub-blocks median | cubes median | KS D, p |\n|---|---|---|---|\n");
+        var stat = new Dictionary<string, object?>();
+        for (int p = 0; p < Properties.Length; p++)
+        {
+            var a = x.SubBlocks.Select(r => r[p]).ToList(); var b = x.TrainingSizeCubes.Select(r => r[p]).ToList();
+            var (d, pv) = KolmogorovSmirnov.TwoSample(a, b);
+            stat[Properties[p]] = new Dictionary<string, object?> { ["subBlockMedian"] = Statistics.Quantile(a, 0.5), ["cubeMedian"] = Statistics.Quantile(b, 0.5), ["ksD"] = d, ["ksP"] = pv };
+            md.Append(inv, $"| {Properties[p]} {CampaignReport.Units(Properties[p])} | {Statistics.Quantile(a, 0.5):G4} | {Statistics.Quantile(b, 0.5):G4} | {(d > 0.2 ? "**" : "")}{d:F2}{(d > 0.2 ? "**" : "")}, {pv:G2} |\n");
+        }
+        summary["stationarity"] = stat;
+
+        // representative volume
+        md.Append("\n## Porosity and permeability as the volume grows\n\n");
+        md.Append("Median [10th, 90th percentile] and the coefficient of variation (CV) of φ and of k_z; k only over percolating volumes; 'percolating' is the fraction with k_z > 0. Real sub-volumes of the sample overlap more as they grow (few positions fit), so their spread at the largest size is a lower bound.\n\n");
+        md.Append("| size | set | n | φ median [P10, P90] | CV φ | k_z mD median [P10, P90] | CV k | percolating |\n|---|---|---|---|---|---|---|---|\n");
+        var rev = new List<object>();
+        foreach (var s in x.Sizes)
+            foreach (var (name, rows) in new[] { ("real", s.Real), ("generated", s.Generated) })
+            {
+                if (rows.Count == 0) continue;
+                var phi = rows.Select(r => r[0]).ToList();
+                var k = rows.Select(r => r[3]).Where(v => v > 0).ToList();
+                double perc = rows.Count(r => r[3] > 0) / (double)rows.Count;
+                rev.Add(new Dictionary<string, object?>
+                {
+                    ["size"] = s.Size, ["set"] = name, ["n"] = rows.Count, ["porosityMedian"] = Statistics.Quantile(phi, 0.5), ["porosityCv"] = Cv(phi),
+                    ["permeabilityMedian_mD"] = k.Count > 0 ? Statistics.Quantile(k, 0.5) : null, ["permeabilityCv"] = k.Count > 1 ? Cv(k) : null, ["percolatingFraction"] = perc,
+                });
+                string kCell = k.Count > 0 ? string.Create(inv, $"{Statistics.Quantile(k, 0.5):F0} [{Statistics.Quantile(k, 0.1):F0}, {Statistics.Quantile(k, 0.9):F0}]") : "–";
+                md.Append(inv, $"| {s.Size}³ | {name} | {rows.Count} | {Statistics.Quantile(phi, 0.5):F3} [{Statistics.Quantile(phi, 0.1):F3}, {Statistics.Quantile(phi, 0.9):F3}] | {Cv(phi):F3} | {kCell} | {(k.Count > 1 ? Cv(k).ToString("F2", inv) : "–")} | {perc:F2} |\n");
+            }
+        summary["representativeVolume"] = rev;
+        RevPlot(Path.Combine(dir, "rev.png"), x.Sizes);
+        md.Append("\n![REV](rev.png)\n");
+
+        File.WriteAllText(Path.Combine(dir, "summary.json"), System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions
+        {
+            WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
+        string mdPath = Path.Combine(dir, "report.md");
+        File.WriteAllText(mdPath, md.ToString());
+        return mdPath;
+    }
+
+    static double Cv(IReadOnlyList<double> v)
+    {
+        if (v.Count < 2) return double.NaN;
+        double m = v.Average();
+        return Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Count - 1)) / m;
+    }
+
+    static double MaxAbsDiff(double[] a, double[] b, int n)
+    {
+        double d = 0;
+        for (int i = 0; i < n; i++) d = Math.Max(d, Math.Abs(a[i] - b[i]));
+        return d;
+    }
+
+    static void S2Plot(string path, Inputs x)
+    {
+        var plt = new ScottPlot.Plot();
+        foreach (var (name, s2) in new[] { ("real rock", x.S2Real), ($"generated {x.LargeSize}³", x.S2Large), ($"generated {x.TrainingSize}³ cubes", x.S2TrainingSize) })
+        {
+            var sc = plt.Add.Scatter(Enumerable.Range(0, s2.Length).Select(r => r * x.VoxelSize * 1e6).ToArray(), s2);
+            sc.LegendText = name; sc.MarkerSize = 0;
+        }
+        var line = plt.Add.VerticalLine(x.TrainingSize * x.VoxelSize * 1e6);
+        line.LinePattern = ScottPlot.LinePattern.Dashed;
+        line.LegendText = $"training cube edge ({x.TrainingSize} voxels)";
+        plt.XLabel("lag r (µm)"); plt.YLabel("S2(r) (–)"); plt.Title("two-point correlation of the pore phase"); plt.ShowLegend();
+        plt.SavePng(path, 720, 480);
+    }
+
+    static void RevPlot(string path, IReadOnlyList<SizedSet> sizes)
+    {
+        var plt = new ScottPlot.Plot();
+        var real = sizes.Where(s => s.Real.Count > 0).ToList();
+        var gen = sizes.Where(s => s.Generated.Count > 0).ToList();
+        foreach (var (name, list, pick, offset) in new[] { ("real", real, (Func<SizedSet, IReadOnlyList<double[]>>)(s => s.Real), -0.03), ("generated", gen, s => s.Generated, 0.03) })
+        {
+            var xs = new List<double>(); var ys = new List<double>();
+            foreach (var s in list)
+                foreach (var r in pick(s).Where(r => r[3] > 0)) { xs.Add(Math.Log2(s.Size) + offset); ys.Add(Math.Log10(r[3])); }
+            var sc = plt.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
+            sc.LegendText = name;
+        }
+        plt.Axes.Left.TickGenerator = LogTicks.Generator();
+        plt.Axes.Bottom.SetTicks(sizes.Select(s => Math.Log2(s.Size)).ToArray(), sizes.Select(s => $"{s.Size}³").ToArray());
+        plt.XLabel("volume edge (voxels)"); plt.YLabel("permeability k_z (mD, log scale)"); plt.Title("permeability spread against volume size"); plt.ShowLegend();
+        plt.SavePng(path, 640, 480);
+    }
+}
