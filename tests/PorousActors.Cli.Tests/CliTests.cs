@@ -257,4 +257,52 @@ public sealed class CliTests : IDisposable
         using var after = Gan.GeneratorModel.Load(Path.Combine(run, "generator.model"));
         Assert.Equal(3, after.Card.Iterations);
     }
+
+    [Fact]
+    public void AConvolutionalGeneratorMakesConditionsAndReportsVolumesBeyondItsTrainingSize()
+    {
+        // the whole path on a tiny model: train 1 iteration at 32³ (doublings from a paper model),
+        // generate 64³, condition a 48³ volume, and the large-volume report at 64³
+        var rock = Core.Generators.OverlappingSpheres.Generate(72, 72, 72, 0.3, 4, 5, 5e-6);
+        string data = Path.Combine(dir, "rock.raw"), paper = Path.Combine(dir, "paper"), conv = Path.Combine(dir, "conv");
+        Core.IO.VolumeIO.Write(rock, data);
+        var p = Run("train", "--data", data, "--size", "32", "--stride", "20", "--batch", "2", "--iterations", "1", "--out", paper);
+        Assert.True(p.Code == 0, p.Err);
+        var c = Run("train", "--data", data, "--size", "32", "--stride", "20", "--batch", "2", "--iterations", "1", "--generator", "convolutional",
+            "--init-generator", Path.Combine(paper, "generator.model"), "--out", conv);
+        Assert.True(c.Code == 0, c.Err);
+        string model = Path.Combine(conv, "generator.model");
+        using (var m = Gan.GeneratorModel.Load(model))
+        {
+            Assert.True(m.Card.Architecture.IsConvolutional);
+            Assert.Equal(0f, m.Card.Threshold);
+            Assert.Contains("generator.model", m.Card.InitialisedFrom);
+        }
+        var g = Run("generate", "--model", model, "--size", "64", "--count", "1", "--out", Path.Combine(dir, "g64"));
+        Assert.True(g.Code == 0, g.Err);
+        var cube = Core.IO.VolumeIO.ReadBinary(Path.Combine(dir, "g64", "cube_000.raw"));
+        Assert.Equal((64, 64, 64), (cube.Nz, cube.Ny, cube.Nx));
+        // the paper's generator refuses another size, by option
+        var refused = Run("generate", "--model", Path.Combine(paper, "generator.model"), "--size", "64", "--out", Path.Combine(dir, "no"));
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("--size", refused.Err);
+        // conditioning a 48³ volume on a porosity the generator reaches (its own first sample's)
+        using (var m48 = Gan.GeneratorModel.Load(model, size: 48))
+        {
+            double phi = Core.Metrics.Porosity.Compute(m48.Generate([Core.StandardNormal.Vector(new Random(5), m48.Latent)])[0]);
+            var k = Run("condition", "--model", model, "--size", "48", "--target", $"porosity={phi.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}:0.02",
+                "--max-evaluations", "30", "--out", Path.Combine(dir, "cond"), "--json");
+            Assert.True(k.Code is 0 or 3, k.Err);
+            var props = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "cond", "properties.json"))).RootElement;
+            Assert.Equal(48, props.GetProperty("size").GetInt32());
+            Assert.Equal(48, Core.IO.VolumeIO.ReadBinary(Path.Combine(dir, "cond", "cube.raw")).Nx);
+            Assert.Equal(m48.Latent, File.ReadAllText(Path.Combine(dir, "cond", "latent.csv")).Trim().Split(',').Length);
+        }
+        var r = Run("report", "large", "--model", model, "--data", data, "--size", "64", "--count", "2", "--cubes", "3", "--out", Path.Combine(dir, "large"));
+        Assert.True(r.Code == 0, r.Err);
+        var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "large", "summary.json"))).RootElement;
+        Assert.Equal(33, summary.GetProperty("s2").GetProperty("large").GetArrayLength()); // lags 0..32
+        Assert.True(summary.GetProperty("stationarity").GetProperty("porosity").GetProperty("ksD").GetDouble() is >= 0 and <= 1);
+        foreach (var png in new[] { "s2-large.png", "slices-real.png", "slices-generated.png", "rev.png" }) Assert.True(File.Exists(Path.Combine(dir, "large", png)), png);
+    }
 }
