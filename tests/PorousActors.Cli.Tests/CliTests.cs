@@ -298,11 +298,14 @@ public sealed class CliTests : IDisposable
             Assert.Equal(48, Core.IO.VolumeIO.ReadBinary(Path.Combine(dir, "cond", "cube.raw")).Nx);
             Assert.Equal(m48.Latent, File.ReadAllText(Path.Combine(dir, "cond", "latent.csv")).Trim().Split(',').Length);
         }
-        var r = Run("report", "large", "--model", model, "--data", data, "--size", "64", "--count", "2", "--cubes", "3", "--out", Path.Combine(dir, "large"));
+        var r = Run("report", "large", "--model", model, "--data", data, "--size", "64", "--count", "2", "--cubes", "3",
+            "--condition", "1", "--condition-budget", "8", "--out", Path.Combine(dir, "large"));
         Assert.True(r.Code == 0, r.Err);
         var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "large", "summary.json"))).RootElement;
         Assert.Equal(33, summary.GetProperty("s2").GetProperty("large").GetArrayLength()); // lags 0..32
         Assert.True(summary.GetProperty("stationarity").GetProperty("porosity").GetProperty("ksD").GetDouble() is >= 0 and <= 1);
+        var chain = Assert.Single(summary.GetProperty("conditioning").EnumerateArray().ToList());
+        Assert.InRange(chain.GetProperty("evaluations").GetInt32(), 1, 8 + 8); // the budget, plus the last batch
         foreach (var png in new[] { "s2-large.png", "slices-real.png", "slices-generated.png", "rev.png" }) Assert.True(File.Exists(Path.Combine(dir, "large", png)), png);
     }
 }

@@ -21,11 +21,13 @@ public static class ReportLargeCommand
         var size = new Option<int>("--size") { Description = "Edge of the large generated volumes (voxels)", DefaultValueFactory = _ => 256 };
         var count = new Option<int>("--count") { Description = "Large volumes per set (generated, and real sub-volumes)", DefaultValueFactory = _ => 12 };
         var cubes = new Option<int>("--cubes") { Description = "Training-size cubes and sub-blocks per set (stationarity, and the smallest size of the volume-size table)", DefaultValueFactory = _ => 80 };
+        var condition = new Option<int>("--condition") { Description = "Conditioning check: chains that condition a generated 2×-training-size volume on the porosity (± 0.01, the paper's tolerance) and permeability k_z (± 7.5 %) of real sub-volumes of that size", DefaultValueFactory = _ => 3 };
+        var budget = new Option<int>("--condition-budget") { Description = "Evaluations per conditioning chain", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of the latents and of the real sub-volume positions", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "report-large" };
         var device = DeviceOptions.Create();
         var cmd = new Command("large", "Volumes beyond a convolutional generator's training size: S2(r) to lags beyond the training cube against the real rock and the generator's own cubes, slices through whole volumes, stationarity of sub-blocks (KS D), and φ and k spread against volume size (training size, 2×, --size) for real and generated rock; report.md, summary.json, PNGs")
-            { model, data, poreValue, voxel, size, count, cubes, seed, output, device };
+            { model, data, poreValue, voxel, size, count, cubes, condition, budget, seed, output, device };
         cmd.SetAction(p => io.Guard(() =>
         {
             int big = p.GetValue(size), n = p.GetValue(count), nCubes = p.GetValue(cubes);
@@ -91,6 +93,25 @@ public static class ReportLargeCommand
             }
             sizes.Add(new SizedSet(big, realLargeRows, largeRows));
 
+            // conditioning check: real sub-volumes' φ and k as joint targets for a whole generated volume
+            var conditioned = new List<ConditionedVolume>();
+            var condModel = middle ?? large;
+            var condGen = new GanGenerator(condModel);
+            for (int i = 0; i < p.GetValue(condition); i++)
+            {
+                var real = RealSub(condModel.Size);
+                var props = forward.Evaluate(real, needs);
+                double phi = props.Get("porosity"), k = props.Get("permeability_mD");
+                if (!(k > 0)) { Say($"real {condModel.Size}³ sub-volume {i + 1} does not percolate along z: skipped"); continue; }
+                var targets = TargetSet.Parse([string.Create(System.Globalization.CultureInfo.InvariantCulture, $"porosity={phi:F4}:0.01;permeability_mD={k:F1}:7.5%")]);
+                var chain = new ConditioningChain(p.GetValue(seed) * 1000 + i, targets, condModel.Latent, () => SearchPolicies.Parse("golden"), p.GetValue(budget));
+                var trace = ChainRunner.Run(chain, condGen, forward, _ => { });
+                var s = chain.State;
+                conditioned.Add(new ConditionedVolume(condModel.Size, phi, k, s.Properties.GetValueOrDefault("porosity", double.NaN), s.Properties.GetValueOrDefault("permeability_mD", double.NaN),
+                    s.Status == ChainStatus.Succeeded, s.Evaluations, trace.Count > 0 ? trace[^1].ElapsedSeconds : 0));
+                Say($"conditioning {i + 1}: target φ {phi:F4} ± 0.01, k {k:F0} mD ± 7.5 % → {s.Status} after {s.Evaluations} evaluations (φ {conditioned[^1].Porosity:F4}, k {conditioned[^1].Permeability:F0} mD)");
+            }
+
             var meta = new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFileName(modelPath), ["modelSha256"] = small.Sha256, ["iterations"] = small.Card.Iterations, ["seed"] = p.GetValue(seed),
@@ -100,7 +121,7 @@ public static class ReportLargeCommand
             };
             string md = LargeVolumeReport.Write(p.GetValue(output)!, new LargeVolumeReport.Inputs(
                 $"Large volumes: {Path.GetFileName(modelPath)} ({small.Card.Iterations} iterations, trained on {t}³) at {big}³ vs {Path.GetFileName(p.GetValue(data))}, seed {p.GetValue(seed)}",
-                t, small.Card.VoxelSize, s2Real, s2Large, s2Own, big, RealSub(big), firstLarge!, subRows, ownRows, sizes, meta));
+                t, small.Card.VoxelSize, s2Real, s2Large, s2Own, big, RealSub(big), firstLarge!, subRows, ownRows, sizes, meta) { Conditioned = conditioned });
             io.Out.WriteLine($"wrote {md}; a {big}³ volume took {Statistics.Quantile(genSeconds, 0.5):F1} s to generate (median of {n})");
             return 0;
         }));
