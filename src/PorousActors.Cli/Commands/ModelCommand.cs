@@ -13,9 +13,10 @@ public static class ModelCommand
         var size = new Option<int>("--size") { Description = "Cube edge in voxels: 32, 64 or 128 (the paper's)", DefaultValueFactory = _ => 128 };
         var latent = new Option<int>("--latent") { Description = "Latent vector length (the paper: 20)", DefaultValueFactory = _ => 20 };
         var critic = new Option<string>("--critic") { Description = "Critic: 'paper' (full-resolution 3³ convolutions + pooling) or 'lean' (strided from the first layer, for CPU training)", DefaultValueFactory = _ => "paper" };
+        var generator = new Option<string>("--generator") { Description = "Generator: 'paper' (latent vector → fixed cube) or 'convolutional' (latent grid → any size)", DefaultValueFactory = _ => "paper" };
         var model = new Option<string?>("--model") { Description = "Describe this model file instead (its card and parameter count)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var info = new Command("info", "Print the generator/critic architecture and parameter counts (the paper's 128³: 5,769,889 and 820,841)") { size, latent, critic, model, json };
+        var info = new Command("info", "Print the generator/critic architecture and parameter counts (the paper's 128³: 5,769,889 and 820,841)") { size, latent, critic, generator, model, json };
         info.SetAction(p => io.Guard(() =>
         {
             JsonObject o;
@@ -28,13 +29,14 @@ public static class ModelCommand
             }
             else
             {
-                var arch = new GanArchitecture(p.GetValue(size), p.GetValue(latent), p.GetValue(critic)!);
+                var arch = new GanArchitecture(p.GetValue(size), p.GetValue(latent), p.GetValue(critic)!, p.GetValue(generator)!);
                 arch.Validate();
                 using var g = new Generator(arch);
                 using var d = new Critic(arch);
                 o = new JsonObject
                 {
-                    ["size"] = arch.Size, ["latent"] = arch.Latent, ["critic"] = arch.Critic,
+                    ["size"] = arch.Size, ["latent"] = arch.Latent, ["critic"] = arch.Critic, ["generatorKind"] = arch.Generator,
+                    ["latentValues"] = arch.LatentLength(arch.Size),
                     ["generatorParameters"] = ParameterCount.Of(g), ["criticParameters"] = ParameterCount.Of(d),
                     ["generator"] = g.ToString(), ["criticLayers"] = new JsonArray(d.named_modules().Where(m => m.name.Contains('.')).Select(m => (JsonNode)$"{m.name}: {m.module.GetType().Name}").ToArray()),
                 };
