@@ -27,6 +27,9 @@ public sealed class ConditioningChain
     CandidateBatch? pending;
 
     public int MaxEvaluations { get; }
+    /// <summary>Local deformation: when set, only these latent entries move (z_i cos t + u_i sin t);
+    /// every other entry keeps its value, so the rock they alone make stays as it is. Still N(0, I).</summary>
+    public bool[]? Deformable { get; init; }
     public ChainState State { get; private set; }
     public TargetSet Targets => targets;
     /// <summary>Properties of the current latent's cube (null before the first evaluation).</summary>
@@ -51,11 +54,11 @@ public sealed class ConditioningChain
     public static float[] Draw(long seed, int step, int length) =>
         StandardNormal.Vector(new Random(SeedMixer.Derive(seed, step, 0x5eed)), length);
 
-    public static float[] Combine(float[] z, float[] u, double t)
+    public static float[] Combine(float[] z, float[] u, double t, bool[]? deformable = null)
     {
         var r = new float[z.Length];
         float c = (float)Math.Cos(t), s = (float)Math.Sin(t);
-        for (int i = 0; i < z.Length; i++) r[i] = z[i] * c + u[i] * s;
+        for (int i = 0; i < z.Length; i++) r[i] = deformable is null || deformable[i] ? z[i] * c + u[i] * s : z[i];
         return r;
     }
 
@@ -81,7 +84,7 @@ public sealed class ConditioningChain
             AcceptStep();
             return Next();
         }
-        return pending = new CandidateBatch(State.Step + 1, angles, angles.Select(t => Combine(State.Latent, u!, t)).ToList());
+        return pending = new CandidateBatch(State.Step + 1, angles, angles.Select(t => Combine(State.Latent, u!, t, Deformable)).ToList());
     }
 
     /// <summary>Results for the pending batch, in order; null marks a candidate whose evaluation failed.</summary>
@@ -119,7 +122,7 @@ public sealed class ConditioningChain
         if (best.Props is not null && (best.Error < State.Error || targets.Satisfied(best.Props)))
         {
             Current = best.Props;
-            State = State with { Step = n, Latent = Combine(State.Latent, u!, best.T), Error = best.Error, Properties = Snapshot(best.Props), T = best.T };
+            State = State with { Step = n, Latent = Combine(State.Latent, u!, best.T, Deformable), Error = best.Error, Properties = Snapshot(best.Props), T = best.T };
         }
         else State = State with { Step = n, T = 0 }; // t = 0: keep z
         policy = null; seen.Clear();

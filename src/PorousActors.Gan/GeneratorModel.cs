@@ -237,6 +237,33 @@ public sealed class GeneratorModel : IDisposable
     /// <summary>Re-estimates this model's batch-norm statistics; returns its card recording how.</summary>
     public ModelCard Calibrate(int seed) => Calibrate(Network, Card, seed);
 
+    /// <summary>
+    /// Local deformation of a convolutional generator: the latent entries (all channels) of the grid
+    /// cells whose whole reach lies inside the voxel box [lo, hi) on every axis. A cell reaches
+    /// 16(c − 2) − 30 … 16c + 15 of the uncropped output (3³ stem, four doublings), one voxel more
+    /// for the 3³ median filter; so deforming only these entries leaves every voxel outside the box
+    /// as it was.
+    /// </summary>
+    public bool[] LatentEntriesInside((int Lo, int Hi) z, (int Lo, int Hi) y, (int Lo, int Hi) x)
+    {
+        var arch = Card.Architecture;
+        if (!arch.IsConvolutional) throw new BadInputException("local deformation needs a convolutional generator (its latent is a grid of cells)");
+        int g = arch.LatentGrid(Size), offset = (GanArchitecture.ConvolutionalOutputEdge(g) - Size) / 2;
+        List<int> Cells((int Lo, int Hi) r, string axis)
+        {
+            if (r.Lo < 0 || r.Hi > Size || r.Lo >= r.Hi) throw new BadInputException($"region {axis} {r.Lo}:{r.Hi} is empty or outside 0:{Size}");
+            var cells = Enumerable.Range(0, g).Where(c => 16 * (c - 2) - 30 - offset - 1 >= r.Lo && 16 * c + 15 - offset + 1 < r.Hi).ToList();
+            if (cells.Count == 0)
+                throw new BadInputException($"region {axis} {r.Lo}:{r.Hi} is narrower than one latent cell's reach (80 voxels): no part of the latent changes only that region");
+            return cells;
+        }
+        var cz = Cells(z, "z"); var cy = Cells(y, "y"); var cx = Cells(x, "x");
+        var mask = new bool[Latent];
+        for (int ch = 0; ch < arch.Latent; ch++)
+            foreach (int a in cz) foreach (int b in cy) foreach (int c in cx) mask[LatentIndex(ch, a, b, c)] = true;
+        return mask;
+    }
+
     /// <summary>Position in the latent of channel <paramref name="channel"/> of cell (z, y, x) of a
     /// convolutional generator's latent grid (row-major: channel, then z, y, x).</summary>
     public int LatentIndex(int channel, int z, int y, int x)

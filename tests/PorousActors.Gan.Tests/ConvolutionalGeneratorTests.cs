@@ -162,4 +162,40 @@ public sealed class ConvolutionalGeneratorTests : IDisposable
         using var paperTrainer = new WganTrainer(paperArch, options);
         Assert.Throws<BadInputException>(() => paperTrainer.InitGenerator(conv));
     }
+
+    [Fact]
+    public void LocalDeformationChangesTheRockInsideItsBoxOnly()
+    {
+        string modelPath = Path.Combine(dir, "local.model");
+        using (var g = Untrained(Conv32, 8))
+            new GeneratorModel(g, new ModelCard { Architecture = Conv32, VoxelSize = 5e-6, Threshold = 0 }).Save(modelPath);
+        using var m = GeneratorModel.Load(modelPath, size: 128);
+        var mask = m.LatentEntriesInside((10, 118), (0, 128), (0, 128));
+        Assert.Contains(true, mask);
+        Assert.Contains(false, mask);
+        var rng = new Random(4);
+        var z0 = StandardNormal.Vector(rng, m.Latent);
+        var z1 = Conditioning.ConditioningChain.Combine(z0, StandardNormal.Vector(rng, m.Latent), 0.9, mask);
+        for (int i = 0; i < mask.Length; i++) if (!mask[i]) Assert.Equal(z0[i], z1[i]);
+        // the generator's output (before the median filter and threshold, which are local too)
+        var before = m.Forward([z0])[0];
+        var after = m.Forward([z1])[0];
+        int plane = 128 * 128;
+        float changedInside = 0;
+        for (int z = 0; z < 128; z++)
+        {
+            bool inside = z >= 10 && z < 118;
+            float diff = 0;
+            for (int i = z * plane; i < (z + 1) * plane; i++) diff = Math.Max(diff, Math.Abs(before[i] - after[i]));
+            if (inside) changedInside = Math.Max(changedInside, diff);
+            else Assert.True(diff < 1e-6f, $"plane z = {z}, outside the box, changed by {diff}");
+        }
+        Assert.True(changedInside > 1e-3f, $"the rock inside the box changed by only {changedInside}");
+        // and the binary rock outside the box is the same voxel for voxel
+        var a = m.Generate([z0])[0].Data; var b = m.Generate([z1])[0].Data;
+        for (int i = 0; i < 10 * plane; i++) Assert.Equal(a[i], b[i]);
+        for (int i = 118 * plane; i < a.Length; i++) Assert.Equal(a[i], b[i]);
+        // a box narrower than a cell's reach owns no latent cell
+        Assert.Throws<BadInputException>(() => m.LatentEntriesInside((40, 100), (0, 128), (0, 128)));
+    }
 }

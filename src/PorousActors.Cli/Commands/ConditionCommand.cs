@@ -23,18 +23,27 @@ public static class ConditionCommand
         var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
         var format = CubeFormat.Option();
         var size = new Option<int?>("--size") { Description = "Edge of the volume in voxels, for a convolutional generator (default: the model's training size); the forward model runs on the whole volume" };
+        var start = new Option<string?>("--latent") { Description = "Start from this latent (first line of a latents file, as `generate` writes) instead of a random one drawn from --seed" };
+        var region = new Option<string?>("--region") { Description = "Local deformation (convolutional generator): only the latent cells whose reach lies inside this voxel box z0:z1,y0:y1,x0:x1 move, so the rock outside it stays exactly as the start latent made it; targets still apply to the whole volume" };
         var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json (or .tif/.npy), latent.csv, properties.json, trace.csv", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var device = DeviceOptions.Create();
         var cmd = new Command("condition", "Generate a rock cube that matches target properties by gradual Gaussian deformation of the generator's latent vector (Ren & Srinivasan, Algorithm 1)")
-            { model, target, policy, maxEval, seed, output, json, device, format, size };
+            { model, target, policy, maxEval, seed, output, json, device, format, size, start, region };
         cmd.SetAction(p => io.Guard(() =>
         {
             var targets = TargetSet.Parse(p.GetValue(target)!);
             SearchPolicies.Parse(p.GetValue(policy)!);
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)), p.GetValue(size));
             var gen = new GanGenerator(m);
-            var chain = new ConditioningChain(p.GetValue(seed), targets, m.Latent, () => SearchPolicies.Parse(p.GetValue(policy)!), p.GetValue(maxEval));
+            Func<ISearchPolicy> newPolicy = () => SearchPolicies.Parse(p.GetValue(policy)!);
+            var z0 = p.GetValue(start) is { } lf ? Latents.Read(lf, m.Latent)[0] : ConditioningChain.Draw(p.GetValue(seed), 0, m.Latent);
+            var chain = new ConditioningChain(new ChainState(p.GetValue(seed), 0, z0, double.PositiveInfinity, new Dictionary<string, double>(), 0, 0, ChainStatus.Running),
+                targets, newPolicy, p.GetValue(maxEval))
+            {
+                Deformable = p.GetValue(region) is { } box ? Deformable(m, box) : null,
+            };
+            if (chain.Deformable is { } mask) io.Err.WriteLine($"local deformation: {mask.Count(b => b)} of {mask.Length} latent values may move");
             string dir = p.GetValue(output)!;
             Directory.CreateDirectory(dir);
             var trace = ChainRunner.Run(chain, gen, new PnmForwardModel(), row =>
@@ -69,6 +78,21 @@ public static class ConditionCommand
             return s.Status == ChainStatus.Succeeded ? 0 : 3;
         }));
         return cmd;
+    }
+
+    /// <summary>The latent entries a voxel box z0:z1,y0:y1,x0:x1 (end exclusive) owns alone.</summary>
+    static bool[] Deformable(GeneratorModel m, string box)
+    {
+        var parts = box.Split(',');
+        if (parts.Length != 3) throw new BadInputException($"--region needs three ranges z0:z1,y0:y1,x0:x1, got '{box}'");
+        var r = parts.Select(part =>
+        {
+            var ends = part.Split(':');
+            if (ends.Length != 2 || !int.TryParse(ends[0], out int lo) || !int.TryParse(ends[1], out int hi))
+                throw new BadInputException($"--region range '{part}' is not start:end in voxels");
+            return (lo, hi);
+        }).ToArray();
+        return m.LatentEntriesInside(r[0], r[1], r[2]);
     }
 
     static JsonObject AllProperties(Core.Volume cube)
