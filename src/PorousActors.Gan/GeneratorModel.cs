@@ -67,6 +67,10 @@ public sealed class GeneratorModel : IDisposable
     /// <summary>Values in one latent for <see cref="Size"/>³ (20 for the paper's generator; channels × grid³ for the convolutional one).</summary>
     public int Latent { get; }
 
+    /// <summary>Cubes per forward pass: 8 of 64³, fewer as volumes grow (activations grow with the
+    /// volume: ~0.3 GB per 256³ at the widest layer), one at a time from 128³ up.</summary>
+    public int CubesPerPass => (int)Math.Clamp(8L * 64 * 64 * 64 / ((long)Size * Size * Size), 1, 8);
+
     /// <summary>Loads a model to make <paramref name="size"/>³ volumes (default: its training size).</summary>
     public static GeneratorModel Load(string path, Device? device = null, int? size = null)
     {

@@ -42,8 +42,7 @@ public static class GenerateCommand
             Directory.CreateDirectory(dir);
             using var latentsFile = new StreamWriter(Path.Combine(dir, "latents.csv"));
             int index = 0;
-            // 8 cubes of 64³ per pass; big volumes one at a time (activations grow with the volume)
-            int perPass = (int)Math.Clamp(8L * 64 * 64 * 64 / ((long)m.Size * m.Size * m.Size), 1, 8);
+            int perPass = m.CubesPerPass;
             foreach (var chunk in zs.Chunk(perPass))
             {
                 var sw = System.Diagnostics.Stopwatch.StartNew();
