@@ -28,7 +28,7 @@ public sealed class GanGenerator(GeneratorModel model, bool? perSample = null) :
     {
         lock (gate) // one forward pass at a time per model
         {
-            if (!perSample) return latents.Chunk(Model.CubesPerPass).SelectMany(Model.Generate).ToList();
+            if (!perSample) return latents.Chunk(Model.CubesPerPass).SelectMany(chunk => Model.Generate(chunk)).ToList();
             return latents.Select(z => Model.Generate([z])[0]).ToList();
         }
     }
