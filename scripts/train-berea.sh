@@ -15,6 +15,8 @@ generator=${POROUS_GENERATOR:-paper}
 if [ "$generator" = convolutional ]; then out=${POROUS_TRAIN_OUT:-runs/berea64-conv}; else out=${POROUS_TRAIN_OUT:-runs/berea64}; fi
 critic=${POROUS_CRITIC:-paper}   # paper: full-resolution 3³ convolutions that see 1-2 voxel features; lean: ~2x faster on CPU
 ema=${POROUS_EMA:-0.99}
+lr=()
+[ -n "${POROUS_GENERATOR_LR:-}" ] && lr=(--generator-lr "$POROUS_GENERATOR_LR")   # new runs only
 dotnet build -c Release src/PorousActors.Cli >/dev/null
 # Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.
 bin=${POROUS_TRAIN_BIN:-runs/bin}
@@ -22,7 +24,7 @@ rm -rf "$bin" && mkdir -p "$(dirname "$bin")" && cp -r src/PorousActors.Cli/bin/
 porous="dotnet $bin/porous.dll"
 resume=()
 if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
-elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 100); fi
+elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 100 "${lr[@]}"); fi
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
   --generator "$generator" --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every 25 --ema "$ema" --seed 1 \
   --out "$out" "${resume[@]}"

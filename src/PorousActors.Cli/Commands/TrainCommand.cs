@@ -23,6 +23,7 @@ public static class TrainCommand
         var iterations = new Option<int>("--iterations") { Description = "Total generator iterations to reach (a resumed run continues up to this)", DefaultValueFactory = _ => 1000 };
         var critic = new Option<string>("--critic") { Description = "'lean' (fast on CPU) or 'paper'", DefaultValueFactory = _ => "lean" };
         var generator = new Option<string>("--generator") { Description = "'paper' (latent vector, fixed cube size) or 'convolutional' (latent grid, any output size; --init-generator from a paper model copies its doublings)", DefaultValueFactory = _ => "paper" };
+        var genLr = new Option<double?>("--generator-lr") { Description = "Generator learning rate (default 5e-4, the paper's; lower for fine-tuning a warm start)" };
         var every = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N iterations", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed and data give the same run on CPU", DefaultValueFactory = _ => 1 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Do not apply random flips and axis permutations to training cubes" };
@@ -35,7 +36,7 @@ public static class TrainCommand
         var device = DeviceOptions.Create();
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, generator, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
+            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, generator, genLr, every, seed, noAugment, resume, init, ema, snapshotEvery, warmup, device, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
@@ -47,10 +48,11 @@ public static class TrainCommand
                 if (p.GetValue(crop) is { } c) v = Resampling.Crop(v, c);
                 return Resampling.Downsample(v, p.GetValue(downsample));
             }).ToList();
+            if (p.GetValue(resume) is not null && p.GetValue(genLr) is not null) throw new BadInputException("a resumed run keeps its learning rates (they are in the checkpoint); --generator-lr applies to a new run");
             using var trainer = p.GetValue(resume) is { } ck
                 ? WganTrainer.Resume(ck, Devices.One(p.GetValue(device)), p.GetValue(ema))
                 : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!, p.GetValue(generator)!),
-                                  new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment), EmaDecay = p.GetValue(ema) ?? 0.995 }, Devices.One(p.GetValue(device)));
+                                  new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment), EmaDecay = p.GetValue(ema) ?? 0.995, GeneratorLr = p.GetValue(genLr) ?? 5e-4 }, Devices.One(p.GetValue(device)));
             if (p.GetValue(init) is { } initPath)
             {
                 if (p.GetValue(resume) is not null) throw new BadInputException("give --resume or --init-generator, not both");
