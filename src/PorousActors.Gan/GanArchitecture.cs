@@ -59,8 +59,9 @@ public sealed record GanArchitecture(
     }
 
     /// <summary>Edge of the latent grid for a <paramref name="size"/>³ output: the grid shrinks by 2
-    /// in the stem and each doubling loses 2, so an L-cell grid makes 16(L − 2) − 30 voxels, cropped to size.</summary>
-    public int LatentGrid(int size) => 2 + (size + 30 + VoxelsPerLatentCell - 1) / VoxelsPerLatentCell;
+    /// in the stem and each doubling loses 2, so an L-cell grid makes 16(L − 2) − 30 voxels, cropped
+    /// to size; the smallest grid that leaves at least one voxel more per side (for the median filter).</summary>
+    public int LatentGrid(int size) => 2 + (size + 32 + VoxelsPerLatentCell - 1) / VoxelsPerLatentCell;
 
     /// <summary>Edge in voxels of what an <paramref name="grid"/>-cell latent grid makes before cropping.</summary>
     public static int ConvolutionalOutputEdge(int grid) => VoxelsPerLatentCell * (grid - 2) - 30;

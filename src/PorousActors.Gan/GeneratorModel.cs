@@ -186,7 +186,11 @@ public sealed class GeneratorModel : IDisposable
     }
 
     /// <summary>Raw generator output (tanh, +1 = pore) for a batch of latents, each Latent long.</summary>
-    public float[][] Forward(IReadOnlyList<float[]> latents)
+    public float[][] Forward(IReadOnlyList<float[]> latents) => Forward(latents, Size);
+
+    /// <summary>Raw output of edge <paramref name="edge"/> (the convolutional generator's grid makes
+    /// one voxel more on every side than <see cref="Size"/>, which the median filter uses).</summary>
+    float[][] Forward(IReadOnlyList<float[]> latents, int edge)
     {
         if (latents.Count == 0) return [];
         foreach (var lat in latents)
@@ -199,9 +203,9 @@ public sealed class GeneratorModel : IDisposable
         var flat = new float[latents.Count * Latent];
         for (int i = 0; i < latents.Count; i++) latents[i].CopyTo(flat, i * Latent);
         var z = tensor(flat, new long[] { latents.Count, Latent }).to(Device);
-        var y = Network.Sample(z, Size).to(CPU).contiguous();
+        var y = Network.Sample(z, edge).to(CPU).contiguous();
         var all = y.data<float>().ToArray();
-        int n3 = Size * Size * Size;
+        int n3 = edge * edge * edge;
         var result = new float[latents.Count][];
         for (int i = 0; i < latents.Count; i++) result[i] = all.AsSpan(i * n3, n3).ToArray();
         return result;
@@ -212,12 +216,17 @@ public sealed class GeneratorModel : IDisposable
     public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool median = true)
     {
         threshold ??= Card.Threshold;
-        var raw = Forward(latents);
+        // a convolutional generator's cube is a piece of a stationary field: its median filter sees
+        // the real neighbours of the face voxels (one voxel more per side), so a cube is post-processed
+        // exactly as the same block inside a larger volume (with a fixed threshold)
+        int margin = Card.Architecture.IsConvolutional && median ? 1 : 0, edge = Size + 2 * margin;
+        var raw = Forward(latents, edge);
         var cubes = new Volume[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {
-            var g = new GrayVolume(Size, Size, Size, Card.VoxelSize, raw[i]);
-            cubes[i] = PostProcess(g, Card.VoxelSize, threshold, median);
+            var g = new GrayVolume(edge, edge, edge, Card.VoxelSize, raw[i]);
+            var v = PostProcess(g, Card.VoxelSize, threshold, median);
+            cubes[i] = margin == 0 ? v : v.Crop(margin, margin, margin, Size, Size, Size);
         }
         return cubes;
     }

@@ -101,7 +101,8 @@ public sealed class ConvolutionalGeneratorTests : IDisposable
         {
             using var m = GeneratorModel.Load(modelPath, size: size);
             int grid = Conv32.LatentGrid(size);
-            Assert.True(GanArchitecture.ConvolutionalOutputEdge(grid) >= size && GanArchitecture.ConvolutionalOutputEdge(grid - 1) < size);
+            // the smallest grid leaving a voxel per side for the median filter
+            Assert.True(GanArchitecture.ConvolutionalOutputEdge(grid) >= size + 2 && GanArchitecture.ConvolutionalOutputEdge(grid - 1) < size + 2);
             Assert.Equal(4 * grid * grid * grid, m.Latent);
             var z = StandardNormal.Vector(new Random(size), m.Latent);
             var cube = m.Generate([z])[0];
@@ -197,5 +198,26 @@ public sealed class ConvolutionalGeneratorTests : IDisposable
         for (int i = 118 * plane; i < a.Length; i++) Assert.Equal(a[i], b[i]);
         // a box narrower than a cell's reach owns no latent cell
         Assert.Throws<BadInputException>(() => m.LatentEntriesInside((40, 100), (0, 128), (0, 128)));
+    }
+
+    [Fact]
+    public void ACubeIsPostProcessedAsTheSameBlockInsideALargerVolume()
+    {
+        // sizes 30 and 32 share a 6-cell grid (34 voxels): the 30³ cube must be the centre of the
+        // 32³ one voxel for voxel, median filter and threshold included (no face effect of its own)
+        string modelPath = Path.Combine(dir, "faces.model");
+        using (var g = Untrained(Conv32, 9))
+            new GeneratorModel(g, new ModelCard { Architecture = Conv32, VoxelSize = 5e-6, Threshold = 0 }).Save(modelPath);
+        using var m30 = GeneratorModel.Load(modelPath, size: 30);
+        using var m32 = GeneratorModel.Load(modelPath, size: 32);
+        Assert.Equal(m30.Latent, m32.Latent);
+        var z = StandardNormal.Vector(new Random(6), m30.Latent);
+        // a threshold at the median of the raw output, so both phases are plentiful in an untrained net
+        var raw = m32.Forward([z])[0];
+        float t = raw.OrderBy(v => v).ElementAt(raw.Length / 2);
+        var small = m30.Generate([z], threshold: t)[0];
+        var big = m32.Generate([z], threshold: t)[0];
+        Assert.InRange(Core.Metrics.Porosity.Compute(big), 0.2, 0.8);
+        Assert.Equal(big.Crop(1, 1, 1, 30, 30, 30).Data, small.Data);
     }
 }
