@@ -298,6 +298,19 @@ public sealed class CliTests : IDisposable
             Assert.Equal(48, Core.IO.VolumeIO.ReadBinary(Path.Combine(dir, "cond", "cube.raw")).Nx);
             Assert.Equal(m48.Latent, File.ReadAllText(Path.Combine(dir, "cond", "latent.csv")).Trim().Split(',').Length);
         }
+        // a campaign of 48³ volumes: the size is kept with the campaign, and another size is refused
+        string targets = Path.Combine(dir, "t48.csv"), db = Path.Combine(dir, "c48.db"), outDir = Path.Combine(dir, "c48");
+        File.WriteAllText(targets, "id,target,seed\na,porosity=0.5:0.5,1\nb,porosity=0.5:0.5,2\n");
+        var camp = Run("campaign", "run", "--targets", targets, "--model", model, "--size", "48", "--name", "large48", "--max-evaluations", "4",
+            "--concurrency", "2", "--journal", "sqlite:" + db, "--out", outDir);
+        Assert.True(camp.Code == 0, camp.Err + camp.Out);
+        var cubeFiles = Directory.GetFiles(Path.Combine(outDir, "cubes"), "*.raw");
+        Assert.Equal(2, cubeFiles.Length);
+        Assert.All(cubeFiles, f => Assert.Equal(48, Core.IO.VolumeIO.ReadBinary(f).Nx));
+        var other = Run("campaign", "run", "--targets", targets, "--model", model, "--size", "64", "--name", "large48", "--max-evaluations", "4",
+            "--concurrency", "2", "--journal", "sqlite:" + db, "--out", outDir);
+        Assert.Equal(2, other.Code);
+        Assert.Contains("volume size", other.Err);
         var r = Run("report", "large", "--model", model, "--data", data, "--size", "64", "--count", "2", "--cubes", "3",
             "--condition", "1", "--condition-budget", "8", "--out", Path.Combine(dir, "large"));
         Assert.True(r.Code == 0, r.Err);
