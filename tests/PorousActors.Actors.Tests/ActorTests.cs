@@ -51,6 +51,21 @@ public class ActorTests : TestKit
     }
 
     [Fact]
+    public void ALatentOfAnotherSizeIsRefusedByNameAndTheGeneratorCarriesOn()
+    {
+        // a node started for another volume size than the campaign's: the request is dropped with an
+        // error saying so, not a crash inside the generator, and good requests are still served
+        var gen = new RecordingGenerator(new FakeGenerator());
+        var actor = Sys.ActorOf(GeneratorActor.Props(gen, batchSize: 1, batchWait: TimeSpan.Zero));
+        EventFilter.Error(contains: "another volume size").ExpectOne(() =>
+            actor.Tell(new GenerateRequest(1, [new float[gen.LatentSize + 3]], TestActor)));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        actor.Tell(new GenerateRequest(2, [ConditioningChain.Draw(2, 0, gen.LatentSize)], TestActor));
+        Assert.Equal(2, ExpectMsg<GenerateResponse>(TimeSpan.FromSeconds(5)).RequestId);
+        Assert.Equal([1], gen.BatchSizes);
+    }
+
+    [Fact]
     public void AResentRequestStillQueuedIsAnsweredOnceWithoutExtraWork()
     {
         var gen = new RecordingGenerator(new FakeGenerator());

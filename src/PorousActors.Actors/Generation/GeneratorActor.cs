@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Routing;
 using PorousActors.Actors.Flow;
 using PorousActors.Conditioning;
@@ -68,6 +69,16 @@ public sealed class GeneratorActor : ReceiveActor, IWithTimers
         Receive<GenerateRequest>(r =>
         {
             bool pulled = offered.Received(Sender, r.Latents.Count);
+            if (r.Latents.FirstOrDefault(z => z.Length != generator.LatentSize) is { } wrong)
+            {
+                // a node started for another volume size (a convolutional generator's latent grows with
+                // it): refuse the request by name instead of failing inside the generator, and free the
+                // broker's slot so the work can go to a node that fits
+                Context.GetLogger().Error("a request with latents of {0} values reached this generator, whose latent has {1}: the node was started for another volume size than the campaign's (--size); request dropped",
+                    wrong.Length, generator.LatentSize);
+                if (pulled) Sender.Tell(new WorkDone(r.RequestId, -1, r.ReplyTo));
+                return;
+            }
             // a resend of a request still queued here (the chain's timeout ran out while it waited):
             // one batch answers both, so the copy adds no work
             if (pending.Any(q => q.RequestId == r.RequestId && q.ReplyTo.Equals(r.ReplyTo))) { Telemetry.PorousMetrics.DuplicateDropped("cubes"); return; }
