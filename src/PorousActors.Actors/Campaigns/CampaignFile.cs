@@ -28,9 +28,11 @@ public static class CampaignFile
         r.Model ?? Relative(r.File, fileConfig.GetString("campaign.model", null))
         ?? throw new BadInputException("no generator model: give one, or campaign.model in the campaign file", InputField.Model);
 
-    /// <summary>The definition, validated; <paramref name="modelSha256"/> gives the model file's hash
-    /// (asked after the targets are read, so a bad targets file is reported before a model loads).</summary>
-    public static CampaignDefinition Definition(CampaignRequest r, Config fileConfig, Func<string, string> modelSha256)
+    /// <summary>The definition, validated; <paramref name="modelSha256"/> gives the model file's hash,
+    /// told the campaign's volume size (null: the model's own) so a caller loading the model loads it
+    /// once, at that size (asked after the targets are read, so a bad targets file is reported before
+    /// a model loads).</summary>
+    public static CampaignDefinition Definition(CampaignRequest r, Config fileConfig, Func<string, int?, string> modelSha256)
     {
         var cfg = fileConfig.WithFallback(CampaignHost.DefaultConfig());
         string? targetsCsv = r.Targets ?? Relative(r.File, cfg.GetString("campaign.targets-csv", null));
@@ -48,11 +50,12 @@ public static class CampaignFile
         string modelPath = ModelPath(r, fileConfig);
         string name = r.Name ?? cfg.GetString("campaign.name", null) ?? Path.GetFileNameWithoutExtension(targetsCsv ?? r.File!);
         string format = Core.IO.VolumeIO.CubeExtension(r.CubeFormat ?? cfg.GetString("campaign.cube-format", "raw")).TrimStart('.');
-        var def = new CampaignDefinition(name, Path.GetFullPath(modelPath), modelSha256(modelPath),
+        int? size = r.Size ?? (cfg.HasPath("campaign.size") ? cfg.GetInt("campaign.size") : null);
+        var def = new CampaignDefinition(name, Path.GetFullPath(modelPath), modelSha256(modelPath, size),
             r.Policy ?? cfg.GetString("porous.campaign.policy", "golden"),
             r.MaxEvaluations ?? cfg.GetInt("porous.campaign.max-evaluations", 200),
             r.Concurrency ?? cfg.GetInt("campaign.concurrency", cfg.GetInt("porous.campaign.concurrency", 4)),
-            chains, format, r.Size ?? (cfg.HasPath("campaign.size") ? cfg.GetInt("campaign.size") : null));
+            chains, format, size);
         def.Validate();
         return def;
     }

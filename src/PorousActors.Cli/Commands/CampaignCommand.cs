@@ -68,12 +68,7 @@ public static class CampaignCommand
         GeneratorModel? m = null;
         try
         {
-            var def = CampaignFile.Definition(request, fileConfig, path => (m = GeneratorModel.Load(path)).Sha256!);
-            if (def.Size is { } size && size != m!.Size)
-            {
-                m.Dispose(); m = null;
-                m = GeneratorModel.Load(def.Model, size: size); // a convolutional generator at the campaign's size
-            }
+            var def = CampaignFile.Definition(request, fileConfig, (path, size) => (m = GeneratorModel.Load(path, size: size)).Sha256!);
             return (def, fileConfig, m!);
         }
         catch { m?.Dispose(); throw; }
