@@ -44,10 +44,10 @@ public static class LargeVolumeReport
 
         // S2 beyond the training size
         int lags = Math.Min(x.S2Real.Length, x.S2Large.Length);
-        double dReal = MaxAbsDiff(x.S2Real, x.S2Large, lags);
+        double dReal = Statistics.MaxAbsDifference(x.S2Real, x.S2Large);
         int shortLags = Math.Min(lags, x.S2TrainingSize.Length);
-        double dOwn = MaxAbsDiff(x.S2TrainingSize, x.S2Large, shortLags);
-        double dRealBeyond = lags > x.TrainingSize ? MaxAbsDiff(x.S2Real[x.TrainingSize..], x.S2Large[x.TrainingSize..], lags - x.TrainingSize) : double.NaN;
+        double dOwn = Statistics.MaxAbsDifference(x.S2TrainingSize, x.S2Large);
+        double dRealBeyond = lags > x.TrainingSize ? Statistics.MaxAbsDifference(x.S2Real.Skip(x.TrainingSize), x.S2Large.Skip(x.TrainingSize)) : double.NaN;
         summary["s2"] = new Dictionary<string, object?>
         {
             ["lags"] = Enumerable.Range(0, lags).ToArray(), ["real"] = x.S2Real[..lags], ["large"] = x.S2Large[..lags], ["trainingSizeCubes"] = x.S2TrainingSize[..shortLags],
@@ -146,13 +146,6 @@ public static class LargeVolumeReport
         if (v.Count < 2) return double.NaN;
         double m = v.Average();
         return Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Count - 1)) / m;
-    }
-
-    static double MaxAbsDiff(double[] a, double[] b, int n)
-    {
-        double d = 0;
-        for (int i = 0; i < n; i++) d = Math.Max(d, Math.Abs(a[i] - b[i]));
-        return d;
     }
 
     static void S2Plot(string path, Inputs x)

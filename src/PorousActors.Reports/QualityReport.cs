@@ -103,15 +103,15 @@ public static class QualityReport
         }
 
         // two-point correlation of the pore phase
-        var s2 = sets.Select(st => MeanS2(st.Cubes)).ToList();
-        double maxDiff = MaxAbsDiff(s2[0], s2[1]);
+        var s2 = sets.Select(st => Statistics.MeanS2(st.Cubes, S2MaxLag)).ToList();
+        double maxDiff = Statistics.MaxAbsDifference(s2[0], s2[1]);
         var s2Summary = new Dictionary<string, object?> { ["lags"] = Enumerable.Range(0, s2[0].Length).ToArray(), ["maxAbsDifference"] = maxDiff };
         for (int i = 0; i < sets.Count; i++) s2Summary[sets[i].Name] = s2[i];
-        if (filtered is not null) s2Summary["maxAbsDifferenceFiltered"] = MaxAbsDiff(s2[2], s2[1]);
+        if (filtered is not null) s2Summary["maxAbsDifferenceFiltered"] = Statistics.MaxAbsDifference(s2[2], s2[1]);
         summary["s2"] = s2Summary;
         S2Plot(Path.Combine(dir, "s2.png"), sets.Select(st => st.Name).ToList(), s2, training.Cubes[0].VoxelSize);
         md.Append(inv, $"Two-point correlation S2(r) of the pore phase (mean over cubes and the three axes): largest |generated − training| = {maxDiff:F4}");
-        if (filtered is not null) md.Append(inv, $" (vs training filtered: {MaxAbsDiff(s2[2], s2[1]):F4})");
+        if (filtered is not null) md.Append(inv, $" (vs training filtered: {Statistics.MaxAbsDifference(s2[2], s2[1]):F4})");
         md.Append(".\n\n![S2](s2.png)\n\n");
 
         md.Append('\n').AppendJoin("\n", properties.Select(p => $"![box {p}](box-{p}.png)")).Append("\n\n");
@@ -150,20 +150,6 @@ public static class QualityReport
         return Math.Sqrt(l.Sum(x => (x - m) * (x - m)) / (l.Count - 1));
     }
 
-    static double[] MeanS2(IReadOnlyList<Volume> cubes)
-    {
-        var acc = new double[S2MaxLag + 1];
-        int lags = acc.Length;
-        foreach (var c in cubes)
-        {
-            var s = Core.Metrics.TwoPointCorrelation.Compute(c, S2MaxLag);
-            lags = Math.Min(lags, s.Length);
-            for (int i = 0; i < s.Length; i++) acc[i] += s[i];
-        }
-        return acc.Take(lags).Select(x => x / cubes.Count).ToArray();
-    }
-
-    static double MaxAbsDiff(double[] a, double[] b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
 
     static void S2Plot(string path, IReadOnlyList<string> names, IReadOnlyList<double[]> s2, double voxel)
     {

@@ -23,6 +23,24 @@ public static class Statistics
         return range > 0 ? rmse / range : double.NaN;
     }
 
+    /// <summary>Largest |a[i] − b[i]| over the indices both hold (curves such as S2(r)).</summary>
+    public static double MaxAbsDifference(IEnumerable<double> a, IEnumerable<double> b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
+
+    /// <summary>S2(r) of the pore phase for lags 0..<paramref name="maxLag"/>, averaged over volumes
+    /// (over the lags every volume holds).</summary>
+    public static double[] MeanS2(IReadOnlyList<Core.Volume> volumes, int maxLag)
+    {
+        var acc = new double[maxLag + 1];
+        int lags = acc.Length;
+        foreach (var v in volumes)
+        {
+            var s = Core.Metrics.TwoPointCorrelation.Compute(v, maxLag);
+            lags = Math.Min(lags, s.Length);
+            for (int i = 0; i < s.Length; i++) acc[i] += s[i];
+        }
+        return acc.Take(lags).Select(x => x / volumes.Count).ToArray();
+    }
+
     /// <summary>Do the interquartile ranges of two samples overlap?</summary>
     public static bool IqrOverlap(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
         Quantile(a, 0.25) <= Quantile(b, 0.75) && Quantile(b, 0.25) <= Quantile(a, 0.75);

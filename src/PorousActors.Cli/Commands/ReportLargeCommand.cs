@@ -54,33 +54,30 @@ public static class ReportLargeCommand
 
             // large volumes: generated one at a time (each is its own latent grid), real ones cut from the rock
             int maxLag = Math.Min(big / 2, Math.Min(rock.Nz, Math.Min(rock.Ny, rock.Nx)) - 1);
-            var s2Large = new double[maxLag + 1];
             var largeRows = new List<double[]>(); var realLargeRows = new List<double[]>();
-            var subBlocks = new List<Volume>();
-            Volume? firstLarge = null;
+            var subBlocks = new List<(Volume Volume, int Z, int Y, int X)>(); // origins; only the picked ones are cut
+            var largeVolumes = new List<Volume>();
             var genSeconds = new List<double>();
             for (int i = 0; i < n; i++)
             {
                 var g0 = Stopwatch.StartNew();
                 var v = large.Generate([StandardNormal.Vector(rng, large.Latent)])[0];
                 genSeconds.Add(g0.Elapsed.TotalSeconds);
-                firstLarge ??= v;
-                var s2 = TwoPointCorrelation.Compute(v, maxLag);
-                for (int r = 0; r <= maxLag; r++) s2Large[r] += s2[r] / n;
+                largeVolumes.Add(v);
                 largeRows.Add(Row(v));
                 realLargeRows.Add(Row(RealSub(big)));
                 for (int z = 0; z + t <= big; z += t) for (int y = 0; y + t <= big; y += t) for (int x = 0; x + t <= big; x += t)
-                    subBlocks.Add(v.Crop(z, y, x, t, t, t));
+                    subBlocks.Add((v, z, y, x));
                 Say($"{big}³ volume {i + 1}/{n}: generated in {genSeconds[^1]:F1} s, porosity {largeRows[^1][0]:F3}, k_z {largeRows[^1][3]:F0} mD (real sub-volume: {realLargeRows[^1][0]:F3}, {realLargeRows[^1][3]:F0} mD)");
             }
+            var s2Large = Statistics.MeanS2(largeVolumes, maxLag);
             var s2Real = TwoPointCorrelation.Compute(rock, maxLag);
-            var pickedBlocks = subBlocks.OrderBy(_ => rng.Next()).Take(nCubes).ToList();
+            var pickedBlocks = subBlocks.OrderBy(_ => rng.Next()).Take(nCubes).Select(b => b.Volume.Crop(b.Z, b.Y, b.X, t, t, t)).ToList();
             var subRows = pickedBlocks.Select(Row).ToList();
             Say($"{subRows.Count} sub-blocks of {t}³ analysed");
             var ownCubes = Enumerable.Range(0, nCubes).Select(_ => small.Generate([StandardNormal.Vector(rng, small.Latent)])[0]).ToList();
             var ownRows = ownCubes.Select(Row).ToList();
-            var s2Own = new double[Math.Min(maxLag, t - 1) + 1];
-            foreach (var c in ownCubes) { var s2 = TwoPointCorrelation.Compute(c, s2Own.Length - 1); for (int r = 0; r < s2Own.Length; r++) s2Own[r] += s2[r] / ownCubes.Count; }
+            var s2Own = Statistics.MeanS2(ownCubes, Math.Min(maxLag, t - 1));
             var realSmallRows = Enumerable.Range(0, nCubes).Select(_ => Row(RealSub(t))).ToList();
             Say($"{nCubes} generated and {nCubes} real {t}³ cubes analysed");
             var sizes = new List<SizedSet> { new(t, realSmallRows, ownRows) };
@@ -121,7 +118,7 @@ public static class ReportLargeCommand
             };
             string md = LargeVolumeReport.Write(p.GetValue(output)!, new LargeVolumeReport.Inputs(
                 $"Large volumes: {Path.GetFileName(modelPath)} ({small.Card.Iterations} iterations, trained on {t}³) at {big}³ vs {Path.GetFileName(p.GetValue(data))}, seed {p.GetValue(seed)}",
-                t, small.Card.VoxelSize, s2Real, s2Large, s2Own, big, RealSub(big), firstLarge!, subRows, ownRows, sizes, meta) { Conditioned = conditioned });
+                t, small.Card.VoxelSize, s2Real, s2Large, s2Own, big, RealSub(big), largeVolumes[0], subRows, ownRows, sizes, meta) { Conditioned = conditioned });
             io.Out.WriteLine($"wrote {md}; a {big}³ volume took {Statistics.Quantile(genSeconds, 0.5):F1} s to generate (median of {n})");
             return 0;
         }));
