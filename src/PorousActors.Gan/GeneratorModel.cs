@@ -265,7 +265,8 @@ public sealed class GeneratorModel : IDisposable
         List<int> Cells((int Lo, int Hi) r, string axis)
         {
             if (r.Lo < 0 || r.Hi > Size || r.Lo >= r.Hi) throw new BadInputException($"region {axis} {r.Lo}:{r.Hi} is empty or outside 0:{Size}");
-            var cells = Enumerable.Range(0, g).Where(c => 16 * (c - 2) - 30 - offset - 1 >= r.Lo && 16 * c + 15 - offset + 1 < r.Hi).ToList();
+            const int cell = GanArchitecture.VoxelsPerLatentCell;
+            var cells = Enumerable.Range(0, g).Where(c => cell * (c - 2) - 30 - offset - 1 >= r.Lo && cell * c + 15 - offset + 1 < r.Hi).ToList();
             if (cells.Count == 0)
                 throw new BadInputException($"region {axis} {r.Lo}:{r.Hi} is narrower than one latent cell's reach (80 voxels): no part of the latent changes only that region");
             return cells;
@@ -273,16 +274,8 @@ public sealed class GeneratorModel : IDisposable
         var cz = Cells(z, "z"); var cy = Cells(y, "y"); var cx = Cells(x, "x");
         var mask = new bool[Latent];
         for (int ch = 0; ch < arch.Latent; ch++)
-            foreach (int a in cz) foreach (int b in cy) foreach (int c in cx) mask[LatentIndex(ch, a, b, c)] = true;
+            foreach (int a in cz) foreach (int b in cy) foreach (int c in cx) mask[((ch * g + a) * g + b) * g + c] = true; // row-major: channel, z, y, x
         return mask;
-    }
-
-    /// <summary>Position in the latent of channel <paramref name="channel"/> of cell (z, y, x) of a
-    /// convolutional generator's latent grid (row-major: channel, then z, y, x).</summary>
-    public int LatentIndex(int channel, int z, int y, int x)
-    {
-        int g = Card.Architecture.LatentGrid(Size);
-        return ((channel * g + z) * g + y) * g + x;
     }
 
     /// <summary>Re-estimates a generator's batch-norm statistics with the shipped settings; returns
