@@ -36,12 +36,21 @@ public static class EulerCharacteristic
     /// <summary>χ with 6-connected pores and 26-connected solid (skimage connectivity=1).</summary>
     public static long Compute6(Volume v) => Sum(v, Lut6);
 
-    static long Sum(Volume v, int[] lut)
+    static long Sum(Volume v, int[] lut) => Sum(v.Data, v.Nz, v.Ny, v.Nx, 0, v.Nz, 0, v.Nz + 1, lut);
+
+    /// <summary>χ of a z-slab of a taller image: the lattice points with z in [pzFrom, pzTo) of an
+    /// image with <paramref name="nz"/> planes, from the slab's planes starting at image plane
+    /// <paramref name="z0"/>, which must hold planes pzFrom − 1 to pzTo − 1 (those inside the
+    /// image). Lattice points partition the image, so slabs add up to the whole image's χ.</summary>
+    public static long SumSlab(byte[] slab, int slabNz, int ny, int nx, int z0, int nz, int pzFrom, int pzTo, bool sixConnected)
+        => Sum(slab, slabNz, ny, nx, z0, nz, pzFrom, pzTo, sixConnected ? Lut6 : Lut26);
+
+    static long Sum(byte[] d, int slabNz, int ny, int nx, int z0, int nz, int pzFrom, int pzTo, int[] lut)
     {
-        int nz = v.Nz, ny = v.Ny, nx = v.Nx;
-        var d = v.Data;
-        var partial = new long[nz + 1];
-        Parallel.For(0, nz + 1, KernelParallelism.Options, pz =>
+        if (pzFrom < 0 || pzTo > nz + 1 || (pzFrom < pzTo && (Math.Max(pzFrom - 1, 0) < z0 || Math.Min(pzTo - 1, nz - 1) >= z0 + slabNz)))
+            throw new ArgumentException("the slab does not hold the planes these lattice points need");
+        var partial = new long[Math.Max(0, pzTo - pzFrom)];
+        Parallel.For(pzFrom, pzTo, KernelParallelism.Options, pz =>
         {
             long chi = 0;
             for (int py = 0; py <= ny; py++)
@@ -65,11 +74,11 @@ public static class EulerCharacteristic
                     prev = cur;
                 }
             }
-            partial[pz] = chi;
+            partial[pz - pzFrom] = chi;
         });
         return partial.Sum();
 
-        int Row(int z, int y) => z < 0 || z >= nz || y < 0 || y >= ny ? -1 : (z * ny + y) * nx;
+        int Row(int z, int y) => z < 0 || z >= nz || y < 0 || y >= ny ? -1 : ((z - z0) * ny + y) * nx;
     }
 
     /// <summary>Column bits (dy | dz&lt;&lt;1 per 4-voxel column: bit0 = (dz0,dy0), bit1 = (dz0,dy1), bit2 = (dz1,dy0), bit3 = (dz1,dy1))

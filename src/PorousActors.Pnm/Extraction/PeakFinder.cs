@@ -33,9 +33,11 @@ public static class PeakFinder
     /// <param name="dt">Unsmoothed distance map (what saddle and nearby trimming judge by).</param>
     public static (int[] Markers, int Count) Find(float[] smooth, float[] dt, byte[] pore, int nz, int ny, int nx)
     {
-        var isPeak = FindPeaks(smooth, pore, nz, ny, nx);
+        var isPeak = FindPeaks(smooth, pore, nz, ny, nx, 0, nz);
         var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true);
-        TrimSaddles(isPeak, clusters6, clusterCount, dt, pore, nz, ny, nx);
+        var keep = SaddleVerdicts(clusters6, clusterCount, dt, pore, nz, ny, nx, null);
+        for (int i = 0; i < clusters6.Length; i++)
+            if (clusters6[i] != 0 && !keep[clusters6[i] - 1]) isPeak[i] = 0;
         TrimNearby(isPeak, dt, nz, ny, nx);
         return Label(isPeak, nz, ny, nx, faces: false);
     }
@@ -55,12 +57,13 @@ public static class PeakFinder
         return [.. list.OrderBy(o => o.Item1 * o.Item1 + o.Item2 * o.Item2 + o.Item3 * o.Item3)];
     }
 
-    /// <summary>PoreSpy's find_peaks: smooth == maximum_filter(smooth + 2·solid, ball) in the pore.
-    /// Its mirrored edges only repeat voxels already inside the ball, so clipping is the same.</summary>
-    static byte[] FindPeaks(float[] smooth, byte[] pore, int nz, int ny, int nx)
+    /// <summary>PoreSpy's find_peaks: smooth == maximum_filter(smooth + 2·solid, ball) in the pore,
+    /// on planes [zFrom, zTo). Its mirrored edges only repeat voxels already inside the ball, so
+    /// clipping is the same.</summary>
+    internal static byte[] FindPeaks(float[] smooth, byte[] pore, int nz, int ny, int nx, int zFrom, int zTo)
     {
         var isPeak = new byte[smooth.Length];
-        Parallel.For(0, nz, KernelParallelism.Options, z =>
+        Parallel.For(zFrom, zTo, KernelParallelism.Options, z =>
         {
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
@@ -85,7 +88,7 @@ public static class PeakFinder
 
     /// <summary>Connected components of the marked voxels, numbered in scan order of their first
     /// voxel (as scipy.ndimage.label): 6-connected with <paramref name="faces"/>, else 26.</summary>
-    static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces)
+    internal static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces)
     {
         var labels = new int[marked.Length];
         var stack = new Stack<int>();
@@ -113,9 +116,10 @@ public static class PeakFinder
         return (labels, count);
     }
 
-    /// <summary>PoreSpy 2.x trim_saddle_points on the unsmoothed distance map; clears the peak
-    /// voxels of every cluster that is not a true peak.</summary>
-    static void TrimSaddles(byte[] isPeak, int[] labels, int count, float[] dt, byte[] pore, int nz, int ny, int nx)
+    /// <summary>PoreSpy 2.x trim_saddle_points on the unsmoothed distance map: true for every
+    /// 6-connected peak cluster that is a true peak. With <paramref name="reach"/> (2 per cluster)
+    /// it also records the lowest and highest plane each walk read.</summary>
+    internal static bool[] SaddleVerdicts(int[] labels, int count, float[] dt, byte[] pore, int nz, int ny, int nx, int[]? reach)
     {
         var members = new List<int>[count];
         for (int c = 0; c < count; c++) members[c] = [];
@@ -134,6 +138,7 @@ public static class PeakFinder
                 z0 = Math.Min(z0, z); z1 = Math.Max(z1, z); y0 = Math.Min(y0, y); y1 = Math.Max(y1, y); x0 = Math.Min(x0, x); x1 = Math.Max(x1, x);
                 current.Add(p);
             }
+            int readLo = z0, readHi = z1;
             int pad = SaddleIterations;
             z0 = Math.Max(0, z0 - pad); y0 = Math.Max(0, y0 - pad); x0 = Math.Max(0, x0 - pad);
             z1 = Math.Min(nz - 1, z1 + pad); y1 = Math.Min(ny - 1, y1 + pad); x1 = Math.Min(nx - 1, x1 + pad);
@@ -145,6 +150,7 @@ public static class PeakFinder
                 foreach (int p in current)
                 {
                     int z = p / (ny * nx), y = p / nx % ny, x = p % nx;
+                    readLo = Math.Min(readLo, Math.Max(z0, z - 1)); readHi = Math.Max(readHi, Math.Min(z1, z + 1));
                     for (int zz = Math.Max(z0, z - 1); zz <= Math.Min(z1, z + 1); zz++)
                         for (int yy = Math.Max(y0, y - 1); yy <= Math.Min(y1, y + 1); yy++)
                             for (int xx = Math.Max(x0, x - 1); xx <= Math.Min(x1, x + 1); xx++)
@@ -161,10 +167,10 @@ public static class PeakFinder
                 if (!overlaps) break;                                        // higher ground beside it: a saddle
                 (current, extended) = (extended, current);
             }
+            if (reach is not null) { reach[2 * c] = readLo; reach[2 * c + 1] = readHi; }
             return (current, dilated, extended);
         }, _ => { });
-        for (int i = 0; i < labels.Length; i++)
-            if (labels[i] != 0 && !keep[labels[i] - 1]) isPeak[i] = 0;
+        return keep;
     }
 
     /// <summary>PoreSpy 2.x trim_nearby_peaks (f = 1) on the unsmoothed distance map.</summary>
@@ -189,16 +195,24 @@ public static class PeakFinder
             for (int k = 0; k < 3; k++) crd[3 * l + k] = (int)(sum[3 * l + k] / size[l]);
             dist[l] = dt[(crd[3 * l] * ny + crd[3 * l + 1]) * nx + crd[3 * l + 2]] + l * 1e-6;
         }
-        var nearest = NearestNeighbours(crd, n, out var gap);
+        var drop = NearbyDrops(crd, dist, n);
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] != 0 && drop[labels[i] - 1]) isPeak[i] = 0;
+    }
+
+    /// <summary>Which of n peaks (truncated centroids, joggled distances to solid) trim_nearby_peaks drops.</summary>
+    internal static bool[] NearbyDrops(int[] crd, double[] dist, int n)
+    {
         var drop = new bool[n];
+        if (n < 2) return drop;
+        var nearest = NearestNeighbours(crd, n, out var gap);
         for (int l = 0; l < n; l++)
         {
             if (!(gap[l] <= dist[l])) continue;
             int m = nearest[l];
             drop[dist[l] < dist[m] ? l : m] = true;
         }
-        for (int i = 0; i < labels.Length; i++)
-            if (labels[i] != 0 && drop[labels[i] - 1]) isPeak[i] = 0;
+        return drop;
     }
 
     /// <summary>For each point, its nearest other point (ties: the lower index) and the distance,

@@ -243,7 +243,8 @@ public sealed class NetworkAccumulator(int regions, int nz, int ny, int nx, doub
         double best2 = lim * lim;
         // planes beyond the slab are not read: the caller's reach check then reports it
         int zFrom = Math.Max(Math.Max(0, z - r), z0), zTo = Math.Min(Math.Min(nz - 1, z + r), z0 + slabNz - 1);
-        lo = Math.Min(lo, Math.Max(0, z - r)); hi = Math.Max(hi, Math.Min(nz - 1, z + r));
+        // planes at |dz| >= lim never beat the starting bound: r - 1 each side is what is read
+        lo = Math.Min(lo, Math.Max(0, z - r + 1)); hi = Math.Max(hi, Math.Min(nz - 1, z + r - 1));
         for (int zz = zFrom; zz <= zTo; zz++)
         {
             int dz2 = (zz - z) * (zz - z);

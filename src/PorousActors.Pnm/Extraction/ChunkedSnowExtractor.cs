@@ -1,0 +1,387 @@
+using System.Diagnostics;
+using PorousActors.Core;
+using PorousActors.Core.Filters;
+using PorousActors.Core.Metrics;
+using PorousActors.Pnm.Network;
+
+namespace PorousActors.Pnm.Extraction;
+
+/// <summary>
+/// SNOW on an image too large for one array, in z-slabs with overlapping halos (PoreSpy's
+/// <c>divs</c>), built to give the same network as <see cref="SnowExtractor"/> on the whole image,
+/// and to check that it did:
+/// <list type="number">
+/// <item>Peaks, slab by slab: distance transform of the slab and a halo, proven exact where it is
+/// used (a distance no larger than the way out of the slab cannot have missed a solid beyond it),
+/// smoothing and the peak test, then saddle trimming of the 6-connected peak clusters whose first
+/// voxel lies in the core; a cluster or saddle walk that reaches the halo's edge widens the halo
+/// and the slab is redone. Image metrics (φ, S/V, χ) are summed slab by slab in the same pass.</item>
+/// <item>Nearby trimming over all peaks at once (they are few): 26-connected clusters, their
+/// truncated centroids' distances found exactly by search, then PoreSpy's rule.</item>
+/// <item>Watershed and network, slab by slab: each slab floods its core and a halo of
+/// <c>watershedHalo</c> planes from the global markers, and its core is added to the network
+/// (<see cref="NetworkAccumulator"/>). The halo's labels are a slab's view of its neighbour's core;
+/// every plane a slab read beyond its core is compared with what the neighbour computed there. A
+/// disagreement doubles the halo and the pass is redone; if it persists it is reported.</item>
+/// </list>
+/// Memory is that of one slab and its halos (about 15 bytes per voxel of it) plus the network;
+/// the image itself is read from <see cref="IPlaneSource"/> and need never be in memory.
+/// </summary>
+public static class ChunkedSnowExtractor
+{
+    public const int DefaultWatershedHalo = 32;
+
+    /// <summary>How the slabs went: <see cref="SeamMismatches"/> = 0 means every plane a slab read
+    /// beyond its core held the labels its neighbour gave it, so the network is the whole-image one.</summary>
+    public sealed record Report(int Chunks, int WatershedChunks, int WatershedHalo, int HaloWidenings, int DistanceMargin, int Retries, long SeamMismatches, long PeakVoxels, int Markers, long MaxSlabVoxels);
+
+    public sealed record Result(PoreNetwork Network, ImageMetrics Metrics, Report Report, IReadOnlyDictionary<string, double> TimingsMs);
+
+    /// <param name="distanceMargin">planes read beyond where the distance transform must be exact,
+    /// to start with (widened as needed); it also widens the flood's halo</param>
+    public static Result Extract(IPlaneSource src, int chunks, int watershedHalo = DefaultWatershedHalo, Action<string>? progress = null, int distanceMargin = 16)
+    {
+        int nz = src.Nz, ny = src.Ny, nx = src.Nx;
+        if (chunks < 1) throw new BadInputException($"chunks must be at least 1, got {chunks}");
+        if (watershedHalo < 2) throw new BadInputException($"the watershed halo must be at least 2 planes, got {watershedHalo}");
+        // every core must hold as many planes as a neighbour may read into it
+        chunks = Math.Max(1, Math.Min(chunks, nz / Math.Max(watershedHalo, 1)));
+        var bounds = Bounds(nz, chunks);
+        var t = new Dictionary<string, double> { ["distanceTransform"] = 0, ["peaks"] = 0, ["watershed"] = 0, ["network"] = 0, ["porosity"] = 0, ["specificSurface"] = 0, ["euler"] = 0 };
+        var state = new PassState { DistanceMargin = Math.Max(1, distanceMargin) };
+        int bounds0 = chunks;
+
+        // --- Pass 1: peaks and image metrics, slab by slab.
+        var peaks = new List<long>();
+        long poreVoxels = 0, chi26 = 0, chi6 = 0;
+        var areaPerPlane = new double[Math.Max(nz - 1, 0)];
+        for (int c = 0; c < chunks; c++)
+        {
+            progress?.Invoke($"peaks: slab {c + 1} of {chunks}");
+            int a = bounds[c], b = bounds[c + 1];
+            var (pore, slabNz, e0, sw) = (Array.Empty<byte>(), 0, 0, Stopwatch.StartNew());
+            for (int cluster = 4, walk = 6; ;)
+            {
+                int m = cluster + Math.Max(walk, 6);
+                int x0 = Math.Max(0, a - m), x1 = Math.Min(nz, b + m);
+                (pore, slabNz, e0, var dt) = ExactDistances(src, x0, x1, state, t);
+                sw.Restart();
+                // Image metrics once per slab, from the same planes.
+                if (c >= state.MetricsDone)
+                {
+                    poreVoxels += CountPore(pore, (a - e0) * ny * nx, (b - e0) * ny * nx);
+                    t["porosity"] += Lap(sw);
+                    SpecificSurface.AreaSlab(pore, slabNz, ny, nx, e0, nz, a, Math.Min(b, nz - 1), areaPerPlane);
+                    t["specificSurface"] += Lap(sw);
+                    int pzTo = b == nz ? nz + 1 : b;
+                    chi26 += EulerCharacteristic.SumSlab(pore, slabNz, ny, nx, e0, nz, a, pzTo, sixConnected: false);
+                    chi6 += EulerCharacteristic.SumSlab(pore, slabNz, ny, nx, e0, nz, a, pzTo, sixConnected: true);
+                    t["euler"] += Lap(sw);
+                    state.MetricsDone = c + 1;
+                }
+                var smooth = (float[])dt.Clone();
+                GaussianFilter.ApplyInPlace(smooth, slabNz, ny, nx, SnowExtractor.Sigma, dropNegligibleTaps: false);
+                for (int i = 0; i < smooth.Length; i++) if (pore[i] == 0) smooth[i] = 0;
+                int p0 = Math.Max(0, a - cluster), p1 = Math.Min(nz, b + cluster);
+                var isPeak = PeakFinder.FindPeaks(smooth, pore, slabNz, ny, nx, p0 - e0, p1 - e0);
+                smooth = null;
+                var (c6, n6) = PeakFinder.Label(isPeak, slabNz, ny, nx, faces: true);
+                // clusters that start in the core are this slab's; each must lie inside the planes searched
+                var first = new int[n6]; var last = new int[n6];
+                Array.Fill(first, -1);
+                int plane = ny * nx;
+                for (int i = 0; i < c6.Length; i++)
+                {
+                    int l = c6[i] - 1;
+                    if (l < 0) continue;
+                    int z = i / plane + e0;
+                    if (first[l] < 0) first[l] = z;
+                    last[l] = z;
+                }
+                bool ours(int l) => first[l] >= a && first[l] < b;
+                bool widen = false;
+                for (int l = 0; l < n6 && !widen; l++)
+                    if (ours(l) && ((first[l] == p0 && p0 > 0) || (last[l] == p1 - 1 && p1 < nz))) widen = true;
+                if (widen) { cluster *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
+                var reach = new int[2 * n6];
+                var keep = PeakFinder.SaddleVerdicts(c6, n6, dt, pore, slabNz, ny, nx, reach);
+                for (int l = 0; l < n6 && !widen; l++)
+                    if (ours(l) && (reach[2 * l] + e0 < x0 || reach[2 * l + 1] + e0 >= x1)) widen = true;
+                if (widen) { walk *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
+                for (int i = 0; i < c6.Length; i++)
+                {
+                    int l = c6[i] - 1;
+                    if (l >= 0 && ours(l) && keep[l]) peaks.Add((long)e0 * plane + i);
+                }
+                t["peaks"] += Lap(sw);
+                break;
+            }
+            state.MaxSlabVoxels = Math.Max(state.MaxSlabVoxels, (long)slabNz * ny * nx);
+            GC.Collect();
+        }
+        peaks.Sort();
+
+        // --- Nearby trimming over all peaks at once, then markers.
+        var sw2 = Stopwatch.StartNew();
+        var markerVoxels = NearbyTrimmedMarkers(src, peaks, out int markerCount);
+        t["peaks"] += Lap(sw2);
+
+        // --- Pass 2: watershed and network, slab by slab, until every seam agrees.
+        NetworkAccumulator acc;
+        long mismatches;
+        int halo = watershedHalo, widenings = 0;
+        while (true)
+        {
+            (acc, mismatches) = FloodAndBuild(src, bounds, halo, markerVoxels, markerCount, state, t, progress);
+            if (mismatches == 0 || chunks == 1) break;
+            // a wider halo; fewer, thicker slabs when the cores would be thinner than it
+            halo *= 2; widenings++;
+            chunks = Math.Max(1, Math.Min(chunks, nz / halo));
+            bounds = Bounds(nz, chunks);
+            progress?.Invoke($"slab seams disagreed on {mismatches} voxels: redoing the watershed in {chunks} slab(s) with a halo of {halo} planes");
+        }
+        var sw3 = Stopwatch.StartNew();
+        var net = acc.Finish();
+        t["network"] += Lap(sw3);
+
+        long n = src.VoxelCount();
+        double sv = areaPerPlane.Sum() / (n * src.VoxelSize);
+        var metrics = new ImageMetrics(poreVoxels / (double)n, sv, chi26, chi6, new Dictionary<string, double>
+        {
+            ["porosity"] = t["porosity"], ["specificSurface"] = t["specificSurface"], ["euler"] = t["euler"],
+        });
+        var report = new Report(bounds0, chunks, halo, widenings, state.DistanceMargin, state.Retries, mismatches, peaks.Count, markerCount, state.MaxSlabVoxels);
+        return new Result(net, metrics, report, t);
+    }
+
+    static int[] Bounds(int nz, int chunks)
+    {
+        var bounds = new int[chunks + 1];
+        for (int c = 0; c <= chunks; c++) bounds[c] = (int)((long)c * nz / chunks);
+        return bounds;
+    }
+
+    sealed class PassState
+    {
+        public int DistanceMargin = 16, Retries, MetricsDone;
+        public long MaxSlabVoxels;
+    }
+
+    /// <summary>Reads planes around [x0, x1) and computes their distance transform, widening the
+    /// margin until it is exact on [x0, x1): a distance no larger than the way out of the slab
+    /// cannot have missed a solid beyond it.</summary>
+    static (byte[] Pore, int SlabNz, int E0, float[] Dt) ExactDistances(IPlaneSource src, int x0, int x1, PassState state, Dictionary<string, double> t)
+    {
+        int nz = src.Nz, ny = src.Ny, nx = src.Nx, plane = ny * nx;
+        float cap = Math.Max(nz, Math.Max(ny, nx));
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            int e0 = Math.Max(0, x0 - state.DistanceMargin), e1 = Math.Min(nz, x1 + state.DistanceMargin), slabNz = e1 - e0;
+            var pore = new byte[(long)slabNz * plane];
+            src.ReadPlanes(e0, slabNz, pore);
+            var dt = DistanceTransform.Compute(pore, slabNz, ny, nx);
+            float worst = 0;
+            for (int z = x0; z < x1; z++)
+            {
+                float allowed = Math.Min(e0 > 0 ? z - e0 + 1 : float.PositiveInfinity, e1 < nz ? e1 - z : float.PositiveInfinity);
+                int o = (z - e0) * plane;
+                for (int i = o; i < o + plane; i++)
+                {
+                    float d = dt[i];
+                    if (d > allowed) worst = Math.Max(worst, d);
+                }
+            }
+            if (worst == 0)
+            {
+                for (int i = 0; i < dt.Length; i++) if (float.IsPositiveInfinity(dt[i])) dt[i] = cap;
+                t["distanceTransform"] += sw.Elapsed.TotalMilliseconds;
+                return (pore, slabNz, e0, dt);
+            }
+            state.DistanceMargin = (int)Math.Min(Math.Max(2.0 * state.DistanceMargin, Math.Ceiling(Math.Min(worst, cap)) + 1), cap);
+            state.Retries++;
+        }
+    }
+
+    static long CountPore(byte[] pore, int from, int to)
+    {
+        long n = 0;
+        for (int i = from; i < to; i++) n += pore[i];
+        return n;
+    }
+
+    /// <summary>PoreSpy's trim_nearby_peaks over the sparse peak voxels (sorted global indices), then
+    /// the 26-connected clusters left, numbered in scan order of their first voxel as the markers.
+    /// Returns (voxel, marker) pairs sorted by voxel.</summary>
+    static (long Voxel, int Marker)[] NearbyTrimmedMarkers(IPlaneSource src, List<long> peaks, out int markerCount)
+    {
+        int ny = src.Ny, nx = src.Nx, nz = src.Nz;
+        long plane = (long)ny * nx;
+        var index = new Dictionary<long, int>(peaks.Count);
+        for (int k = 0; k < peaks.Count; k++) index[peaks[k]] = k;
+        var cluster = new int[peaks.Count];
+        int n = 0;
+        var stack = new Stack<int>();
+        for (int k = 0; k < peaks.Count; k++)
+        {
+            if (cluster[k] != 0) continue;
+            cluster[k] = ++n; stack.Push(k);
+            while (stack.Count > 0)
+            {
+                long p = peaks[stack.Pop()];
+                int z = (int)(p / plane), y = (int)(p / nx % ny), x = (int)(p % nx);
+                for (int dz = -1; dz <= 1; dz++)
+                    for (int dy = -1; dy <= 1; dy++)
+                        for (int dx = -1; dx <= 1; dx++)
+                        {
+                            int zz = z + dz, yy = y + dy, xx = x + dx;
+                            if ((uint)zz >= (uint)nz || (uint)yy >= (uint)ny || (uint)xx >= (uint)nx) continue;
+                            if (index.TryGetValue(zz * plane + yy * nx + xx, out int q) && cluster[q] == 0) { cluster[q] = n; stack.Push(q); }
+                        }
+            }
+        }
+        index.Clear();
+        var sum = new double[3 * n]; var size = new int[n];
+        for (int k = 0; k < peaks.Count; k++)
+        {
+            int l = cluster[k] - 1; long p = peaks[k];
+            sum[3 * l] += p / plane; sum[3 * l + 1] += p / nx % ny; sum[3 * l + 2] += p % nx;
+            size[l]++;
+        }
+        var crd = new int[3 * n];
+        for (int l = 0; l < n; l++)
+            for (int k = 0; k < 3; k++) crd[3 * l + k] = (int)(sum[3 * l + k] / size[l]);
+        var dist = new double[n];
+        var probe = new DistanceProbe(src);
+        foreach (int l in Enumerable.Range(0, n).OrderBy(l => crd[3 * l]))
+            dist[l] = probe.At(crd[3 * l], crd[3 * l + 1], crd[3 * l + 2]) + l * 1e-6;
+        var drop = PeakFinder.NearbyDrops(crd, dist, n);
+        var id = new int[n];
+        markerCount = 0;
+        for (int l = 0; l < n; l++) id[l] = drop[l] ? 0 : ++markerCount;
+        var markers = new List<(long, int)>(peaks.Count);
+        for (int k = 0; k < peaks.Count; k++)
+            if (id[cluster[k] - 1] is int m and > 0) markers.Add((peaks[k], m));
+        return [.. markers];
+    }
+
+    static (NetworkAccumulator, long Mismatches) FloodAndBuild(IPlaneSource src, int[] bounds, int halo, (long Voxel, int Marker)[] markerVoxels, int markerCount,
+        PassState state, Dictionary<string, double> t, Action<string>? progress)
+    {
+        int nz = src.Nz, ny = src.Ny, nx = src.Nx, plane = ny * nx, chunks = bounds.Length - 1;
+        var acc = new NetworkAccumulator(markerCount, nz, ny, nx, src.VoxelSize);
+        long mismatches = 0;
+        // the previous slab's labels of the last planes of its core, and of the planes above its core it read
+        int[]? prevTail = null; int prevTailZ0 = 0;
+        int[]? prevView = null; int prevViewZ0 = 0, prevViewZ1 = 0;
+        int cursor = 0;
+        for (int c = 0; c < chunks; c++)
+        {
+            progress?.Invoke($"watershed: slab {c + 1} of {chunks}");
+            int a = bounds[c], b = bounds[c + 1];
+            var (pore, slabNz, e0, dt) = ExactDistances(src, a, b, state, t);
+            // the flood's halo: at least the watershed halo, and the distance margin the core needed
+            int w0 = Math.Max(0, Math.Min(e0, a - halo)), w1 = Math.Min(nz, Math.Max(e0 + slabNz, b + halo));
+            if (w0 != e0 || w1 != e0 + slabNz)
+            {
+                var sw0 = Stopwatch.StartNew();
+                e0 = w0; slabNz = w1 - w0;
+                pore = new byte[(long)slabNz * plane];
+                src.ReadPlanes(e0, slabNz, pore);
+                dt = DistanceTransform.Compute(pore, slabNz, ny, nx);
+                float cap = Math.Max(nz, Math.Max(ny, nx));
+                for (int i = 0; i < dt.Length; i++) if (float.IsPositiveInfinity(dt[i])) dt[i] = cap;
+                t["distanceTransform"] += sw0.Elapsed.TotalMilliseconds;
+            }
+            var sw = Stopwatch.StartNew();
+            var markers = new int[(long)slabNz * plane];
+            long lo = (long)e0 * plane, hi = (long)(e0 + slabNz) * plane;
+            while (cursor > 0 && markerVoxels[cursor - 1].Voxel >= lo) cursor--;
+            while (cursor < markerVoxels.Length && markerVoxels[cursor].Voxel < lo) cursor++;
+            for (int k = cursor; k < markerVoxels.Length && markerVoxels[k].Voxel < hi; k++)
+                markers[markerVoxels[k].Voxel - lo] = markerVoxels[k].Marker;
+            var labels = Watershed.Flood(markers, markerCount, dt, pore, slabNz, ny, nx);
+            markers = null;
+            t["watershed"] += Lap(sw);
+            var reach = acc.Add(labels, dt, pore, slabNz, e0, a - e0, b - e0);
+            t["network"] += Lap(sw);
+            state.MaxSlabVoxels = Math.Max(state.MaxSlabVoxels, (long)slabNz * plane);
+
+            // Seams: what this slab read below its core against the previous slab's core, and
+            // what the previous slab read above its core against this slab's core.
+            if (prevTail is not null)
+            {
+                for (int z = reach.Below; z < a; z++)
+                {
+                    if (z < prevTailZ0) { mismatches += plane; continue; } // read beyond what can be checked
+                    mismatches += Differ(labels, (z - e0) * plane, prevTail, (z - prevTailZ0) * plane, plane);
+                }
+            }
+            if (prevView is not null)
+                for (int z = prevViewZ0; z < prevViewZ1; z++)
+                {
+                    if (z >= b) { mismatches += plane; continue; }
+                    mismatches += Differ(prevView, (z - prevViewZ0) * plane, labels, (z - e0) * plane, plane);
+                }
+            prevTailZ0 = Math.Max(a, b - Math.Max(halo, state.DistanceMargin + 1));
+            prevTail = labels.AsSpan((prevTailZ0 - e0) * plane, (b - prevTailZ0) * plane).ToArray();
+            prevViewZ0 = b; prevViewZ1 = Math.Min(nz, reach.Above + 1);
+            prevView = prevViewZ1 > prevViewZ0 ? labels.AsSpan((prevViewZ0 - e0) * plane, (prevViewZ1 - prevViewZ0) * plane).ToArray() : null;
+            labels = null; dt = null; pore = null;
+            GC.Collect();
+        }
+        return (acc, mismatches);
+    }
+
+    static long Differ(int[] a, int ao, int[] b, int bo, int len)
+    {
+        long n = 0;
+        for (int i = 0; i < len; i++) if (a[ao + i] != b[bo + i]) n++;
+        return n;
+    }
+
+    static double Lap(Stopwatch sw) { double ms = sw.Elapsed.TotalMilliseconds; sw.Restart(); return ms; }
+
+    /// <summary>Exact distance (voxels) from a voxel to the nearest solid voxel of the image, by search
+    /// in growing cubes over a window of planes; the same number as the distance transform gives
+    /// (an image without solid: the image's largest edge, as <see cref="SnowExtractor"/> caps it).
+    /// Queries in increasing z read each plane about once.</summary>
+    sealed class DistanceProbe(IPlaneSource src)
+    {
+        byte[] window = [];
+        int w0, w1;
+
+        public float At(int z, int y, int x)
+        {
+            int nz = src.Nz, ny = src.Ny, nx = src.Nx, largest = Math.Max(nz, Math.Max(ny, nx));
+            for (int r = 1; ; r *= 2)
+            {
+                int z0 = Math.Max(0, z - r), z1 = Math.Min(nz - 1, z + r);
+                Cover(z0, z1);
+                long best2 = long.MaxValue;
+                for (int zz = z0; zz <= z1; zz++)
+                    for (int yy = Math.Max(0, y - r); yy <= Math.Min(ny - 1, y + r); yy++)
+                    {
+                        int row = ((zz - w0) * ny + yy) * nx;
+                        for (int xx = Math.Max(0, x - r); xx <= Math.Min(nx - 1, x + r); xx++)
+                            if (window[row + xx] == 0)
+                            {
+                                long d2 = (long)(zz - z) * (zz - z) + (long)(yy - y) * (yy - y) + (long)(xx - x) * (xx - x);
+                                if (d2 < best2) best2 = d2;
+                            }
+                    }
+                if (best2 <= (long)r * r) return MathF.Sqrt(best2);
+                if (r >= largest) return best2 == long.MaxValue ? largest : MathF.Sqrt(best2);
+            }
+        }
+
+        void Cover(int z0, int z1)
+        {
+            if (z0 >= w0 && z1 < w1 && window.Length > 0) return;
+            int plane = src.Ny * src.Nx;
+            w0 = z0; w1 = Math.Min(src.Nz, Math.Max(z1 + 1, z0 + 64));
+            window = new byte[(long)(w1 - w0) * plane];
+            src.ReadPlanes(w0, w1 - w0, window);
+        }
+    }
+}
