@@ -109,12 +109,14 @@ public static class Shape
             throw new BadInputException($"volume {nz}x{ny}x{nx} has more voxels than one array can hold ({Array.MaxLength})");
     }
 
-    /// <summary>Parses "Z,Y,X" (also accepts 'x' as separator).</summary>
-    public static (int Z, int Y, int X) Parse(string text)
+    /// <summary>Parses "Z,Y,X" (also accepts 'x' as separator); <paramref name="anySize"/> allows
+    /// more voxels than one array holds (images read in slabs).</summary>
+    public static (int Z, int Y, int X) Parse(string text, bool anySize = false)
     {
         var parts = text.Split([',', 'x', 'X'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length != 3 || !int.TryParse(parts[0], out int z) || !int.TryParse(parts[1], out int y) || !int.TryParse(parts[2], out int x))
             throw new BadInputException($"shape must be Z,Y,X (three integers), got '{text}'");
+        if (anySize && z > 0 && y > 0 && x > 0) return (z, y, x);
         Validate(z, y, x);
         return (z, y, x);
     }

@@ -35,12 +35,29 @@ public sealed class PoreNetworkSimulator(IReadOnlyList<FlowAxis>? axes = null)
         sw.Restart();
         snow = SnowExtractor.Extract(v);
         foreach (var (k, t) in snow.TimingsMs) timings[k] = t;
-        sw.Restart();
-        var net = snow.Network;
+        return Properties(metrics, snow.Network, timings, v.VoxelSize);
+    }
+
+    /// <summary>
+    /// The same properties from an image read in z-slabs (<see cref="ChunkedSnowExtractor"/>): for
+    /// images too large for one array, or to bound memory. The network is the whole image's (the
+    /// extractor checks every seam; <paramref name="chunked"/>.Report says how it went).
+    /// </summary>
+    public RockProperties Simulate(IPlaneSource src, int chunks, int watershedHalo, Action<string>? progress, out ChunkedSnowExtractor.Result chunked)
+    {
+        chunked = ChunkedSnowExtractor.Extract(src, chunks, watershedHalo, progress);
+        if (chunked.Metrics.Porosity == 0)
+            throw new BadInputException("the volume has no pore voxels: nothing to extract a pore network from");
+        var timings = new Dictionary<string, double>(chunked.TimingsMs);
+        return Properties(chunked.Metrics, chunked.Network, timings, src.VoxelSize);
+    }
+
+    RockProperties Properties(ImageMetrics metrics, PoreNetwork net, Dictionary<string, double> timings, double vs)
+    {
+        var sw = Stopwatch.StartNew();
         var g = HydraulicConductance.Conduits(net);
         var perms = Axes.Select(a => StokesFlow.Permeability(net, a, g)).ToList();
         timings["solve"] = sw.Elapsed.TotalMilliseconds;
-        double vs = v.VoxelSize;
         return new RockProperties
         {
             Porosity = metrics.Porosity,

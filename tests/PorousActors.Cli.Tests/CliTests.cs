@@ -36,6 +36,33 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AnalysisInSlabsGivesTheWholeImagesPropertiesAndSaysHowItWent()
+    {
+        string path = Path.Combine(dir, "tall.raw");
+        Assert.Equal(0, Run("synth", "spheres", "--size", "96", "--porosity", "0.22", "--radius", "4", "--seed", "5", "--streamed", "--out", path).Code);
+        var whole = Run("analyze", path, "--axis", "all", "--json");
+        var slabs = Run("analyze", path, "--axis", "all", "--json", "--chunks", "3", "--chunk-halo", "16");
+        Assert.Equal(0, whole.Code);
+        Assert.True(slabs.Code == 0, slabs.Err);
+        using var w = JsonDocument.Parse(whole.Out);
+        using var c = JsonDocument.Parse(slabs.Out);
+        foreach (var key in new[] { "porosity", "specificSurface_per_m", "eulerCharacteristic26", "eulerCharacteristic6", "poreCount", "throatCount",
+            "meanPoreDiameter_m", "meanThroatDiameter_m", "coordinationNumber", "permeability_mD_z", "permeability_mD_y", "permeability_mD_x" })
+            Assert.Equal(w.RootElement.GetProperty(key).GetDouble(), c.RootElement.GetProperty(key).GetDouble());
+        var report = c.RootElement.GetProperty("slabs");
+        Assert.Equal(3, report.GetProperty("slabs").GetInt32());
+        Assert.Equal(0, report.GetProperty("seamMismatchVoxels").GetInt64());
+        Assert.True(c.RootElement.GetProperty("peakMemoryPerVoxel_bytes").GetDouble() > 0);
+        Assert.Contains("watershed: slab 3 of 3", slabs.Err);
+        // options that need the whole image are refused by name
+        var regions = Run("analyze", path, "--chunks", "2", "--regions", Path.Combine(dir, "r.tif"));
+        Assert.Equal(2, regions.Code);
+        Assert.Contains("--regions needs the whole image", regions.Err);
+        Assert.Equal(2, Run("analyze", path, "--chunks", "0").Code);
+        Assert.Equal(2, Run("analyze", path, "--chunks", "many").Code);
+    }
+
+    [Fact]
     public void FlowVoxelAddsTheLatticeBoltzmannPermeabilityBesideTheNetworks()
     {
         string path = Path.Combine(dir, "open.raw");

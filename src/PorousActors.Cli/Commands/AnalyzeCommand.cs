@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PorousActors.Core;
+using PorousActors.Core.IO;
+using PorousActors.Pnm.Extraction;
 using PorousActors.Pnm;
 using PorousActors.Pnm.Flow;
 using PorousActors.Pnm.Network;
@@ -41,8 +43,24 @@ public static class AnalyzeCommand
         cmd.Options.Add(flow); cmd.Options.Add(regions);
         voxel.AddTo(cmd);
         cmd.Options.Add(psd); cmd.Options.Add(tortuosity);
+        var chunks = new Option<string>("--chunks")
+        {
+            Description = "Analyse the image in this many z-slabs, each with overlapping halos (SNOW as PoreSpy's divs, built and checked at every seam to give the whole image's network), so memory is that of a slab: "
+                + "'auto' (default) uses slabs above 512³ voxels, sized to this machine's memory; 1 = the whole image at once. Segmented .raw and .npy files are then read from disk slab by slab (any size)",
+            DefaultValueFactory = _ => "auto",
+        };
+        var chunkHalo = new Option<int>("--chunk-halo") { Description = "Planes each slab's watershed reaches beyond its core (widened by itself when two slabs disagree at a seam)", DefaultValueFactory = _ => ChunkedSnowExtractor.DefaultWatershedHalo };
+        cmd.Options.Add(chunks); cmd.Options.Add(chunkHalo);
         cmd.SetAction(p => io.Guard(() =>
         {
+            int? slabs = ParseChunks(p.GetValue(chunks)!);
+            if (SlabSource(io, p, input, slabs, p.GetValue(chunkHalo)) is { } plan)
+            {
+                foreach (var (option, name) in new (bool, string)[] { (p.GetValue(imageOnly), "--image-only"), (p.GetValue(regions) is not null, "--regions"), (p.GetValue(flow)!.Trim().ToLowerInvariant() == "voxel", "--flow voxel"), (p.GetValue(psd) is not null, "--psd"), (p.GetValue(tortuosity), "--tortuosity") })
+                    if (option) throw new BadInputException($"{name} needs the whole image in memory; analyse in slabs without it, or with --chunks 1 for an image that fits");
+                using (plan.Source as IDisposable)
+                    return AnalyzeInSlabs(io, p, plan, axes: ParseAxes(p.GetValue(axis)!), p.GetValue(json), p.GetValue(network), p.GetValue(poreSpyOrder), p.GetValue(input.Path)!);
+            }
             var axes = ParseAxes(p.GetValue(axis)!);
             if (p.GetValue(imageOnly) && p.GetValue(network) is not null)
                 throw new BadInputException("--network needs the pore network, which --image-only skips; drop one of them");
@@ -159,11 +177,113 @@ public static class AnalyzeCommand
             }
             timings["total"] = sw.Elapsed.TotalMilliseconds;
             result["timings_ms"] = timings;
+            AddPeakMemory(result, (long)v.Nz * v.Ny * v.Nx);
             if (p.GetValue(json)) io.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else PrintText(io.Out, result);
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>null = auto, else the slab count (1 = whole image).</summary>
+    static int? ParseChunks(string text)
+    {
+        text = text.Trim().ToLowerInvariant();
+        if (text == "auto") return null;
+        if (int.TryParse(text, out int n) && n >= 1) return n;
+        throw new BadInputException($"--chunks must be 'auto' or a whole number of slabs (1 = the whole image), got '{text}'");
+    }
+
+    /// <summary>Images above this many voxels are analysed in slabs unless told otherwise (512³).</summary>
+    public const long AutoSlabVoxels = 1L << 27;
+
+    sealed record SlabPlan(IPlaneSource Source, int Chunks, int Halo, SegmentationInfo Segmentation, double ReadMs);
+
+    /// <summary>Whether (and how) to analyse in slabs: null for the whole-image path.</summary>
+    static SlabPlan? SlabSource(CliIO io, ParseResult p, VolumeInputOptions input, int? slabs, int halo)
+    {
+        if (slabs == 1 && !input.Reshapes(p))
+        {
+            // an image beyond one array cannot be analysed whole: say so rather than fail reading it
+            using var big = PlaneFile.TryOpen(p.GetValue(input.Path)!, input.Options(p), out _);
+            if (big is not null && big.VoxelCount() > Array.MaxLength)
+                throw new BadInputException($"{p.GetValue(input.Path)}: {big.Nz}x{big.Ny}x{big.Nx} is more voxels than one array holds ({Array.MaxLength}); analyse it in slabs (--chunks auto, or a number)");
+        }
+        if (slabs == 1) return null;
+        if (halo < 2) throw new BadInputException($"--chunk-halo must be at least 2 planes, got {halo}");
+        var sw = Stopwatch.StartNew();
+        PlaneFile? file = input.Reshapes(p) ? null : PlaneFile.TryOpen(p.GetValue(input.Path)!, input.Options(p), out _);
+        if (slabs is null && (file is null || file.VoxelCount() <= AutoSlabVoxels)) { file?.Dispose(); return null; }
+        IPlaneSource src;
+        SegmentationInfo seg;
+        if (file is not null)
+        {
+            src = file;
+            seg = new SegmentationInfo("labelled", file.PoreValue, file.PoreValueSource, -1, null);
+        }
+        else
+        {
+            // a format read whole (or a reshaped image): slabs of it in memory
+            var v = input.Read(p, out seg);
+            if (seg.Warning is { } warning) io.Err.WriteLine("warning: " + warning);
+            src = new VolumePlanes(v);
+        }
+        int n = slabs ?? ChunkedSnowExtractor.AutoChunks(src.Nz, src.Ny, src.Nx, halo, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        return new SlabPlan(src, n, halo, seg, sw.Elapsed.TotalMilliseconds);
+    }
+
+    static int AnalyzeInSlabs(CliIO io, ParseResult p, SlabPlan plan, IReadOnlyList<FlowAxis> axes, bool json, string? networkPath, bool poreSpyOrder, string file)
+    {
+        var sw = Stopwatch.StartNew();
+        var src = plan.Source;
+        var result = new JsonObject
+        {
+            ["file"] = file,
+            ["shape"] = new JsonArray(src.Nz, src.Ny, src.Nx),
+            ["voxelSize_m"] = src.VoxelSize,
+            ["segmentation"] = plan.Segmentation.Method,
+        };
+        if (plan.Segmentation.PoreValue is { } pv)
+        {
+            result["poreValue"] = pv;
+            result["poreValueFrom"] = plan.Segmentation.PoreValueSource;
+        }
+        var props = new PoreNetworkSimulator(axes).Simulate(src, plan.Chunks, plan.Halo, msg => io.Err.WriteLine(msg), out var chunked);
+        Fill(result, props);
+        foreach (var a in axes)
+            result[$"formationFactor_{a.ToString().ToLowerInvariant()}"] = StokesFlow.FormationFactor(chunked.Network, a) is var ff && double.IsFinite(ff) ? ff : null;
+        if (networkPath is not null) NetworkWriter.Write(chunked.Network, networkPath, poreSpyOrder);
+        var r = chunked.Report;
+        result["slabs"] = new JsonObject
+        {
+            ["slabs"] = r.Chunks,
+            ["watershedSlabs"] = r.WatershedChunks,
+            ["watershedHalo_planes"] = r.WatershedHalo,
+            ["haloWidenings"] = r.HaloWidenings,
+            ["distanceMargin_planes"] = r.DistanceMargin,
+            ["retries"] = r.Retries,
+            ["seamMismatchVoxels"] = r.SeamMismatches,
+            ["largestSlab_voxels"] = r.MaxSlabVoxels,
+            ["notComputed"] = new JsonArray("connectedPorosity", "chordLengths", "porosityProfile", "twoPointCorrelation"),
+        };
+        if (r.SeamMismatches > 0)
+            io.Err.WriteLine($"warning: {r.SeamMismatches} voxel(s) read across slab seams were labelled differently by the two slabs even with a {r.WatershedHalo}-plane halo: the network may differ slightly from the whole image's; raise --chunk-halo or use fewer slabs");
+        var timings = new JsonObject { ["read"] = plan.ReadMs };
+        foreach (var (k, t) in props.TimingsMs) timings[k] = t;
+        timings["total"] = sw.Elapsed.TotalMilliseconds + plan.ReadMs;
+        result["timings_ms"] = timings;
+        AddPeakMemory(result, src.VoxelCount());
+        if (json) io.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        else PrintText(io.Out, result);
+        return 0;
+    }
+
+    /// <summary>The process's peak resident memory, in all and per voxel of the image.</summary>
+    static void AddPeakMemory(JsonObject result, long voxels)
+    {
+        long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        result["peakMemory_bytes"] = peak;
+        result["peakMemoryPerVoxel_bytes"] = Math.Round(peak / (double)voxels, 2);
     }
 
     internal static IReadOnlyList<FlowAxis> ParseAxes(string text) => text.Trim().ToLowerInvariant() switch

@@ -46,12 +46,22 @@ public sealed class VolumeInputOptions
 
     public Volume Read(ParseResult p) => Read(p, out _);
 
-    public Volume Read(ParseResult p, out SegmentationInfo info)
+    /// <summary>How to read the file, from the options (a --shape may exceed one array: slabs read it).</summary>
+    public ReadOptions Options(ParseResult p)
     {
         var shapeText = p.GetValue(Shape);
         var vs = ParseVoxelSize(p.GetValue(VoxelSize));
         if (vs is { } v) VolumeIO.CheckVoxelSize(v, "--voxel-size", p.GetValue(AnyVoxelSize));
-        var options = new ReadOptions(shapeText is null ? null : Core.Shape.Parse(shapeText), p.GetValue(Dtype), vs, p.GetValue(PoreValue), p.GetValue(AnyVoxelSize), Dataset: p.GetValue(Dataset));
+        return new ReadOptions(shapeText is null ? null : Core.Shape.Parse(shapeText, anySize: true), p.GetValue(Dtype), vs, p.GetValue(PoreValue), p.GetValue(AnyVoxelSize), Dataset: p.GetValue(Dataset));
+    }
+
+    /// <summary>True when --crop or --downsample asks for the whole image to be reshaped first.</summary>
+    public bool Reshapes(ParseResult p) => p.GetValue(Crop) is not null || p.GetValue(Downsample) != 1;
+
+    public Volume Read(ParseResult p, out SegmentationInfo info)
+    {
+        var options = Options(p);
+        if (options.Shape is { } s) Core.Shape.Validate(s.Z, s.Y, s.X);
         var volume = VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
         if (p.GetValue(Crop) is { } crop) volume = Resampling.Crop(volume, crop);
         return Resampling.Downsample(volume, p.GetValue(Downsample));

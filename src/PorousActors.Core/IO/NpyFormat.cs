@@ -8,10 +8,18 @@ public static partial class NpyFormat
 {
     static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    public static GrayVolume Read(string path, double? voxelSize)
+    /// <summary>What a .npy header says: element type, shape (Z, Y, X), memory order and where the data start.</summary>
+    public sealed record Header(VoxelType Type, int[] Dims, bool Fortran, long DataStart);
+
+    /// <summary>Reads and checks the header (and that the file holds all the data it announces).</summary>
+    public static Header ReadHeader(string path)
     {
-        // the header alone is read whole; the voxels are streamed (no 2 GiB limit)
         using var stream = File.OpenRead(path);
+        return ReadHeader(stream, path);
+    }
+
+    static Header ReadHeader(FileStream stream, string path)
+    {
         long fileLength = stream.Length;
         var bytes = new byte[(int)Math.Min(fileLength, 1 << 16)];
         stream.ReadExactly(bytes);
@@ -50,6 +58,15 @@ public static partial class NpyFormat
         if (fileLength - dataStart < need)
             throw new BadInputException($"{path}: truncated: shape ({dims[0]}, {dims[1]}, {dims[2]}) of {VoxelTypes.Name(type)} needs {need} data bytes, file has {fileLength - dataStart}");
 
+        return new Header(type, dims, fortran, dataStart);
+    }
+
+    public static GrayVolume Read(string path, double? voxelSize)
+    {
+        // the header alone is read whole; the voxels are streamed (no 2 GiB limit)
+        using var stream = File.OpenRead(path);
+        var (type, dims, fortran, dataStart) = ReadHeader(stream, path);
+        long n = (long)dims[0] * dims[1] * dims[2];
         var g = new GrayVolume(dims[0], dims[1], dims[2], voxelSize);
         stream.Position = dataStart;
         if (!fortran)

@@ -154,6 +154,20 @@ public static class ChunkedSnowExtractor
         return new Result(net, metrics, report, t);
     }
 
+    /// <summary>
+    /// Slabs for an image of this shape: each slab with its halos (about 16 bytes per voxel while
+    /// it is worked on) within 40 % of the memory available and, for images below that, within 4
+    /// bytes per image voxel, but never thinner than 2^27 voxels or twice the halo.
+    /// </summary>
+    public static int AutoChunks(int nz, int ny, int nx, int halo, long availableBytes)
+    {
+        long plane = (long)ny * nx, voxels = plane * nz;
+        long budget = Math.Min(Math.Max(voxels / 4, 1L << 27), (long)(availableBytes * 0.4 / 16));
+        long slabPlanes = budget / plane;
+        long core = Math.Max(2L * halo, slabPlanes - 2L * halo);
+        return (int)Math.Clamp((nz + core - 1) / core, 1, Math.Max(1, nz / halo));
+    }
+
     static int[] Bounds(int nz, int chunks)
     {
         var bounds = new int[chunks + 1];
