@@ -53,71 +53,12 @@ public static class ChunkedSnowExtractor
 
         // --- Pass 1: peaks and image metrics, slab by slab.
         var peaks = new List<long>();
-        long poreVoxels = 0, chi26 = 0, chi6 = 0;
-        var areaPerPlane = new double[Math.Max(nz - 1, 0)];
+        var sums = new ImageSums(nz);
         for (int c = 0; c < chunks; c++)
         {
-            progress?.Invoke($"peaks: slab {c + 1} of {chunks}");
-            int a = bounds[c], b = bounds[c + 1];
-            var (pore, slabNz, e0, sw) = (Array.Empty<byte>(), 0, 0, Stopwatch.StartNew());
-            for (int cluster = 4, walk = 6; ;)
-            {
-                int m = cluster + Math.Max(walk, 6);
-                int x0 = Math.Max(0, a - m), x1 = Math.Min(nz, b + m);
-                (pore, slabNz, e0, var dt) = ExactDistances(src, x0, x1, state, t);
-                sw.Restart();
-                // Image metrics once per slab, from the same planes.
-                if (c >= state.MetricsDone)
-                {
-                    poreVoxels += CountPore(pore, (a - e0) * ny * nx, (b - e0) * ny * nx);
-                    t["porosity"] += Lap(sw);
-                    SpecificSurface.AreaSlab(pore, slabNz, ny, nx, e0, nz, a, Math.Min(b, nz - 1), areaPerPlane);
-                    t["specificSurface"] += Lap(sw);
-                    int pzTo = b == nz ? nz + 1 : b;
-                    chi26 += EulerCharacteristic.SumSlab(pore, slabNz, ny, nx, e0, nz, a, pzTo, sixConnected: false);
-                    chi6 += EulerCharacteristic.SumSlab(pore, slabNz, ny, nx, e0, nz, a, pzTo, sixConnected: true);
-                    t["euler"] += Lap(sw);
-                    state.MetricsDone = c + 1;
-                }
-                var smooth = (float[])dt.Clone();
-                GaussianFilter.ApplyInPlace(smooth, slabNz, ny, nx, SnowExtractor.Sigma, dropNegligibleTaps: false);
-                for (int i = 0; i < smooth.Length; i++) if (pore[i] == 0) smooth[i] = 0;
-                int p0 = Math.Max(0, a - cluster), p1 = Math.Min(nz, b + cluster);
-                var isPeak = PeakFinder.FindPeaks(smooth, pore, slabNz, ny, nx, p0 - e0, p1 - e0);
-                smooth = null;
-                var (c6, n6) = PeakFinder.Label(isPeak, slabNz, ny, nx, faces: true);
-                // clusters that start in the core are this slab's; each must lie inside the planes searched
-                var first = new int[n6]; var last = new int[n6];
-                Array.Fill(first, -1);
-                int plane = ny * nx;
-                for (int i = 0; i < c6.Length; i++)
-                {
-                    int l = c6[i] - 1;
-                    if (l < 0) continue;
-                    int z = i / plane + e0;
-                    if (first[l] < 0) first[l] = z;
-                    last[l] = z;
-                }
-                bool ours(int l) => first[l] >= a && first[l] < b;
-                bool widen = false;
-                for (int l = 0; l < n6 && !widen; l++)
-                    if (ours(l) && ((first[l] == p0 && p0 > 0) || (last[l] == p1 - 1 && p1 < nz))) widen = true;
-                if (widen) { cluster *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
-                var reach = new int[2 * n6];
-                var keep = PeakFinder.SaddleVerdicts(c6, n6, dt, pore, slabNz, ny, nx, reach);
-                for (int l = 0; l < n6 && !widen; l++)
-                    if (ours(l) && (reach[2 * l] + e0 < x0 || reach[2 * l + 1] + e0 >= x1)) widen = true;
-                if (widen) { walk *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
-                for (int i = 0; i < c6.Length; i++)
-                {
-                    int l = c6[i] - 1;
-                    if (l >= 0 && ours(l) && keep[l]) peaks.Add((long)e0 * plane + i);
-                }
-                t["peaks"] += Lap(sw);
-                break;
-            }
-            state.MaxSlabVoxels = Math.Max(state.MaxSlabVoxels, (long)slabNz * ny * nx);
-            GC.Collect();
+            progress?.Invoke($"peaks: slab {c + 1} of {chunks} ({Memory()})");
+            SlabPeaks(src, c, bounds[c], bounds[c + 1], state, t, peaks, sums);
+            ReleaseMemory();
         }
         peaks.Sort();
 
@@ -145,8 +86,8 @@ public static class ChunkedSnowExtractor
         t["network"] += Lap(sw3);
 
         long n = src.VoxelCount();
-        double sv = areaPerPlane.Sum() / (n * src.VoxelSize);
-        var metrics = new ImageMetrics(poreVoxels / (double)n, sv, chi26, chi6, new Dictionary<string, double>
+        double sv = sums.AreaPerPlane.Sum() / (n * src.VoxelSize);
+        var metrics = new ImageMetrics(sums.PoreVoxels / (double)n, sv, sums.Chi26, sums.Chi6, new Dictionary<string, double>
         {
             ["porosity"] = t["porosity"], ["specificSurface"] = t["specificSurface"], ["euler"] = t["euler"],
         });
@@ -175,6 +116,79 @@ public static class ChunkedSnowExtractor
         return bounds;
     }
 
+    sealed class ImageSums(int nz)
+    {
+        public long PoreVoxels, Chi26, Chi6;
+        public readonly double[] AreaPerPlane = new double[Math.Max(nz - 1, 0)];
+    }
+
+    /// <summary>Pass 1 for the slab with core [a, b): its peaks (added to <paramref name="peaks"/>)
+    /// and image sums. A method of its own so the slab's arrays die with its frame.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void SlabPeaks(IPlaneSource src, int c, int a, int b, PassState state, Dictionary<string, double> t, List<long> peaks, ImageSums sums)
+    {
+        int nz = src.Nz, ny = src.Ny, nx = src.Nx;
+        var (pore, slabNz, e0, sw) = (Array.Empty<byte>(), 0, 0, Stopwatch.StartNew());
+        for (int cluster = 4, walk = 6; ;)
+        {
+            int m = cluster + Math.Max(walk, 6);
+            int x0 = Math.Max(0, a - m), x1 = Math.Min(nz, b + m);
+            (pore, slabNz, e0, var dt) = ExactDistances(src, x0, x1, state, t);
+            sw.Restart();
+            // Image metrics once per slab, from the same planes.
+            if (c >= state.MetricsDone)
+            {
+                sums.PoreVoxels += CountPore(pore, (a - e0) * ny * nx, (b - e0) * ny * nx);
+                t["porosity"] += Lap(sw);
+                SpecificSurface.AreaSlab(pore, slabNz, ny, nx, e0, nz, a, Math.Min(b, nz - 1), sums.AreaPerPlane);
+                t["specificSurface"] += Lap(sw);
+                int pzTo = b == nz ? nz + 1 : b;
+                sums.Chi26 += EulerCharacteristic.SumSlab(pore, slabNz, ny, nx, e0, nz, a, pzTo, sixConnected: false);
+                sums.Chi6 += EulerCharacteristic.SumSlab(pore, slabNz, ny, nx, e0, nz, a, pzTo, sixConnected: true);
+                t["euler"] += Lap(sw);
+                state.MetricsDone = c + 1;
+            }
+            var smooth = (float[])dt.Clone();
+            GaussianFilter.ApplyInPlace(smooth, slabNz, ny, nx, SnowExtractor.Sigma, dropNegligibleTaps: false);
+            for (int i = 0; i < smooth.Length; i++) if (pore[i] == 0) smooth[i] = 0;
+            int p0 = Math.Max(0, a - cluster), p1 = Math.Min(nz, b + cluster);
+            var isPeak = PeakFinder.FindPeaks(smooth, pore, slabNz, ny, nx, p0 - e0, p1 - e0);
+            smooth = null;
+            ReleaseMemory();
+            var (c6, n6) = PeakFinder.Label(isPeak, slabNz, ny, nx, faces: true);
+            // clusters that start in the core are this slab's; each must lie inside the planes searched
+            var first = new int[n6]; var last = new int[n6];
+            Array.Fill(first, -1);
+            int plane = ny * nx;
+            for (int i = 0; i < c6.Length; i++)
+            {
+                int l = c6[i] - 1;
+                if (l < 0) continue;
+                int z = i / plane + e0;
+                if (first[l] < 0) first[l] = z;
+                last[l] = z;
+            }
+            bool ours(int l) => first[l] >= a && first[l] < b;
+            bool widen = false;
+            for (int l = 0; l < n6 && !widen; l++)
+                if (ours(l) && ((first[l] == p0 && p0 > 0) || (last[l] == p1 - 1 && p1 < nz))) widen = true;
+            if (widen) { cluster *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
+            var reach = new int[2 * n6];
+            var keep = PeakFinder.SaddleVerdicts(c6, n6, dt, pore, slabNz, ny, nx, reach);
+            for (int l = 0; l < n6 && !widen; l++)
+                if (ours(l) && (reach[2 * l] + e0 < x0 || reach[2 * l + 1] + e0 >= x1)) widen = true;
+            if (widen) { walk *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
+            for (int i = 0; i < c6.Length; i++)
+            {
+                int l = c6[i] - 1;
+                if (l >= 0 && ours(l) && keep[l]) peaks.Add((long)e0 * plane + i);
+            }
+            t["peaks"] += Lap(sw);
+            break;
+        }
+        state.MaxSlabVoxels = Math.Max(state.MaxSlabVoxels, (long)slabNz * ny * nx);
+    }
+
     sealed class PassState
     {
         public int DistanceMargin = 16, Retries, MetricsDone;
@@ -184,14 +198,15 @@ public static class ChunkedSnowExtractor
     /// <summary>Reads planes around [x0, x1) and computes their distance transform, widening the
     /// margin until it is exact on [x0, x1): a distance no larger than the way out of the slab
     /// cannot have missed a solid beyond it.</summary>
-    static (byte[] Pore, int SlabNz, int E0, float[] Dt) ExactDistances(IPlaneSource src, int x0, int x1, PassState state, Dictionary<string, double> t)
+    static (byte[] Pore, int SlabNz, int E0, float[] Dt) ExactDistances(IPlaneSource src, int x0, int x1, PassState state, Dictionary<string, double> t, int minMargin = 0)
     {
         int nz = src.Nz, ny = src.Ny, nx = src.Nx, plane = ny * nx;
         float cap = Math.Max(nz, Math.Max(ny, nx));
         var sw = Stopwatch.StartNew();
         while (true)
         {
-            int e0 = Math.Max(0, x0 - state.DistanceMargin), e1 = Math.Min(nz, x1 + state.DistanceMargin), slabNz = e1 - e0;
+            int margin = Math.Max(state.DistanceMargin, minMargin);
+            int e0 = Math.Max(0, x0 - margin), e1 = Math.Min(nz, x1 + margin), slabNz = e1 - e0;
             var pore = new byte[(long)slabNz * plane];
             src.ReadPlanes(e0, slabNz, pore);
             var dt = DistanceTransform.Compute(pore, slabNz, ny, nx);
@@ -284,67 +299,76 @@ public static class ChunkedSnowExtractor
     {
         int nz = src.Nz, ny = src.Ny, nx = src.Nx, plane = ny * nx, chunks = bounds.Length - 1;
         var acc = new NetworkAccumulator(markerCount, nz, ny, nx, src.VoxelSize);
-        long mismatches = 0;
-        // the previous slab's labels of the last planes of its core, and of the planes above its core it read
-        int[]? prevTail = null; int prevTailZ0 = 0;
-        int[]? prevView = null; int prevViewZ0 = 0, prevViewZ1 = 0;
+        var seams = new Seams();
         int cursor = 0;
         for (int c = 0; c < chunks; c++)
         {
-            progress?.Invoke($"watershed: slab {c + 1} of {chunks}");
-            int a = bounds[c], b = bounds[c + 1];
-            var (pore, slabNz, e0, dt) = ExactDistances(src, a, b, state, t);
-            // the flood's halo: at least the watershed halo, and the distance margin the core needed
-            int w0 = Math.Max(0, Math.Min(e0, a - halo)), w1 = Math.Min(nz, Math.Max(e0 + slabNz, b + halo));
-            if (w0 != e0 || w1 != e0 + slabNz)
-            {
-                var sw0 = Stopwatch.StartNew();
-                e0 = w0; slabNz = w1 - w0;
-                pore = new byte[(long)slabNz * plane];
-                src.ReadPlanes(e0, slabNz, pore);
-                dt = DistanceTransform.Compute(pore, slabNz, ny, nx);
-                float cap = Math.Max(nz, Math.Max(ny, nx));
-                for (int i = 0; i < dt.Length; i++) if (float.IsPositiveInfinity(dt[i])) dt[i] = cap;
-                t["distanceTransform"] += sw0.Elapsed.TotalMilliseconds;
-            }
-            var sw = Stopwatch.StartNew();
-            var markers = new int[(long)slabNz * plane];
-            long lo = (long)e0 * plane, hi = (long)(e0 + slabNz) * plane;
-            while (cursor > 0 && markerVoxels[cursor - 1].Voxel >= lo) cursor--;
-            while (cursor < markerVoxels.Length && markerVoxels[cursor].Voxel < lo) cursor++;
-            for (int k = cursor; k < markerVoxels.Length && markerVoxels[k].Voxel < hi; k++)
-                markers[markerVoxels[k].Voxel - lo] = markerVoxels[k].Marker;
-            var labels = Watershed.Flood(markers, markerCount, dt, pore, slabNz, ny, nx);
-            markers = null;
-            t["watershed"] += Lap(sw);
-            var reach = acc.Add(labels, dt, pore, slabNz, e0, a - e0, b - e0);
-            t["network"] += Lap(sw);
-            state.MaxSlabVoxels = Math.Max(state.MaxSlabVoxels, (long)slabNz * plane);
-
-            // Seams: what this slab read below its core against the previous slab's core, and
-            // what the previous slab read above its core against this slab's core.
-            if (prevTail is not null)
-            {
-                for (int z = reach.Below; z < a; z++)
-                {
-                    if (z < prevTailZ0) { mismatches += plane; continue; } // read beyond what can be checked
-                    mismatches += Differ(labels, (z - e0) * plane, prevTail, (z - prevTailZ0) * plane, plane);
-                }
-            }
-            if (prevView is not null)
-                for (int z = prevViewZ0; z < prevViewZ1; z++)
-                {
-                    if (z >= b) { mismatches += plane; continue; }
-                    mismatches += Differ(prevView, (z - prevViewZ0) * plane, labels, (z - e0) * plane, plane);
-                }
-            prevTailZ0 = Math.Max(a, b - Math.Max(halo, state.DistanceMargin + 1));
-            prevTail = labels.AsSpan((prevTailZ0 - e0) * plane, (b - prevTailZ0) * plane).ToArray();
-            prevViewZ0 = b; prevViewZ1 = Math.Min(nz, reach.Above + 1);
-            prevView = prevViewZ1 > prevViewZ0 ? labels.AsSpan((prevViewZ0 - e0) * plane, (prevViewZ1 - prevViewZ0) * plane).ToArray() : null;
-            labels = null; dt = null; pore = null;
-            GC.Collect();
+            progress?.Invoke($"watershed: slab {c + 1} of {chunks} ({Memory()})");
+            FloodSlab(src, bounds[c], bounds[c + 1], halo, markerVoxels, ref cursor, markerCount, acc, seams, state, t);
+            ReleaseMemory();
         }
+        long mismatches = seams.Mismatches;
         return (acc, mismatches);
+    }
+
+    /// <summary>The previous slab's labels of the last planes of its core, and of the planes above
+    /// its core it read; and the voxels where two slabs disagreed so far.</summary>
+    sealed class Seams
+    {
+        public int[]? Tail, View;
+        public int TailZ0, ViewZ0, ViewZ1;
+        public long Mismatches;
+    }
+
+    /// <summary>Pass 2 for the slab with core [a, b): flood, add the core to the network, check the
+    /// seam with the previous slab. A method of its own so the slab's arrays die with its frame.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void FloodSlab(IPlaneSource src, int a, int b, int halo, (long Voxel, int Marker)[] markerVoxels, ref int cursor, int markerCount,
+        NetworkAccumulator acc, Seams seams, PassState state, Dictionary<string, double> t)
+    {
+        int nz = src.Nz, ny = src.Ny, nx = src.Nx, plane = ny * nx;
+        // the flood's halo: at least the watershed halo, and the distance margin the core needs
+        var (pore, slabNz, e0, dt) = ExactDistances(src, a, b, state, t, minMargin: halo);
+        var sw = Stopwatch.StartNew();
+        var labels = Flood(pore, dt, slabNz, ny, nx, e0, markerVoxels, ref cursor, markerCount);
+        ReleaseMemory();
+        t["watershed"] += Lap(sw);
+        var reach = acc.Add(labels, dt, pore, slabNz, e0, a - e0, b - e0);
+        t["network"] += Lap(sw);
+        state.MaxSlabVoxels = Math.Max(state.MaxSlabVoxels, (long)slabNz * plane);
+
+        // Seams: what this slab read below its core against the previous slab's core, and
+        // what the previous slab read above its core against this slab's core.
+        if (seams.Tail is { } tail)
+            for (int z = reach.Below; z < a; z++)
+            {
+                if (z < seams.TailZ0) { seams.Mismatches += plane; continue; } // read beyond what can be checked
+                seams.Mismatches += Differ(labels, (z - e0) * plane, tail, (z - seams.TailZ0) * plane, plane);
+            }
+        if (seams.View is { } view)
+            for (int z = seams.ViewZ0; z < seams.ViewZ1; z++)
+            {
+                if (z >= b) { seams.Mismatches += plane; continue; }
+                seams.Mismatches += Differ(view, (z - seams.ViewZ0) * plane, labels, (z - e0) * plane, plane);
+            }
+        seams.TailZ0 = Math.Max(a, b - Math.Max(halo, state.DistanceMargin + 1));
+        seams.Tail = labels.AsSpan((seams.TailZ0 - e0) * plane, (b - seams.TailZ0) * plane).ToArray();
+        seams.ViewZ0 = b; seams.ViewZ1 = Math.Min(nz, reach.Above + 1);
+        seams.View = seams.ViewZ1 > seams.ViewZ0 ? labels.AsSpan((seams.ViewZ0 - e0) * plane, (seams.ViewZ1 - seams.ViewZ0) * plane).ToArray() : null;
+    }
+
+    /// <summary>The slab's markers (from the global list, sorted by voxel) and its watershed.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static int[] Flood(byte[] pore, float[] dt, int slabNz, int ny, int nx, int e0, (long Voxel, int Marker)[] markerVoxels, ref int cursor, int markerCount)
+    {
+        long plane = (long)ny * nx;
+        var markers = new int[slabNz * plane];
+        long lo = e0 * plane, hi = (e0 + slabNz) * plane;
+        while (cursor > 0 && markerVoxels[cursor - 1].Voxel >= lo) cursor--;
+        while (cursor < markerVoxels.Length && markerVoxels[cursor].Voxel < lo) cursor++;
+        for (int k = cursor; k < markerVoxels.Length && markerVoxels[k].Voxel < hi; k++)
+            markers[markerVoxels[k].Voxel - lo] = markerVoxels[k].Marker;
+        return Watershed.Flood(markers, markerCount, dt, pore, slabNz, ny, nx);
     }
 
     static long Differ(int[] a, int ao, int[] b, int bo, int len)
@@ -353,6 +377,13 @@ public static class ChunkedSnowExtractor
         for (int i = 0; i < len; i++) if (a[ao + i] != b[bo + i]) n++;
         return n;
     }
+
+    /// <summary>Hands the last slab's arrays back to the system: without it, slabs of slightly
+    /// different sizes leave the large-object heap growing slab after slab (measured: 1.8 → 3.5 GB
+    /// over four slabs of a 600³ image).</summary>
+    static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+    static string Memory() => $"memory {Environment.WorkingSet / 1e9:F1} GB, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F1} GB";
 
     static double Lap(Stopwatch sw) { double ms = sw.Elapsed.TotalMilliseconds; sw.Restart(); return ms; }
 
