@@ -234,7 +234,7 @@ public sealed class GeneratorModel : IDisposable
     public static Volume PostProcess(GrayVolume g, double voxelSize, float? threshold, bool median = true)
     {
         // Otsu needs two values; a cube the generator made all one phase keeps that phase.
-        float min = g.Data.Min(), max = g.Data.Max();
+        var (min, max) = g.Range();
         if (threshold is null && !(max > min))
         {
             var v = new Volume(g.Nz, g.Ny, g.Nx, voxelSize);

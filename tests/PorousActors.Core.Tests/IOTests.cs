@@ -43,8 +43,10 @@ public sealed class IOTests : IDisposable
         string raw = Path.Combine(dir, "big.raw");
         File.WriteAllBytes(raw, bytes);
         var g = RawFormat.Read(raw, (nz, ny, nx), VoxelType.UInt16, 1e-6);
-        for (int i = 0; i < g.Data.Length; i += 997) Assert.Equal((float)(i * 7919L % 65521), g.Data[i]);
-        Assert.Equal((float)((g.Data.Length - 1) * 7919L % 65521), g.Data[^1]);
+        // held in its own type: 2 bytes per voxel, not 4
+        Assert.Equal(VoxelType.UInt16, g.Storage);
+        for (int i = 0; i < g.Count; i += 997) Assert.Equal((float)(i * 7919L % 65521), g[i]);
+        Assert.Equal((float)((g.Count - 1) * 7919L % 65521), g[g.Count - 1]);
 
         string header = $"{{'descr': '<u2', 'fortran_order': False, 'shape': ({nz}, {ny}, {nx}), }}";
         header = header.PadRight(118) + "\n";
@@ -55,7 +57,8 @@ public sealed class IOTests : IDisposable
         string path = Path.Combine(dir, "big.npy");
         File.WriteAllBytes(path, npy.ToArray());
         var h = NpyFormat.Read(path, 1e-6);
-        Assert.Equal(g.Data, h.Data);
+        Assert.Equal(VoxelType.UInt16, h.Storage);
+        Assert.Equal(g.Words, h.Words);
     }
 
     [Fact]
@@ -143,7 +146,7 @@ public sealed class IOTests : IDisposable
         string path = Path.Combine(dir, "f.npy");
         WriteNpy(path, "|u1", "(2, 1, 3)", [.. data], fortran: true);
         var g = VolumeIO.ReadGray(path, new ReadOptions(VoxelSize: 1e-6));
-        Assert.Equal(new float[] { 0, 1, 2, 10, 11, 12 }, g.Data);
+        Assert.Equal(new float[] { 0, 1, 2, 10, 11, 12 }, g.ToFloats());
     }
 
     [Fact]
@@ -214,7 +217,7 @@ public sealed class IOTests : IDisposable
         }
         var v = VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: 1e-6));
         // The noise never crosses between the classes, so the result is exactly the median-filtered ball.
-        var expected = Filters.MedianFilter.Apply3(GrayVolume.FromBinary(truth).Data, 16, 16, 16).Select(x => (byte)x);
+        var expected = Filters.MedianFilter.Apply3(truth.Data, 16, 16, 16);
         Assert.Equal(expected, v.Data);
     }
 }

@@ -21,7 +21,7 @@ public sealed class MatFormatTests : IDisposable
         for (int z = 0; z < 4; z++)
             for (int y = 0; y < 5; y++)
                 for (int x = 0; x < 6; x++)
-                    Assert.Equal(expected(z, y, x), g.Data[g.Index(z, y, x)], 5);
+                    Assert.Equal(expected(z, y, x), g[g.Index(z, y, x)], 5);
     }
 
     static float Rock(int z, int y, int x) => z + 4 * y + 20 * x;
@@ -112,7 +112,7 @@ public sealed class MatFormatTests : IDisposable
             f.Write([0xff, 1, 0xff, 1, 1, 1, 0xff, 0xff]);
         }
         var g = VolumeIO.ReadGray(path);
-        Assert.Equal(new float[] { -1, 1, -1, 1, 1, 1, -1, -1 }, g.Data);
+        Assert.Equal(new float[] { -1, 1, -1, 1, 1, 1, -1, -1 }, g.ToFloats());
         var v = VolumeIO.ReadBinary(path, new ReadOptions(VoxelSize: 1e-6, PoreValue: 1));
         Assert.Equal(4, v.Data.Count(b => b == 1));
     }

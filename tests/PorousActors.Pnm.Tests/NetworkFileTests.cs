@@ -43,7 +43,7 @@ public sealed class NetworkFileTests : IDisposable
         var back = Core.IO.TiffStackFormat.Read(tif, null);
         Assert.Equal((40, 40, 40), (back.Nz, back.Ny, back.Nx));
         Assert.Equal(2e-6, back.VoxelSize!.Value, 12);
-        for (int i = 0; i < snow.Regions.Length; i++) Assert.Equal(snow.Regions[i], (int)back.Data[i]);
+        for (int i = 0; i < snow.Regions.Length; i++) Assert.Equal(snow.Regions[i], (int)back[i]);
         // each pore's volume is the voxel count of its region in the image
         for (int p = 0; p < net.PoreCount; p++)
             Assert.Equal(net.PoreVolume[p], snow.Regions.Count(l => l == net.PoreRegionLabel[p]));

@@ -91,9 +91,7 @@ public static class ReportCommand
 
     static Volume MedianFiltered(Volume v)
     {
-        var f = Core.Filters.MedianFilter.Apply3(GrayVolume.FromBinary(v).Data, v.Nz, v.Ny, v.Nx);
-        var r = new Volume(v.Nz, v.Ny, v.Nx, v.VoxelSize);
-        for (int i = 0; i < f.Length; i++) r.Data[i] = f[i] > 0.5f ? (byte)1 : (byte)0;
-        return r;
+        // the median of 0/1 voxels is itself 0 or 1
+        return new Volume(v.Nz, v.Ny, v.Nx, v.VoxelSize, Core.Filters.MedianFilter.Apply3(v.Data, v.Nz, v.Ny, v.Nx));
     }
 }

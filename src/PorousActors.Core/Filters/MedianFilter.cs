@@ -1,17 +1,20 @@
+using System.Numerics;
+
 namespace PorousActors.Core.Filters;
 
 /// <summary>3x3x3 median filter; edges repeat the nearest voxel (the same as SciPy's default
 /// 'reflect' for a window of radius 1). Parallel over z slices.</summary>
 public static class MedianFilter
 {
-    public static float[] Apply3(ReadOnlySpan<float> src, int nz, int ny, int nx) => Apply3(src.ToArray(), nz, ny, nx);
+    public static T[] Apply3<T>(ReadOnlySpan<T> src, int nz, int ny, int nx) where T : unmanaged, INumber<T> => Apply3(src.ToArray(), nz, ny, nx);
 
-    public static float[] Apply3(float[] src, int nz, int ny, int nx)
+    /// <summary>In the image's own type (bytes, 16-bit words or floats).</summary>
+    public static T[] Apply3<T>(T[] src, int nz, int ny, int nx) where T : unmanaged, INumber<T>
     {
-        var dst = new float[src.Length];
+        var dst = new T[src.Length];
         Parallel.For(0, nz, KernelParallelism.Options, z =>
         {
-            Span<float> w = stackalloc float[27];
+            Span<T> w = stackalloc T[27];
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
                 {
@@ -34,12 +37,12 @@ public static class MedianFilter
     }
 
     /// <summary>Median of 27 values by quickselect (no allocation).</summary>
-    static float Select13(Span<float> a)
+    static T Select13<T>(Span<T> a) where T : unmanaged, INumber<T>
     {
         int lo = 0, hi = 26, k = 13;
         while (lo < hi)
         {
-            float pivot = a[(lo + hi) >> 1];
+            T pivot = a[(lo + hi) >> 1];
             int i = lo, j = hi;
             while (i <= j)
             {

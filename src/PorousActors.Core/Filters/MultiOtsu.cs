@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PorousActors.Core.Filters;
 
 /// <summary>
@@ -9,12 +11,16 @@ public static class MultiOtsu
 {
     public const int Bins = 256;
 
-    public static float[] Thresholds(ReadOnlySpan<float> data, int classes)
+    public static float[] Thresholds(ReadOnlySpan<float> data, int classes) => Thresholds<float>(data, classes);
+
+    /// <summary>For an image in its own type (bytes, 16-bit words, floats); thresholds as floats.</summary>
+    public static float[] Thresholds<T>(ReadOnlySpan<T> data, int classes) where T : unmanaged, INumber<T>
     {
         if (classes is not (2 or 3)) throw new ArgumentOutOfRangeException(nameof(classes), "2 or 3 classes are supported");
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        foreach (var v in data)
+        foreach (var x in data)
         {
+            float v = float.CreateTruncating(x);
             if (float.IsNaN(v)) throw new BadInputException("image contains NaN values; cannot threshold");
             if (v < min) min = v;
             if (v > max) max = v;
@@ -22,7 +28,7 @@ public static class MultiOtsu
         if (!(max > min)) throw new BadInputException($"image has a single value ({min}); nothing to threshold");
         var hist = new double[Bins];
         double scale = Bins / (double)(max - min);
-        foreach (var v in data) hist[Math.Min(Bins - 1, (int)((v - min) * scale))]++;
+        foreach (var x in data) hist[Math.Min(Bins - 1, (int)((float.CreateTruncating(x) - min) * scale))]++;
         double width = (max - min) / (double)Bins;
         float Edge(int bin) => (float)(min + bin * width); // lower edge of a bin
 

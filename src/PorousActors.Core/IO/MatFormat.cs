@@ -119,8 +119,8 @@ public static class MatFormat
     internal static GrayVolume FromColumnMajor(float[] columnMajor, int[] dims, double? voxelSize)
     {
         int d1 = dims[0], d2 = dims[1], d3 = dims[2];
-        var g = new GrayVolume(d1, d2, d3, voxelSize);
-        var dst = g.Data;
+        var g = GrayVolume.Allocate(d1, d2, d3, voxelSize, VoxelType.Float32);
+        var dst = g.Floats!;
         Parallel.For(0, d1, KernelParallelism.Options, i =>
         {
             for (int j = 0; j < d2; j++)

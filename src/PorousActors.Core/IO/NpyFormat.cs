@@ -67,13 +67,14 @@ public static partial class NpyFormat
         using var stream = File.OpenRead(path);
         var (type, dims, fortran, dataStart) = ReadHeader(stream, path);
         long n = (long)dims[0] * dims[1] * dims[2];
-        var g = new GrayVolume(dims[0], dims[1], dims[2], voxelSize);
         stream.Position = dataStart;
         if (!fortran)
         {
-            VoxelTypes.Decode(stream, type, g.Data, path);
-            return g;
+            var c = GrayVolume.Allocate(dims[0], dims[1], dims[2], voxelSize, type);
+            VoxelTypes.Read(stream, type, c, path);
+            return c;
         }
+        var g = GrayVolume.Allocate(dims[0], dims[1], dims[2], voxelSize, VoxelType.Float32);
         // Fortran order: x varies slowest on disk, so decode then reorder to C order.
         var tmp = new float[n];
         VoxelTypes.Decode(stream, type, tmp, path);
@@ -81,7 +82,7 @@ public static partial class NpyFormat
         for (int x = 0; x < nx; x++)
             for (int y = 0; y < ny; y++)
                 for (int z = 0; z < nz; z++)
-                    g.Data[g.Index(z, y, x)] = tmp[(long)x * ny * nz + (long)y * nz + z];
+                    g.Floats![g.Index(z, y, x)] = tmp[(long)x * ny * nz + (long)y * nz + z];
         return g;
     }
 

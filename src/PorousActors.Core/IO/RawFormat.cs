@@ -9,9 +9,9 @@ public static class RawFormat
         long actual = new FileInfo(path).Length;
         if (actual != expected)
             throw new BadInputException($"{path}: {actual} bytes, but shape {shape.Z}x{shape.Y}x{shape.X} of {VoxelTypes.Name(type)} needs {expected} bytes");
-        var g = new GrayVolume(shape.Z, shape.Y, shape.X, voxelSize);
+        var g = GrayVolume.Allocate(shape.Z, shape.Y, shape.X, voxelSize, type);
         using var stream = File.OpenRead(path);
-        VoxelTypes.Decode(stream, type, g.Data, path);
+        VoxelTypes.Read(stream, type, g, path);
         return g;
     }
 

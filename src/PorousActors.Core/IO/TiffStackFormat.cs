@@ -31,7 +31,7 @@ public static class TiffStackFormat
         int height = tif.GetField(TiffTag.IMAGELENGTH)[0].ToInt();
         poreValue = ReadPoreValue(tif);
         voxelSize ??= ReadImageJVoxelSize(tif, path);
-        var g = new GrayVolume(pages, height, width, voxelSize);
+        GrayVolume? g = null;
         for (short p = 0; p < pages; p++)
         {
             if (!tif.SetDirectory(p)) throw new BadInputException($"{path}: page {p} of {pages} cannot be read (truncated file?)");
@@ -42,16 +42,20 @@ public static class TiffStackFormat
             if (spp != 1 || bits is not (8 or 16))
                 throw new BadInputException($"{path}: page {p} has {spp} samples of {bits} bits; expected 8- or 16-bit grayscale");
             if (tif.IsTiled()) throw new BadInputException($"{path}: tiled TIFF pages are not supported; save as strips");
+            // held in the pages' own 8- or 16-bit type
+            g ??= GrayVolume.Allocate(pages, height, width, voxelSize, bits == 8 ? VoxelType.UInt8 : VoxelType.UInt16);
+            if ((bits == 8) != (g.Storage == VoxelType.UInt8))
+                throw new BadInputException($"{path}: page {p} has {bits} bits per sample, page 0 {(g.Storage == VoxelType.UInt8 ? 8 : 16)}; all slices must share one depth");
             var line = new byte[tif.ScanlineSize()];
             for (int y = 0; y < height; y++)
             {
                 if (!tif.ReadScanline(line, y)) throw new BadInputException($"{path}: page {p}, row {y} cannot be read (truncated file?)");
                 int o = g.Index(p, y, 0);
-                if (bits == 8) for (int x = 0; x < width; x++) g.Data[o + x] = line[x];
-                else for (int x = 0; x < width; x++) g.Data[o + x] = BitConverter.ToUInt16(line, 2 * x);
+                if (g.Bytes is { } b) Array.Copy(line, 0, b, o, width);
+                else for (int x = 0; x < width; x++) g.Words![o + x] = BitConverter.ToUInt16(line, 2 * x);
             }
         }
-        return g;
+        return g ?? throw new BadInputException($"{path}: the TIFF has no pages");
     }
 
     static double? ReadPoreValue(Tiff tif)

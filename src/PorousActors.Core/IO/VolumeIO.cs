@@ -174,7 +174,7 @@ public static class VolumeIO
                 string values = few is null ? "a grayscale image" : "values: " + string.Join(", ", few);
                 throw new BadInputException($"{path}: pore value {p} does not occur in the image ({values})", InputField.PoreValue);
             }
-            info = new SegmentationInfo("labelled", p, o.PoreValue is not null ? "option" : "file", g.Data.LongLength - nPore - nSolid, solid);
+            info = new SegmentationInfo("labelled", p, o.PoreValue is not null ? "option" : "file", g.Count - nPore - nSolid, solid);
             return g.ToBinary(p, voxel);
         }
         var distinct = g.DistinctValues(2);
@@ -183,7 +183,7 @@ public static class VolumeIO
         if (distinct is { Length: 2 })
             throw new BadInputException($"{path}: a segmented image with values {distinct[0]} and {distinct[1]}, and the file does not say which is pore; state the pore value, {distinct[0]} or {distinct[1]} (most published micro-CT marks pore with 0)", InputField.PoreValue);
         var (a, b, other) = TwoMostCommon(g);
-        if (other <= g.Data.LongLength / 1000)
+        if (other <= g.Count / 1000)
             throw new BadInputException($"{path}: a segmented image (values {a} and {b}) with {other} voxel(s) of other values, and the file does not say which is pore; state the pore value, {a} or {b} (other values are then solid)", InputField.PoreValue);
         info = new SegmentationInfo("otsu", null, null, 0, null);
         return Filters.Segmentation.BinarizeGrayscale(g, voxel, poreIsBright: false);
@@ -192,18 +192,20 @@ public static class VolumeIO
     /// <summary>Voxels equal to the pore value, and the most common other value with its count.</summary>
     static (long Pore, double? Solid, long SolidCount) CountPoreAndSolid(GrayVolume g, float pore)
     {
-        var d = g.Data;
         long nPore = 0;
         // fast path: a clean two-valued image
         float? other = null; long nOther = 0; bool clean = true;
-        for (long i = 0; i < d.LongLength; i++)
+        g.ForEachBlock(block =>
         {
-            float v = d[i];
-            if (v == pore) nPore++;
-            else if (other is null) { other = v; nOther++; }
-            else if (v == other) nOther++;
-            else { clean = false; break; }
-        }
+            if (!clean) return;
+            foreach (var v in block)
+            {
+                if (v == pore) nPore++;
+                else if (other is null) { other = v; nOther++; }
+                else if (v == other) nOther++;
+                else { clean = false; return; }
+            }
+        });
         if (clean) return (nPore, other, nOther);
         var counts = Histogram(g);
         // the histogram counts NaN as a value; a NaN pore value matches no voxel (v == NaN is false)
@@ -217,7 +219,7 @@ public static class VolumeIO
     static (float A, float B, long Other) TwoMostCommon(GrayVolume g)
     {
         var counts = Histogram(g).OrderByDescending(kv => kv.Value).ToList();
-        long other = g.Data.LongLength - counts[0].Value - (counts.Count > 1 ? counts[1].Value : 0);
+        long other = g.Count - counts[0].Value - (counts.Count > 1 ? counts[1].Value : 0);
         float a = Math.Min(counts[0].Key, counts[1].Key), b = Math.Max(counts[0].Key, counts[1].Key);
         return (a, b, other);
     }
@@ -226,12 +228,15 @@ public static class VolumeIO
     {
         var counts = new Dictionary<float, long>();
         float last = float.NaN; long run = 0;
-        foreach (var v in g.Data)
+        g.ForEachBlock(block =>
         {
-            if (v == last) { run++; continue; }
-            if (run > 0) counts[last] = counts.GetValueOrDefault(last) + run;
-            last = v; run = 1;
-        }
+            foreach (var v in block)
+            {
+                if (v == last) { run++; continue; }
+                if (run > 0) counts[last] = counts.GetValueOrDefault(last) + run;
+                last = v; run = 1;
+            }
+        });
         if (run > 0) counts[last] = counts.GetValueOrDefault(last) + run;
         return counts;
     }

@@ -65,6 +65,40 @@ public static class VoxelTypes
         }
     }
 
+    /// <summary>Fills an image held as <see cref="GrayVolume.StorageFor"/>(<paramref name="t"/>) from a
+    /// stream of <paramref name="t"/> samples: bytes and 16-bit words are copied as they are, other
+    /// types decoded to float, a few MB at a time.</summary>
+    public static void Read(Stream src, VoxelType t, GrayVolume g, string path)
+    {
+        switch (g.Samples)
+        {
+            case byte[] b when t is VoxelType.UInt8 or VoxelType.Bool:
+                ReadExactly(src, b.AsSpan(), path, g.Count, 1);
+                break;
+            case ushort[] w when t is VoxelType.UInt16:
+                ReadExactly(src, System.Runtime.InteropServices.MemoryMarshal.AsBytes(w.AsSpan()), path, g.Count, 2);
+                if (!BitConverter.IsLittleEndian)
+                    for (int i = 0; i < w.Length; i++) w[i] = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(w[i]);
+                break;
+            case float[] f:
+                Decode(src, t, f, path);
+                break;
+            default:
+                throw new ArgumentException($"an image held as {g.Storage} cannot take {Name(t)} samples");
+        }
+    }
+
+    static void ReadExactly(Stream src, Span<byte> dst, string path, long voxels, int size)
+    {
+        int done = 0;
+        while (done < dst.Length)
+        {
+            int r = src.Read(dst[done..Math.Min(dst.Length, done + (1 << 22))]);
+            if (r == 0) throw new BadInputException($"{path}: ends after {done / size} of {voxels} voxels");
+            done += r;
+        }
+    }
+
     /// <summary>Decodes <paramref name="dst"/>.Length voxels read from a stream a few MB at a time,
     /// so no file size limit applies (File.ReadAllBytes stops at 2 GiB).</summary>
     public static void Decode(Stream src, VoxelType t, Span<float> dst, string path)
