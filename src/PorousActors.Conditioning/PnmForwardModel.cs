@@ -15,7 +15,7 @@ public sealed class PnmForwardModel : IForwardModel
         bool empty = volume.PoreVoxelCount() == 0;
         if (needs.Network && !empty)
             return new PoreNetworkSimulator(needs.Axes).Simulate(volume);
-        var m = ImageMetrics.Compute(volume);
+        var m = ImageMetrics.Compute(volume, Workspace.ForThisThread);
         return new RockProperties
         {
             Porosity = m.Porosity, SpecificSurfacePerM = m.SpecificSurfacePerM,

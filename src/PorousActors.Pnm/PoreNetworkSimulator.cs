@@ -15,25 +15,28 @@ public sealed class PoreNetworkSimulator(IReadOnlyList<FlowAxis>? axes = null)
 {
     public IReadOnlyList<FlowAxis> Axes { get; } = axes ?? [FlowAxis.Z];
 
+    /// <summary>The properties; the voxel arrays come from this thread's <see cref="Workspace"/>, so a
+    /// worker evaluating cube after cube allocates them once.</summary>
     public RockProperties Simulate(Volume v) => Simulate(v, out PoreNetwork _);
 
     public RockProperties Simulate(Volume v, out PoreNetwork network)
     {
-        var r = Simulate(v, out SnowExtractor.Result snow);
+        var r = Simulate(v, Workspace.ForThisThread, out SnowExtractor.Result snow);
         network = snow.Network;
         return r;
     }
 
-    /// <summary>Also hands back the whole extraction: network, watershed regions, distance map.</summary>
-    public RockProperties Simulate(Volume v, out SnowExtractor.Result snow)
+    /// <summary>Also hands back the whole extraction: network, watershed regions, distance map (in
+    /// arrays of their own).</summary>
+    public RockProperties Simulate(Volume v, out SnowExtractor.Result snow) => Simulate(v, null, out snow);
+
+    RockProperties Simulate(Volume v, Workspace? ws, out SnowExtractor.Result snow)
     {
-        var sw = Stopwatch.StartNew();
-        var metrics = ImageMetrics.Compute(v);
+        var metrics = ImageMetrics.Compute(v, ws);
         var timings = new Dictionary<string, double>(metrics.TimingsMs);
         if (metrics.Porosity == 0)
             throw new BadInputException("the volume has no pore voxels: nothing to extract a pore network from");
-        sw.Restart();
-        snow = SnowExtractor.Extract(v);
+        snow = SnowExtractor.Extract(v, ws);
         foreach (var (k, t) in snow.TimingsMs) timings[k] = t;
         return Properties(metrics, snow.Network, timings, v.VoxelSize);
     }

@@ -9,14 +9,15 @@ namespace PorousActors.Core.Filters;
 /// </summary>
 public static class DistanceTransform
 {
-    public static float[] Compute(Volume v) => Compute(v.Data, v.Nz, v.Ny, v.Nx);
+    public static float[] Compute(Volume v, Workspace? ws = null) => Compute(v.Data, v.Nz, v.Ny, v.Nx, ws: ws);
 
     /// <param name="parallel">false for small images computed inside an outer parallel loop</param>
-    public static float[] Compute(byte[] pore, int nz, int ny, int nx, bool parallel = true)
+    /// <param name="ws">where the result array comes from (null: a fresh one)</param>
+    public static float[] Compute(byte[] pore, int nz, int ny, int nx, bool parallel = true, Workspace? ws = null)
     {
         // Squared distances stay exact in float: they are integers below 2^24 for images up to
         // ~2,300 voxels on a side. The envelope arithmetic itself runs in double.
-        var sq = new float[pore.Length];
+        var sq = ws.Array<float>("distance", pore.Length, zeroed: false);
         for (int i = 0; i < sq.Length; i++) sq[i] = pore[i] != 0 ? float.PositiveInfinity : 0;
         int maxLen = Math.Max(nz, Math.Max(ny, nx));
         SeparablePasses.ApplyAll(sq, nz, ny, nx, () => new Envelope(maxLen), parallel ? -1 : 1);

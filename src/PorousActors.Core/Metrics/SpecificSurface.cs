@@ -13,11 +13,11 @@ public static class SpecificSurface
     public const float Level = 0.5f;
 
     /// <summary>Iso-surface area in voxel units (multiply by voxelSize² for m²).</summary>
-    public static double AreaVoxels(Volume v)
+    public static double AreaVoxels(Volume v, Workspace? ws = null)
     {
         if (v.Nz < 2 || v.Ny < 2 || v.Nx < 2) return 0;
         var partial = new double[v.Nz - 1];
-        AreaSlab(v.Data, v.Nz, v.Ny, v.Nx, 0, v.Nz, 0, v.Nz - 1, partial);
+        AreaSlab(v.Data, v.Nz, v.Ny, v.Nx, 0, v.Nz, 0, v.Nz - 1, partial, ws);
         return partial.Sum();
     }
 
@@ -28,14 +28,14 @@ public static class SpecificSurface
     /// image plane <paramref name="z0"/> and must hold planes cellFrom − 1 to cellTo + 1 (those
     /// inside the image): the smoothing reads one plane each side.
     /// </summary>
-    public static void AreaSlab(byte[] d, int slabNz, int ny, int nx, int z0, int nz, int cellFrom, int cellTo, double[] partial)
+    public static void AreaSlab(byte[] d, int slabNz, int ny, int nx, int z0, int nz, int cellFrom, int cellTo, double[] partial, Workspace? ws = null)
     {
         if (nz < 2 || ny < 2 || nx < 2 || cellFrom >= cellTo) return;
         int need0 = Math.Max(cellFrom - 1, 0), need1 = Math.Min(cellTo + 1, nz - 1);
         if (need0 < z0 || need1 >= z0 + slabNz) throw new ArgumentException("the slab does not hold the planes these cells need");
         // the smoothed planes cellFrom..cellTo, stored from plane cellFrom
         int fz0 = cellFrom, fNz = cellTo - cellFrom + 1;
-        var f = Smooth(d, ny, nx, z0, nz, fz0, fNz);
+        var f = Smooth(d, ny, nx, z0, nz, fz0, fNz, ws);
         Parallel.For(cellFrom, cellTo, KernelParallelism.Options, z =>
         {
             Span<float> c = stackalloc float[8];
@@ -61,9 +61,9 @@ public static class SpecificSurface
 
     /// <summary>Average of each voxel and its 6 face neighbours, for image planes [fz0, fz0 + fNz);
     /// out-of-image neighbours repeat the edge voxel.</summary>
-    static float[] Smooth(byte[] d, int ny, int nx, int z0, int nz, int fz0, int fNz)
+    static float[] Smooth(byte[] d, int ny, int nx, int z0, int nz, int fz0, int fNz, Workspace? ws)
     {
-        var f = new float[(long)fNz * ny * nx];
+        var f = ws.Array<float>("surface", (long)fNz * ny * nx, zeroed: false);
         const float w = 1f / 7f;
         Parallel.For(fz0, fz0 + fNz, KernelParallelism.Options, z =>
         {
@@ -84,5 +84,5 @@ public static class SpecificSurface
         return f;
     }
 
-    public static double Compute(Volume v) => AreaVoxels(v) / (v.Count * v.VoxelSize);
+    public static double Compute(Volume v, Workspace? ws = null) => AreaVoxels(v, ws) / (v.Count * v.VoxelSize);
 }

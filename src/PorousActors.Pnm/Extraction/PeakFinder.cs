@@ -31,15 +31,15 @@ public static class PeakFinder
     /// </summary>
     /// <param name="smooth">Gaussian-smoothed distance map, 0 in solid (where peaks are sought).</param>
     /// <param name="dt">Unsmoothed distance map (what saddle and nearby trimming judge by).</param>
-    public static (int[] Markers, int Count) Find(float[] smooth, float[] dt, byte[] pore, int nz, int ny, int nx)
+    public static (int[] Markers, int Count) Find(float[] smooth, float[] dt, byte[] pore, int nz, int ny, int nx, Workspace? ws = null)
     {
-        var isPeak = FindPeaks(smooth, pore, nz, ny, nx, 0, nz);
-        var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true);
+        var isPeak = FindPeaks(smooth, pore, nz, ny, nx, 0, nz, ws);
+        var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true, ws, "peakClusters6");
         var keep = SaddleVerdicts(clusters6, clusterCount, dt, pore, nz, ny, nx, null);
         for (int i = 0; i < clusters6.Length; i++)
             if (clusters6[i] != 0 && !keep[clusters6[i] - 1]) isPeak[i] = 0;
-        TrimNearby(isPeak, dt, nz, ny, nx);
-        return Label(isPeak, nz, ny, nx, faces: false);
+        TrimNearby(isPeak, dt, nz, ny, nx, ws);
+        return Label(isPeak, nz, ny, nx, faces: false, ws, "markers");
     }
 
     /// <summary>Offsets of PoreSpy's ball footprint of radius <see cref="BallRadius"/>, nearest first
@@ -60,9 +60,9 @@ public static class PeakFinder
     /// <summary>PoreSpy's find_peaks: smooth == maximum_filter(smooth + 2·solid, ball) in the pore,
     /// on planes [zFrom, zTo). Its mirrored edges only repeat voxels already inside the ball, so
     /// clipping is the same.</summary>
-    internal static byte[] FindPeaks(float[] smooth, byte[] pore, int nz, int ny, int nx, int zFrom, int zTo)
+    internal static byte[] FindPeaks(float[] smooth, byte[] pore, int nz, int ny, int nx, int zFrom, int zTo, Workspace? ws = null)
     {
-        var isPeak = new byte[smooth.Length];
+        var isPeak = ws.Array<byte>("peaks", smooth.Length);
         Parallel.For(zFrom, zTo, KernelParallelism.Options, z =>
         {
             for (int y = 0; y < ny; y++)
@@ -88,9 +88,9 @@ public static class PeakFinder
 
     /// <summary>Connected components of the marked voxels, numbered in scan order of their first
     /// voxel (as scipy.ndimage.label): 6-connected with <paramref name="faces"/>, else 26.</summary>
-    internal static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces)
+    internal static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces, Workspace? ws = null, string name = "labels")
     {
-        var labels = new int[marked.Length];
+        var labels = ws.Array<int>(name, marked.Length);
         var stack = new Stack<int>();
         int count = 0;
         for (int i = 0; i < marked.Length; i++)
@@ -174,9 +174,9 @@ public static class PeakFinder
     }
 
     /// <summary>PoreSpy 2.x trim_nearby_peaks (f = 1) on the unsmoothed distance map.</summary>
-    static void TrimNearby(byte[] isPeak, float[] dt, int nz, int ny, int nx)
+    static void TrimNearby(byte[] isPeak, float[] dt, int nz, int ny, int nx, Workspace? ws)
     {
-        var (labels, n) = Label(isPeak, nz, ny, nx, faces: false);
+        var (labels, n) = Label(isPeak, nz, ny, nx, faces: false, ws, "peakClusters26");
         if (n < 2) return;
         var sum = new double[3 * n]; var size = new int[n];
         for (int i = 0; i < labels.Length; i++)

@@ -18,14 +18,17 @@ public static class SnowExtractor
 
     public sealed record Result(PoreNetwork Network, int[] Regions, float[] DistanceMap, IReadOnlyDictionary<string, double> TimingsMs);
 
-    public static Result Extract(Volume v)
+    /// <param name="ws">reused arrays (a worker's evaluations): then <see cref="Result.Regions"/> and
+    /// <see cref="Result.DistanceMap"/> are the workspace's and change with the next extraction on
+    /// this thread; null for arrays of their own</param>
+    public static Result Extract(Volume v, Workspace? ws = null)
     {
         var t = new Dictionary<string, double>();
         var sw = Stopwatch.StartNew();
         int nz = v.Nz, ny = v.Ny, nx = v.Nx;
         var pore = v.Data;
 
-        var dt = DistanceTransform.Compute(v);
+        var dt = DistanceTransform.Compute(v, ws);
         // An image with no solid at all has an infinite distance map; cap it at the image size so
         // the single region it forms still gets finite sizes.
         float cap = Math.Max(nz, Math.Max(ny, nx));
@@ -34,16 +37,17 @@ public static class SnowExtractor
 
         // Peaks are sought on the smoothed map (SciPy's full 5-tap kernel, so plateaus tie exactly
         // where PoreSpy's do), then judged, and the watershed run, on the unsmoothed one.
-        var smooth = (float[])dt.Clone();
+        var smooth = ws.Array<float>("smooth", dt.Length, zeroed: false);
+        dt.CopyTo(smooth, 0);
         GaussianFilter.ApplyInPlace(smooth, nz, ny, nx, Sigma, dropNegligibleTaps: false);
         for (int i = 0; i < smooth.Length; i++) if (pore[i] == 0) smooth[i] = 0;
-        var (markers, count) = PeakFinder.Find(smooth, dt, pore, nz, ny, nx);
+        var (markers, count) = PeakFinder.Find(smooth, dt, pore, nz, ny, nx, ws);
         t["peaks"] = Lap(sw);
 
-        var regions = Watershed.Flood(markers, count, dt, pore, nz, ny, nx);
+        var regions = Watershed.Flood(markers, count, dt, pore, nz, ny, nx, ws);
         t["watershed"] = Lap(sw);
 
-        var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize);
+        var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize, ws);
         t["network"] = Lap(sw);
         return new Result(net, regions, dt, t);
     }

@@ -1,3 +1,4 @@
+using PorousActors.Core;
 namespace PorousActors.Pnm.Extraction;
 
 /// <summary>
@@ -19,10 +20,10 @@ public static class Watershed
     public const int LevelsPerVoxel = 256;
     const int Solid = -1;
 
-    public static int[] Flood(int[] markers, int markerCount, float[] height, byte[] pore, int nz, int ny, int nx)
+    public static int[] Flood(int[] markers, int markerCount, float[] height, byte[] pore, int nz, int ny, int nx, Workspace? ws = null)
     {
         int n = markers.Length;
-        var labels = new int[n];
+        var labels = ws.Array<int>("regions", n, zeroed: false);
         float hmax = 0;
         int nPore = 0;
         for (int i = 0; i < n; i++)
@@ -37,11 +38,11 @@ public static class Watershed
         // Every pore voxel is queued once, either at its own level or, when reached from a lower
         // level, in the "hot" queue of the level being flooded. Buckets are slices of one array
         // sized by a histogram of the own levels: no list growth, no garbage.
-        var start = new int[levels + 1];
+        var start = ws.AtLeast<int>("levelStart", levels + 1);
         for (int i = 0; i < n; i++) if (pore[i] != 0) start[Level(height[i], levels) + 1]++;
         for (int l = 0; l < levels; l++) start[l + 1] += start[l];
-        var fill = new int[levels];
-        var slots = new int[nPore];
+        var fill = ws.AtLeast<int>("levelFill", levels);
+        var slots = ws.AtLeast<int>("levelSlots", nPore, zeroed: false);
         // Voxels reached from below their own level: served before the level goes on, highest
         // first and then by arrival, as scikit-image's heap of (value, age) would.
         var hot = new PriorityQueue<int, (int NegLevel, long Age)>();

@@ -34,7 +34,7 @@ public sealed class NetworkAccumulator(int regions, int nz, int ny, int nx, doub
     /// </summary>
     /// <param name="labels">region id per voxel of the slab, 1..regions, 0 = solid or unassigned</param>
     /// <param name="dt">distance transform of the pore phase (voxels), exact on the core</param>
-    public Reach Add(int[] labels, float[] dt, byte[] pore, int slabNz, int z0, int coreFrom, int coreTo)
+    public Reach Add(int[] labels, float[] dt, byte[] pore, int slabNz, int z0, int coreFrom, int coreTo, Workspace? ws = null)
     {
         int plane = ny * nx;
         var sync = new object();
@@ -77,12 +77,13 @@ public sealed class NetworkAccumulator(int regions, int nz, int ny, int nx, doub
         // tried in decreasing whole-image distance and each is checked exactly against the other
         // regions' voxels in the ball it could reach; the search stops once no candidate can beat
         // the best found. A maximum over the slab's core voxels; slabs combine by maximum.
-        var inSlab = new long[regions];
+        var inSlab = ws.AtLeast<long>("regionVoxels", regions);
         for (int i = coreFrom * plane; i < coreTo * plane; i++) { int l = labels[i] - 1; if (l >= 0) inSlab[l]++; }
-        var offset = new long[regions + 1];
+        var offset = ws.AtLeast<long>("regionOffsets", regions + 1);
         for (int l = 0; l < regions; l++) offset[l + 1] = offset[l] + inSlab[l];
-        var members = new int[offset[regions]];
-        var cursor = (long[])offset.Clone();
+        var members = ws.AtLeast<int>("regionMembers", offset[regions], zeroed: false);
+        var cursor = ws.AtLeast<long>("regionCursor", regions + 1, zeroed: false);
+        Array.Copy(offset, cursor, regions + 1);
         for (int i = coreFrom * plane; i < coreTo * plane; i++) { int l = labels[i] - 1; if (l >= 0) members[cursor[l]++] = i; }
         int below = coreZ0, above = z0 + coreTo - 1;
         Parallel.For(0, regions, KernelParallelism.Options, () => (Cand: new List<int>(), Lo: int.MaxValue, Hi: int.MinValue), (l, _, st) =>
