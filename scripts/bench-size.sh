@@ -2,6 +2,7 @@
 # Forward model at the size of real scans: time and peak memory of `porous analyze` (k along z)
 # against image size, one fresh process per image, as a user runs it.
 #   scripts/bench-size.sh OUT.csv SIZE [SIZE ...]      e.g. scripts/bench-size.sh sizes.csv 200 400 600 800 1000
+# Beside OUT.csv: OUT-SIZE.json (the analysis, with timings_ms) and OUT-SIZE.progress.txt.
 # Each rock is a streamed Boolean model of grains (radius 6 voxels, porosity 0.2, seed 1) written to
 # $POROUS_BENCH_DIR (default /tmp) and deleted after. Peak memory is the process's maximum resident
 # set (GNU time), which includes the .NET runtime. Extra analyze options: POROUS_BENCH_ARGS.
@@ -34,5 +35,7 @@ mism = a.get("slabs", {}).get("seamMismatchVoxels", 0)
 print(f"{n},{voxels},{slabs},{secs:.1f},{rss_kb*1024},{rss_kb*1024/voxels:.2f},{a['porosity']:.4f},{a['permeability_mD']:.1f},{a['poreCount']},{a['throatCount']},{mism}")
 PY
   tail -1 "$out"
+  cp "$dir/a.json" "${out%.csv}-$n.json"          # per-stage timings_ms and the slab report
+  cp "$dir/progress.txt" "${out%.csv}-$n.progress.txt"
   rm -f "$rock" "${rock%.raw}.json"
 done
