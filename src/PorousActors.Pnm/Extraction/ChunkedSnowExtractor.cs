@@ -226,7 +226,7 @@ public static class ChunkedSnowExtractor
             }
             if (worst == 0)
             {
-                for (int i = 0; i < dt.Length; i++) if (float.IsPositiveInfinity(dt[i])) dt[i] = cap;
+                SnowExtractor.CapInfinite(dt, nz, ny, nx);
                 t["distanceTransform"] += sw.Elapsed.TotalMilliseconds;
                 return (pore, slabNz, e0, dt);
             }

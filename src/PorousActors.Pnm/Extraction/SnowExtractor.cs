@@ -29,10 +29,7 @@ public static class SnowExtractor
         var pore = v.Data;
 
         var dt = DistanceTransform.Compute(v, ws);
-        // An image with no solid at all has an infinite distance map; cap it at the image size so
-        // the single region it forms still gets finite sizes.
-        float cap = Math.Max(nz, Math.Max(ny, nx));
-        for (int i = 0; i < dt.Length; i++) if (float.IsPositiveInfinity(dt[i])) dt[i] = cap;
+        CapInfinite(dt, nz, ny, nx);
         t["distanceTransform"] = Lap(sw);
 
         // Peaks are sought on the smoothed map (SciPy's full 5-tap kernel, so plateaus tie exactly
@@ -50,6 +47,14 @@ public static class SnowExtractor
         var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize, ws);
         t["network"] = Lap(sw);
         return new Result(net, regions, dt, t);
+    }
+
+    /// <summary>An image with no solid at all has an infinite distance map; caps it at the image's
+    /// largest edge so the single region it forms still gets finite sizes.</summary>
+    internal static void CapInfinite(float[] dt, int nz, int ny, int nx)
+    {
+        float cap = Math.Max(nz, Math.Max(ny, nx));
+        for (int i = 0; i < dt.Length; i++) if (float.IsPositiveInfinity(dt[i])) dt[i] = cap;
     }
 
     static double Lap(Stopwatch sw) { double ms = sw.Elapsed.TotalMilliseconds; sw.Restart(); return ms; }
