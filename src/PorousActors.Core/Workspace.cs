@@ -43,9 +43,6 @@ public sealed class Workspace
         arrays[name] = fresh;
         return fresh;
     }
-
-    /// <summary>Bytes held, for tests and diagnostics.</summary>
-    public long Bytes => arrays.Values.Sum(a => a.LongLength * System.Runtime.InteropServices.Marshal.SizeOf(a.GetType().GetElementType()!));
 }
 
 /// <summary>Helpers for kernels that take an optional workspace.</summary>

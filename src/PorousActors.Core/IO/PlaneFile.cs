@@ -47,9 +47,7 @@ public sealed class PlaneFile : IPlaneSource, IDisposable
             else throw new BadInputException($"{path}: no sidecar {Path.GetFileName(VolumeSidecar.PathFor(path))}; state the shape Z,Y,X (and the element type and voxel size)", InputField.Shape);
             type = VoxelTypes.Parse(o.Dtype ?? s?.Dtype ?? "uint8");
             voxel ??= s?.VoxelSize; filePore = s?.PoreValue; start = 0;
-            long expected = (long)shape.Z * shape.Y * shape.X * VoxelTypes.Size(type), actual = new FileInfo(path).Length;
-            if (actual != expected)
-                throw new BadInputException($"{path}: {actual} bytes, but shape {shape.Z}x{shape.Y}x{shape.X} of {VoxelTypes.Name(type)} needs {expected} bytes");
+            RawFormat.CheckSize(path, shape, type);
         }
         else if (ext == ".npy")
         {
