@@ -371,7 +371,7 @@ public static class ChunkedSnowExtractor
         while (cursor < markerVoxels.Length && markerVoxels[cursor].Voxel < lo) cursor++;
         for (int k = cursor; k < markerVoxels.Length && markerVoxels[k].Voxel < hi; k++)
             markers[markerVoxels[k].Voxel - lo] = markerVoxels[k].Marker;
-        return Watershed.Flood(markers, markerCount, dt, pore, slabNz, ny, nx);
+        return Watershed.Flood(markers, markerCount, dt, pore, slabNz, ny, nx, into: markers);
     }
 
     static long Differ(int[] a, int ao, int[] b, int bo, int len)
