@@ -18,11 +18,42 @@ public static class DistanceTransform
         // Squared distances stay exact in float: they are integers below 2^24 for images up to
         // ~2,300 voxels on a side. The envelope arithmetic itself runs in double.
         var sq = ws.Array<float>("distance", pore.Length, zeroed: false);
-        for (int i = 0; i < sq.Length; i++) sq[i] = pore[i] != 0 ? float.PositiveInfinity : 0;
+        var po = parallel ? KernelParallelism.Options : new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        // Along x the sites are the solid voxels themselves (value 0), so the lower envelope is just
+        // the squared distance to the nearest solid in the row: two sweeps, read from the image.
+        Parallel.For(0, nz, po, z =>
+        {
+            for (int y = 0; y < ny; y++) AlongRow(pore, sq, (z * ny + y) * nx, nx);
+        });
         int maxLen = Math.Max(nz, Math.Max(ny, nx));
-        SeparablePasses.ApplyAll(sq, nz, ny, nx, () => new Envelope(maxLen), parallel ? -1 : 1);
-        for (int i = 0; i < sq.Length; i++) sq[i] = MathF.Sqrt(sq[i]);
+        SeparablePasses.Apply(sq, nz, ny, nx, 1, () => new Envelope(maxLen), parallel ? -1 : 1);
+        SeparablePasses.Apply(sq, nz, ny, nx, 0, () => new Envelope(maxLen), parallel ? -1 : 1);
+        Parallel.For(0, nz, po, z =>
+        {
+            var plane = sq.AsSpan(z * ny * nx, ny * nx);
+            for (int i = 0; i < plane.Length; i++) plane[i] = MathF.Sqrt(plane[i]);
+        });
         return sq;
+    }
+
+    /// <summary>Squared distance from each voxel of a row to the nearest solid voxel in that row
+    /// (0 in solid, +∞ in a row without solid), as the envelope of the solid sites would give it.</summary>
+    static void AlongRow(byte[] pore, float[] sq, int start, int len)
+    {
+        int last = -1; // nearest solid to the left
+        for (int q = 0; q < len; q++)
+        {
+            if (pore[start + q] == 0) { last = q; sq[start + q] = 0; continue; }
+            sq[start + q] = last < 0 ? float.PositiveInfinity : (float)((double)(q - last) * (q - last));
+        }
+        int next = -1; // nearest solid to the right
+        for (int q = len - 1; q >= 0; q--)
+        {
+            if (pore[start + q] == 0) { next = q; continue; }
+            if (next < 0) continue;
+            float d = (float)((double)(next - q) * (next - q));
+            if (d < sq[start + q]) sq[start + q] = d;
+        }
     }
 
     /// <summary>1-D squared distance along one line; per-thread buffers, no allocation per line.</summary>
