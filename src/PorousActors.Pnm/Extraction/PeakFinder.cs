@@ -34,12 +34,14 @@ public static class PeakFinder
     public static (int[] Markers, int Count) Find(float[] smooth, float[] dt, byte[] pore, int nz, int ny, int nx, Workspace? ws = null)
     {
         var isPeak = FindPeaks(smooth, pore, nz, ny, nx, 0, nz, ws);
-        var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true, ws, "peakClusters6");
+        // Peaks are few (~0.1 % of voxels): every later step walks their list, not the image.
+        var peaks = Marked(isPeak, nz, ny * nx);
+        var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true, ws, "peakClusters6", peaks);
         var keep = SaddleVerdicts(clusters6, clusterCount, dt, pore, nz, ny, nx, null);
-        for (int i = 0; i < clusters6.Length; i++)
+        foreach (int i in peaks)
             if (clusters6[i] != 0 && !keep[clusters6[i] - 1]) isPeak[i] = 0;
-        TrimNearby(isPeak, dt, nz, ny, nx, ws);
-        return Label(isPeak, nz, ny, nx, faces: false, ws, "markers");
+        TrimNearby(isPeak, dt, nz, ny, nx, ws, peaks);
+        return Label(isPeak, nz, ny, nx, faces: false, ws, "markers", peaks);
     }
 
     /// <summary>Offsets of PoreSpy's ball footprint of radius <see cref="BallRadius"/>, nearest first
@@ -86,14 +88,39 @@ public static class PeakFinder
         return isPeak;
     }
 
+    /// <summary>The marked voxels in increasing order (planes found in parallel).</summary>
+    internal static int[] Marked(byte[] marked, int nz, int plane)
+    {
+        var perPlane = new int[nz][];
+        Parallel.For(0, nz, KernelParallelism.Options, z =>
+        {
+            var span = marked.AsSpan(z * plane, plane);
+            var list = new List<int>();
+            for (int x = span.IndexOfAnyExcept((byte)0); x >= 0; )
+            {
+                list.Add(z * plane + x);
+                int next = span[(x + 1)..].IndexOfAnyExcept((byte)0);
+                x = next < 0 ? -1 : x + 1 + next;
+            }
+            perPlane[z] = [.. list];
+        });
+        var all = new int[perPlane.Sum(p => p.Length)];
+        int at = 0;
+        foreach (var p in perPlane) { p.CopyTo(all, at); at += p.Length; }
+        return all;
+    }
+
     /// <summary>Connected components of the marked voxels, numbered in scan order of their first
-    /// voxel (as scipy.ndimage.label): 6-connected with <paramref name="faces"/>, else 26.</summary>
-    internal static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces, Workspace? ws = null, string name = "labels")
+    /// voxel (as scipy.ndimage.label): 6-connected with <paramref name="faces"/>, else 26.
+    /// <paramref name="candidates"/>, when given, holds (in increasing order) every marked voxel,
+    /// possibly among unmarked ones, so the image need not be scanned.</summary>
+    internal static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces, Workspace? ws = null, string name = "labels", int[]? candidates = null)
     {
         var labels = ws.Array<int>(name, marked.Length);
         var stack = new Stack<int>();
         int count = 0;
-        for (int i = 0; i < marked.Length; i++)
+        candidates ??= Marked(marked, nz, ny * nx);
+        foreach (int i in candidates)
         {
             if (marked[i] == 0 || labels[i] != 0) continue;
             labels[i] = ++count; stack.Push(i);
@@ -174,12 +201,12 @@ public static class PeakFinder
     }
 
     /// <summary>PoreSpy 2.x trim_nearby_peaks (f = 1) on the unsmoothed distance map.</summary>
-    static void TrimNearby(byte[] isPeak, float[] dt, int nz, int ny, int nx, Workspace? ws)
+    static void TrimNearby(byte[] isPeak, float[] dt, int nz, int ny, int nx, Workspace? ws, int[] peaks)
     {
-        var (labels, n) = Label(isPeak, nz, ny, nx, faces: false, ws, "peakClusters26");
+        var (labels, n) = Label(isPeak, nz, ny, nx, faces: false, ws, "peakClusters26", peaks);
         if (n < 2) return;
         var sum = new double[3 * n]; var size = new int[n];
-        for (int i = 0; i < labels.Length; i++)
+        foreach (int i in peaks)
         {
             int l = labels[i] - 1;
             if (l < 0) continue;
@@ -196,7 +223,7 @@ public static class PeakFinder
             dist[l] = dt[(crd[3 * l] * ny + crd[3 * l + 1]) * nx + crd[3 * l + 2]] + l * 1e-6;
         }
         var drop = NearbyDrops(crd, dist, n);
-        for (int i = 0; i < labels.Length; i++)
+        foreach (int i in peaks)
             if (labels[i] != 0 && drop[labels[i] - 1]) isPeak[i] = 0;
     }
 

@@ -37,9 +37,13 @@ public static class SnowExtractor
         // Peaks are sought on the smoothed map (SciPy's full 5-tap kernel, so plateaus tie exactly
         // where PoreSpy's do), then judged, and the watershed run, on the unsmoothed one.
         var smooth = ws.Array<float>("smooth", dt.Length, zeroed: false);
-        dt.CopyTo(smooth, 0);
+        int plane = ny * nx;
+        Parallel.For(0, nz, KernelParallelism.Options, z => dt.AsSpan(z * plane, plane).CopyTo(smooth.AsSpan(z * plane, plane)));
         GaussianFilter.ApplyInPlace(smooth, nz, ny, nx, Sigma, dropNegligibleTaps: false);
-        for (int i = 0; i < smooth.Length; i++) if (pore[i] == 0) smooth[i] = 0;
+        Parallel.For(0, nz, KernelParallelism.Options, z =>
+        {
+            for (int i = z * plane, end = i + plane; i < end; i++) if (pore[i] == 0) smooth[i] = 0;
+        });
         var (markers, count) = PeakFinder.Find(smooth, dt, pore, nz, ny, nx, ws);
         t["peaks"] = Lap(sw);
         // A large image's smoothed map is garbage now: hand it back before the watershed takes its
