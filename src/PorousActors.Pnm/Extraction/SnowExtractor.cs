@@ -36,15 +36,7 @@ public static class SnowExtractor
 
         // Peaks are sought on the smoothed map (SciPy's full 5-tap kernel, so plateaus tie exactly
         // where PoreSpy's do), then judged, and the watershed run, on the unsmoothed one.
-        var smooth = ws.Array<float>("smooth", dt.Length, zeroed: false);
-        int plane = ny * nx;
-        Parallel.For(0, nz, KernelParallelism.Options, z => dt.AsSpan(z * plane, plane).CopyTo(smooth.AsSpan(z * plane, plane)));
-        GaussianFilter.ApplyInPlace(smooth, nz, ny, nx, Sigma, dropNegligibleTaps: false);
-        Parallel.For(0, nz, KernelParallelism.Options, z =>
-        {
-            for (int i = z * plane, end = i + plane; i < end; i++) if (pore[i] == 0) smooth[i] = 0;
-        });
-        var (markers, count) = PeakFinder.Find(smooth, dt, pore, nz, ny, nx, ws);
+        var (markers, count) = PeakFinder.Find(Smoothed(dt, pore, nz, ny, nx, ws), dt, pore, nz, ny, nx, ws);
         t["peaks"] = Lap(sw);
         // A large image's smoothed map is garbage now: hand it back before the watershed takes its
         // 8 bytes per voxel, or it stays in the peak memory (Berea 400³: 2.14 → 1.7 GB).
@@ -56,6 +48,21 @@ public static class SnowExtractor
         var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize, ws);
         t["network"] = Lap(sw);
         return new Result(net, regions, dt, t);
+    }
+
+    /// <summary>The distance map smoothed (σ = <see cref="Sigma"/>, SciPy's 5 taps), 0 in solid. Its own
+    /// method: nothing in the caller's frame keeps it alive once the peaks are found.</summary>
+    static float[] Smoothed(float[] dt, byte[] pore, int nz, int ny, int nx, Workspace? ws)
+    {
+        var smooth = ws.Array<float>("smooth", dt.Length, zeroed: false);
+        int plane = ny * nx;
+        Parallel.For(0, nz, KernelParallelism.Options, z => dt.AsSpan(z * plane, plane).CopyTo(smooth.AsSpan(z * plane, plane)));
+        GaussianFilter.ApplyInPlace(smooth, nz, ny, nx, Sigma, dropNegligibleTaps: false);
+        Parallel.For(0, nz, KernelParallelism.Options, z =>
+        {
+            for (int i = z * plane, end = i + plane; i < end; i++) if (pore[i] == 0) smooth[i] = 0;
+        });
+        return smooth;
     }
 
     /// <summary>An image with no solid at all has an infinite distance map; caps it at the image's
