@@ -43,12 +43,17 @@ public static class Watershed
         int plane = ny * nx;
         float hmax = 0;
         int nPore = 0;
-        for (int i = 0; i < n; i++)
+        var gate = new object();
+        Parallel.For(0, nz, KernelParallelism.Options, () => (Max: 0f, Count: 0), (z, _, acc) =>
         {
-            if (pore[i] == 0) continue;
-            nPore++;
-            if (height[i] > hmax && float.IsFinite(height[i])) hmax = height[i];
-        }
+            for (int i = z * plane, end = i + plane; i < end; i++)
+            {
+                if (pore[i] == 0) continue;
+                acc.Count++;
+                if (height[i] > acc.Max && float.IsFinite(height[i])) acc.Max = height[i];
+            }
+            return acc;
+        }, acc => { lock (gate) { nPore += acc.Count; hmax = Math.Max(hmax, acc.Max); } });
         int levels = (int)(hmax * LevelsPerVoxel) + 2;
 
         var cells = ws.Array<long>("watershedCells", n, zeroed: false);
@@ -74,7 +79,11 @@ public static class Watershed
         // level, in the "hot" queue of the level being flooded. Buckets are slices of one array
         // sized by a histogram of the own levels: no list growth, no garbage.
         var start = ws.AtLeast<int>("levelStart", levels + 1);
-        for (int i = 0; i < n; i++) if (pore[i] != 0) start[LevelOf(cells[i]) + 1]++;
+        Parallel.For(0, nz, KernelParallelism.Options, () => new int[levels + 1], (z, _, histogram) =>
+        {
+            for (int i = z * plane, end = i + plane; i < end; i++) if (pore[i] != 0) histogram[LevelOf(cells[i]) + 1]++;
+            return histogram;
+        }, histogram => { lock (gate) for (int l = 0; l <= levels; l++) start[l] += histogram[l]; });
         for (int l = 0; l < levels; l++) start[l + 1] += start[l];
         var fill = ws.AtLeast<int>("levelFill", levels);
         var slots = ws.AtLeast<int>("levelSlots", nPore, zeroed: false);
@@ -83,12 +92,17 @@ public static class Watershed
         var hot = new PriorityQueue<int, (int NegLevel, long Age)>();
         long age = 0;
 
-        for (int i = 0; i < n; i++)
+        // the markers in voxel order (they are few: a vectorised search for the next one)
+        for (int i = markers.AsSpan().IndexOfAnyExcept(0); i >= 0; )
+        {
             if (pore[i] != 0 && markers[i] > 0)
             {
                 int l = LevelOf(cells[i]);
                 slots[start[l] + fill[l]++] = i;
             }
+            int next = i + 1 < n ? markers.AsSpan(i + 1).IndexOfAnyExcept(0) : -1;
+            i = next < 0 ? -1 : i + 1 + next;
+        }
 
         Span<int> offset = [-plane, -nx, -1, 1, nx, plane];
         fixed (long* cellAt = cells)
