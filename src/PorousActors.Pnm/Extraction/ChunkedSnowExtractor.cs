@@ -152,19 +152,16 @@ public static class ChunkedSnowExtractor
                 t["euler"] += Lap(sw);
                 state.MetricsDone = c + 1;
             }
-            var smooth = (float[])dt.Clone();
-            GaussianFilter.ApplyInPlace(smooth, slabNz, ny, nx, SnowExtractor.Sigma, dropNegligibleTaps: false);
-            for (int i = 0; i < smooth.Length; i++) if (pore[i] == 0) smooth[i] = 0;
             int p0 = Math.Max(0, a - cluster), p1 = Math.Min(nz, b + cluster);
-            var isPeak = PeakFinder.FindPeaks(smooth, pore, slabNz, ny, nx, p0 - e0, p1 - e0);
-            smooth = null;
+            var isPeak = PeakFinder.FindPeaks(SnowExtractor.Smoothed(dt, pore, slabNz, ny, nx, null), pore, slabNz, ny, nx, p0 - e0, p1 - e0);
             ReleaseMemory();
-            var (c6, n6) = PeakFinder.Label(isPeak, slabNz, ny, nx, faces: true);
+            int plane = ny * nx;
+            var peakVoxels = PeakFinder.Marked(isPeak, slabNz, plane); // few: walked instead of the slab
+            var (c6, n6) = PeakFinder.Label(isPeak, slabNz, ny, nx, faces: true, candidates: peakVoxels);
             // clusters that start in the core are this slab's; each must lie inside the planes searched
             var first = new int[n6]; var last = new int[n6];
             Array.Fill(first, -1);
-            int plane = ny * nx;
-            for (int i = 0; i < c6.Length; i++)
+            foreach (int i in peakVoxels)
             {
                 int l = c6[i] - 1;
                 if (l < 0) continue;
@@ -182,7 +179,7 @@ public static class ChunkedSnowExtractor
             for (int l = 0; l < n6 && !widen; l++)
                 if (ours(l) && (reach[2 * l] + e0 < x0 || reach[2 * l + 1] + e0 >= x1)) widen = true;
             if (widen) { walk *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
-            for (int i = 0; i < c6.Length; i++)
+            foreach (int i in peakVoxels)
             {
                 int l = c6[i] - 1;
                 if (l >= 0 && ours(l) && keep[l]) peaks.Add((long)e0 * plane + i);
@@ -215,16 +212,18 @@ public static class ChunkedSnowExtractor
             src.ReadPlanes(e0, slabNz, pore);
             var dt = DistanceTransform.Compute(pore, slabNz, ny, nx);
             float worst = 0;
-            for (int z = x0; z < x1; z++)
+            var gate = new object();
+            Parallel.For(x0, x1, KernelParallelism.Options, () => 0f, (z, _, w) =>
             {
                 float allowed = Math.Min(e0 > 0 ? z - e0 + 1 : float.PositiveInfinity, e1 < nz ? e1 - z : float.PositiveInfinity);
                 int o = (z - e0) * plane;
                 for (int i = o; i < o + plane; i++)
                 {
                     float d = dt[i];
-                    if (d > allowed) worst = Math.Max(worst, d);
+                    if (d > allowed) w = Math.Max(w, d);
                 }
-            }
+                return w;
+            }, w => { lock (gate) worst = Math.Max(worst, w); });
             if (worst == 0)
             {
                 SnowExtractor.CapInfinite(dt, nz, ny, nx);
@@ -236,12 +235,7 @@ public static class ChunkedSnowExtractor
         }
     }
 
-    static long CountPore(byte[] pore, int from, int to)
-    {
-        long n = 0;
-        for (int i = from; i < to; i++) n += pore[i];
-        return n;
-    }
+    static long CountPore(byte[] pore, int from, int to) => pore.AsSpan(from, to - from).Count((byte)1);
 
     /// <summary>PoreSpy's trim_nearby_peaks over the sparse peak voxels (sorted global indices), then
     /// the 26-connected clusters left, numbered in scan order of their first voxel as the markers.

@@ -52,7 +52,7 @@ public static class SnowExtractor
 
     /// <summary>The distance map smoothed (σ = <see cref="Sigma"/>, SciPy's 5 taps), 0 in solid. Its own
     /// method: nothing in the caller's frame keeps it alive once the peaks are found.</summary>
-    static float[] Smoothed(float[] dt, byte[] pore, int nz, int ny, int nx, Workspace? ws)
+    internal static float[] Smoothed(float[] dt, byte[] pore, int nz, int ny, int nx, Workspace? ws)
     {
         var smooth = ws.Array<float>("smooth", dt.Length, zeroed: false);
         int plane = ny * nx;
