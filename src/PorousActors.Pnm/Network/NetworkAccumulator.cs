@@ -77,14 +77,29 @@ public sealed class NetworkAccumulator(int regions, int nz, int ny, int nx, doub
         // tried in decreasing whole-image distance and each is checked exactly against the other
         // regions' voxels in the ball it could reach; the search stops once no candidate can beat
         // the best found. A maximum over the slab's core voxels; slabs combine by maximum.
-        var inSlab = ws.AtLeast<long>("regionVoxels", regions);
-        for (int i = coreFrom * plane; i < coreTo * plane; i++) { int l = labels[i] - 1; if (l >= 0) inSlab[l]++; }
+        // Each region's voxels in increasing order, by a counting sort over z-bands: the bands are
+        // counted and then filled in parallel, each writing after the earlier bands' voxels.
+        int bands = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, coreTo - coreFrom));
+        var perBand = new long[bands][];
+        int Band(int b) => coreFrom + (int)((long)b * (coreTo - coreFrom) / bands);
+        Parallel.For(0, bands, KernelParallelism.Options, b =>
+        {
+            var n = perBand[b] = new long[regions];
+            for (int i = Band(b) * plane, end = Band(b + 1) * plane; i < end; i++) { int l = labels[i] - 1; if (l >= 0) n[l]++; }
+        });
         var offset = ws.AtLeast<long>("regionOffsets", regions + 1);
-        for (int l = 0; l < regions; l++) offset[l + 1] = offset[l] + inSlab[l];
+        for (int l = 0; l < regions; l++)
+        {
+            long at = offset[l];
+            for (int b = 0; b < bands; b++) { long n = perBand[b][l]; perBand[b][l] = at; at += n; } // counts become cursors
+            offset[l + 1] = at;
+        }
         var members = ws.AtLeast<int>("regionMembers", offset[regions], zeroed: false);
-        var cursor = ws.AtLeast<long>("regionCursor", regions + 1, zeroed: false);
-        Array.Copy(offset, cursor, regions + 1);
-        for (int i = coreFrom * plane; i < coreTo * plane; i++) { int l = labels[i] - 1; if (l >= 0) members[cursor[l]++] = i; }
+        Parallel.For(0, bands, KernelParallelism.Options, b =>
+        {
+            var cursor = perBand[b];
+            for (int i = Band(b) * plane, end = Band(b + 1) * plane; i < end; i++) { int l = labels[i] - 1; if (l >= 0) members[cursor[l]++] = i; }
+        });
         int below = coreZ0, above = z0 + coreTo - 1;
         Parallel.For(0, regions, KernelParallelism.Options, () => (Cand: new List<int>(), Lo: int.MaxValue, Hi: int.MinValue), (l, _, st) =>
         {
