@@ -37,7 +37,7 @@ public static class PeakFinder
         // Peaks are few (~0.1 % of voxels): every later step walks their list, not the image.
         var peaks = Marked(isPeak, nz, ny * nx);
         var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true, ws, "peakClusters6", peaks);
-        var keep = SaddleVerdicts(clusters6, clusterCount, dt, pore, nz, ny, nx, null);
+        var keep = SaddleVerdicts(clusters6, clusterCount, dt, pore, nz, ny, nx, null, peaks);
         foreach (int i in peaks)
             if (clusters6[i] != 0 && !keep[clusters6[i] - 1]) isPeak[i] = 0;
         TrimNearby(isPeak, dt, nz, ny, nx, ws, peaks);
@@ -146,11 +146,16 @@ public static class PeakFinder
     /// <summary>PoreSpy 2.x trim_saddle_points on the unsmoothed distance map: true for every
     /// 6-connected peak cluster that is a true peak. With <paramref name="reach"/> (2 per cluster)
     /// it also records the lowest and highest plane each walk read.</summary>
-    internal static bool[] SaddleVerdicts(int[] labels, int count, float[] dt, byte[] pore, int nz, int ny, int nx, int[]? reach)
+    /// <param name="candidates">every labelled voxel, in increasing order (possibly among others);
+    /// null to scan the image</param>
+    internal static bool[] SaddleVerdicts(int[] labels, int count, float[] dt, byte[] pore, int nz, int ny, int nx, int[]? reach, int[]? candidates = null)
     {
         var members = new List<int>[count];
         for (int c = 0; c < count; c++) members[c] = [];
-        for (int i = 0; i < labels.Length; i++) if (labels[i] != 0) members[labels[i] - 1].Add(i);
+        if (candidates is null)
+            for (int i = 0; i < labels.Length; i++) { if (labels[i] != 0) members[labels[i] - 1].Add(i); }
+        else
+            foreach (int i in candidates) if (labels[i] != 0) members[labels[i] - 1].Add(i);
         var keep = new bool[count];
         Parallel.For(0, count, KernelParallelism.Options, () => (new HashSet<int>(), new HashSet<int>(), new HashSet<int>()), (c, _, sets) =>
         {
