@@ -49,13 +49,4 @@ public static class SeparablePasses
             default: throw new ArgumentOutOfRangeException(nameof(axis));
         }
     }
-
-    /// <summary>Applies the kernel along x, then y, then z.</summary>
-    public static void ApplyAll<TKernel>(float[] data, int nz, int ny, int nx, Func<TKernel> newKernel, int maxDegreeOfParallelism = -1)
-        where TKernel : ILineKernel
-    {
-        Apply(data, nz, ny, nx, 2, newKernel, maxDegreeOfParallelism);
-        Apply(data, nz, ny, nx, 1, newKernel, maxDegreeOfParallelism);
-        Apply(data, nz, ny, nx, 0, newKernel, maxDegreeOfParallelism);
-    }
 }

@@ -157,7 +157,7 @@ public static class ChunkedSnowExtractor
             ReleaseMemory();
             int plane = ny * nx;
             var peakVoxels = PeakFinder.Marked(isPeak, slabNz, plane); // few: walked instead of the slab
-            var (c6, n6) = PeakFinder.Label(isPeak, slabNz, ny, nx, faces: true, candidates: peakVoxels);
+            var (c6, n6) = PeakFinder.Label(isPeak, peakVoxels, slabNz, ny, nx, faces: true);
             // clusters that start in the core are this slab's; each must lie inside the planes searched
             var first = new int[n6]; var last = new int[n6];
             Array.Fill(first, -1);
@@ -175,7 +175,7 @@ public static class ChunkedSnowExtractor
                 if (ours(l) && ((first[l] == p0 && p0 > 0) || (last[l] == p1 - 1 && p1 < nz))) widen = true;
             if (widen) { cluster *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }
             var reach = new int[2 * n6];
-            var keep = PeakFinder.SaddleVerdicts(c6, n6, dt, pore, slabNz, ny, nx, reach, peakVoxels);
+            var keep = PeakFinder.SaddleVerdicts(c6, peakVoxels, n6, dt, pore, slabNz, ny, nx, reach);
             for (int l = 0; l < n6 && !widen; l++)
                 if (ours(l) && (reach[2 * l] + e0 < x0 || reach[2 * l + 1] + e0 >= x1)) widen = true;
             if (widen) { walk *= 2; state.Retries++; t["peaks"] += Lap(sw); continue; }

@@ -36,12 +36,12 @@ public static class PeakFinder
         var isPeak = FindPeaks(smooth, pore, nz, ny, nx, 0, nz, ws);
         // Peaks are few (~0.1 % of voxels): every later step walks their list, not the image.
         var peaks = Marked(isPeak, nz, ny * nx);
-        var (clusters6, clusterCount) = Label(isPeak, nz, ny, nx, faces: true, ws, "peakClusters6", peaks);
-        var keep = SaddleVerdicts(clusters6, clusterCount, dt, pore, nz, ny, nx, null, peaks);
+        var (clusters6, clusterCount) = Label(isPeak, peaks, nz, ny, nx, faces: true, ws, "peakClusters6");
+        var keep = SaddleVerdicts(clusters6, peaks, clusterCount, dt, pore, nz, ny, nx, null);
         foreach (int i in peaks)
             if (clusters6[i] != 0 && !keep[clusters6[i] - 1]) isPeak[i] = 0;
         TrimNearby(isPeak, dt, nz, ny, nx, ws, peaks);
-        return Label(isPeak, nz, ny, nx, faces: false, ws, "markers", peaks);
+        return Label(isPeak, peaks, nz, ny, nx, faces: false, ws, "markers");
     }
 
     /// <summary>Offsets of PoreSpy's ball footprint of radius <see cref="BallRadius"/>, nearest first
@@ -112,14 +112,13 @@ public static class PeakFinder
 
     /// <summary>Connected components of the marked voxels, numbered in scan order of their first
     /// voxel (as scipy.ndimage.label): 6-connected with <paramref name="faces"/>, else 26.
-    /// <paramref name="candidates"/>, when given, holds (in increasing order) every marked voxel,
-    /// possibly among unmarked ones, so the image need not be scanned.</summary>
-    internal static (int[] Labels, int Count) Label(byte[] marked, int nz, int ny, int nx, bool faces, Workspace? ws = null, string name = "labels", int[]? candidates = null)
+    /// <paramref name="candidates"/> holds (in increasing order) every marked voxel, possibly among
+    /// unmarked ones (<see cref="Marked"/>), so the image need not be scanned.</summary>
+    internal static (int[] Labels, int Count) Label(byte[] marked, int[] candidates, int nz, int ny, int nx, bool faces, Workspace? ws = null, string name = "labels")
     {
         var labels = ws.Array<int>(name, marked.Length);
         var stack = new Stack<int>();
         int count = 0;
-        candidates ??= Marked(marked, nz, ny * nx);
         foreach (int i in candidates)
         {
             if (marked[i] == 0 || labels[i] != 0) continue;
@@ -146,16 +145,12 @@ public static class PeakFinder
     /// <summary>PoreSpy 2.x trim_saddle_points on the unsmoothed distance map: true for every
     /// 6-connected peak cluster that is a true peak. With <paramref name="reach"/> (2 per cluster)
     /// it also records the lowest and highest plane each walk read.</summary>
-    /// <param name="candidates">every labelled voxel, in increasing order (possibly among others);
-    /// null to scan the image</param>
-    internal static bool[] SaddleVerdicts(int[] labels, int count, float[] dt, byte[] pore, int nz, int ny, int nx, int[]? reach, int[]? candidates = null)
+    /// <param name="candidates">every labelled voxel, in increasing order (possibly among others)</param>
+    internal static bool[] SaddleVerdicts(int[] labels, int[] candidates, int count, float[] dt, byte[] pore, int nz, int ny, int nx, int[]? reach)
     {
         var members = new List<int>[count];
         for (int c = 0; c < count; c++) members[c] = [];
-        if (candidates is null)
-            for (int i = 0; i < labels.Length; i++) { if (labels[i] != 0) members[labels[i] - 1].Add(i); }
-        else
-            foreach (int i in candidates) if (labels[i] != 0) members[labels[i] - 1].Add(i);
+        foreach (int i in candidates) if (labels[i] != 0) members[labels[i] - 1].Add(i);
         var keep = new bool[count];
         Parallel.For(0, count, KernelParallelism.Options, () => (new HashSet<int>(), new HashSet<int>(), new HashSet<int>()), (c, _, sets) =>
         {
@@ -208,7 +203,7 @@ public static class PeakFinder
     /// <summary>PoreSpy 2.x trim_nearby_peaks (f = 1) on the unsmoothed distance map.</summary>
     static void TrimNearby(byte[] isPeak, float[] dt, int nz, int ny, int nx, Workspace? ws, int[] peaks)
     {
-        var (labels, n) = Label(isPeak, nz, ny, nx, faces: false, ws, "peakClusters26", peaks);
+        var (labels, n) = Label(isPeak, peaks, nz, ny, nx, faces: false, ws, "peakClusters26");
         if (n < 2) return;
         var sum = new double[3 * n]; var size = new int[n];
         foreach (int i in peaks)
