@@ -94,14 +94,9 @@ public static class PeakFinder
         var perPlane = new int[nz][];
         Parallel.For(0, nz, KernelParallelism.Options, z =>
         {
-            var span = marked.AsSpan(z * plane, plane);
+            ReadOnlySpan<byte> span = marked.AsSpan(z * plane, plane);
             var list = new List<int>();
-            for (int x = span.IndexOfAnyExcept((byte)0); x >= 0; )
-            {
-                list.Add(z * plane + x);
-                int next = span[(x + 1)..].IndexOfAnyExcept((byte)0);
-                x = next < 0 ? -1 : x + 1 + next;
-            }
+            for (int x = NonZero.Next(span, 0); x >= 0; x = NonZero.Next(span, x + 1)) list.Add(z * plane + x);
             perPlane[z] = [.. list];
         });
         var all = new int[perPlane.Sum(p => p.Length)];

@@ -93,16 +93,12 @@ public static class Watershed
         long age = 0;
 
         // the markers in voxel order (they are few: a vectorised search for the next one)
-        for (int i = markers.AsSpan().IndexOfAnyExcept(0); i >= 0; )
-        {
+        for (int i = NonZero.Next<int>(markers, 0); i >= 0; i = NonZero.Next<int>(markers, i + 1))
             if (pore[i] != 0 && markers[i] > 0)
             {
                 int l = LevelOf(cells[i]);
                 slots[start[l] + fill[l]++] = i;
             }
-            int next = i + 1 < n ? markers.AsSpan(i + 1).IndexOfAnyExcept(0) : -1;
-            i = next < 0 ? -1 : i + 1 + next;
-        }
 
         Span<int> offset = [-plane, -nx, -1, 1, nx, plane];
         fixed (long* cellAt = cells)
