@@ -213,7 +213,7 @@ public sealed class GeneratorModel : IDisposable
 
     /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold
     /// (<paramref name="median"/> false: no median filter, for comparing post-processings).</summary>
-    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool median = true)
+    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool median = true, int despeckle = 0, double smooth = 0)
     {
         threshold ??= Card.Threshold;
         // a convolutional generator's cube is a piece of a stationary field: its median filter sees
@@ -224,9 +224,11 @@ public sealed class GeneratorModel : IDisposable
         var cubes = new Volume[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {
+            if (smooth > 0) GaussianFilter.ApplyInPlace(raw[i], edge, edge, edge, smooth);
             var g = new GrayVolume(edge, edge, edge, Card.VoxelSize, raw[i]);
             var v = PostProcess(g, Card.VoxelSize, threshold, median);
             cubes[i] = margin == 0 ? v : v.Crop(margin, margin, margin, Size, Size, Size);
+            if (despeckle > 1) Despeckle.Apply(cubes[i], despeckle);
         }
         return cubes;
     }

@@ -26,8 +26,10 @@ public static class ReportCommand
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "report" };
         var device = DeviceOptions.Create();
         var noMedian = new Option<bool>("--no-median") { Description = "Generated cubes without the 3³ median filter of the model's post-processing (threshold only), to measure what the filter does" };
+        var despeckle = new Option<int>("--despeckle") { Description = "After the threshold, remove pore clusters (26-connected) and solid clusters (6-connected) of fewer than N voxels; 0 = none (the model's own post-processing)" };
+        var smooth = new Option<double>("--smooth") { Description = "Gaussian-smooth the generator's tanh output with this σ (voxels) before the threshold; 0 = none" };
         var gan = new Command("gan", "Quality report of a generator: N generated and N training sub-cubes through the forward model (porosity, S/V, Euler, permeability along z, mean pore and throat diameters); two-sample KS D and p per property, also against median-filtered training cubes; two-point correlation S2(r); corr(φ, k), corr(φ, log k), spread of log k, percolating fraction; PNG slices, box plots, correlation maps, φ–k scatter, training curve; report.md, summary.json, properties.csv")
-            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, output, device };
+            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, despeckle, smooth, output, device };
         gan.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count);
@@ -38,7 +40,7 @@ public static class ReportCommand
             var rng = new Random(p.GetValue(seed));
             var training = Enumerable.Range(0, n).Select(_ => set.Cube(rng.Next(set.Count))).ToList();
             var generated = new List<Volume>();
-            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: !p.GetValue(noMedian))[0]);
+            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: !p.GetValue(noMedian), despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var sw = Stopwatch.StartNew();
@@ -64,11 +66,12 @@ public static class ReportCommand
             {
                 ["model"] = Path.GetFileName(modelPath), ["modelSha256"] = m.Sha256, ["iterations"] = m.Card.Iterations, ["emaDecay"] = m.Card.EmaDecay,
                 ["seed"] = p.GetValue(seed), ["voxelSize_m"] = m.Card.VoxelSize,
-                ["postProcessing"] = (p.GetValue(noMedian) ? "threshold only (no median filter)" : "3³ median filter, then threshold") + (p.GetValue(threshold) is { } t ? $" at {t}" : " (Otsu)"),
+                ["postProcessing"] = (p.GetValue(smooth) > 0 ? $"Gaussian σ {p.GetValue(smooth)} voxels, " : "") + (p.GetValue(noMedian) ? "threshold only (no median filter)" : "3³ median filter, then threshold") + (p.GetValue(threshold) is { } t ? $" at {t}" : " (Otsu)")
+                    + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : ""),
                 ["trainingData"] = string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)),
             };
             string md = Reports.QualityReport.Write(p.GetValue(output)!,
-                $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}{(p.GetValue(noMedian) ? ", generated cubes without the median filter" : "")}",
+                $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}{(p.GetValue(noMedian) ? ", generated cubes without the median filter" : "")}{(p.GetValue(despeckle) > 1 ? $", despeckled under {p.GetValue(despeckle)} voxels" : "")}{(p.GetValue(smooth) > 0 ? $", smoothed σ {p.GetValue(smooth)}" : "")}",
                 Properties, new Reports.QualitySet("training", tRows, training), new Reports.QualitySet("generated", gRows, generated),
                 new Reports.QualitySet("training filtered", fRows, filtered), File.Exists(curvePath) ? curvePath : null, meta);
             io.Out.WriteLine($"wrote {md}");
