@@ -39,18 +39,22 @@ public static class ReportCommand
             var set = new TrainingData(volumes, m.Size, Math.Max(1, m.Size / 4));
             var rng = new Random(p.GetValue(seed));
             var training = Enumerable.Range(0, n).Select(_ => set.Cube(rng.Next(set.Count))).ToList();
+            // a second draw of real cubes from its own stream, so the draws above stay as they were:
+            // the noise floor of the comparison
+            var againRng = new Random(SeedMixer.Derive(p.GetValue(seed), 2));
+            var trainingAgain = Enumerable.Range(0, n).Select(_ => set.Cube(againRng.Next(set.Count))).ToList();
             var generated = new List<Volume>();
             for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: !p.GetValue(noMedian), despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var sw = Stopwatch.StartNew();
             int done = 0;
-            using var view = ProgressView.Start(io, "forward model on generated, training and filtered cubes", 3 * n);
+            using var view = ProgressView.Start(io, "forward model on generated, training, filtered and a second draw of training cubes", 4 * n);
             double[] Row(Volume v)
             {
                 var r = forward.Evaluate(v, needs);
                 int k = Interlocked.Increment(ref done);
-                if (k % 10 == 0 || k == 3 * n) view.Report(k, $"analysed {k}/{3 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (3 * n - k):F0} s", $"{k}/{3 * n} cubes");
+                if (k % 10 == 0 || k == 4 * n) view.Report(k, $"analysed {k}/{4 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (4 * n - k):F0} s", $"{k}/{4 * n} cubes");
                 return Properties.Select(r.Get).ToArray();
             }
             // the training cubes through the generator's own post-processing (3³ median, then a threshold:
@@ -59,6 +63,7 @@ public static class ReportCommand
             var tRows = training.Select(Row).ToList();
             var gRows = generated.Select(Row).ToList();
             var fRows = filtered.Select(Row).ToList();
+            var aRows = trainingAgain.Select(Row).ToList();
             string modelPath = p.GetValue(model)!;
             string? curvePath = p.GetValue(curve) ?? Path.ChangeExtension(modelPath, ".curve.csv");
             if (p.GetValue(curve) is { } given && !File.Exists(given)) throw new BadInputException($"{given}: curve file not found");
@@ -73,7 +78,8 @@ public static class ReportCommand
             string md = Reports.QualityReport.Write(p.GetValue(output)!,
                 $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}{(p.GetValue(noMedian) ? ", generated cubes without the median filter" : "")}{(p.GetValue(despeckle) > 1 ? $", despeckled under {p.GetValue(despeckle)} voxels" : "")}{(p.GetValue(smooth) > 0 ? $", smoothed σ {p.GetValue(smooth)}" : "")}",
                 Properties, new Reports.QualitySet("training", tRows, training), new Reports.QualitySet("generated", gRows, generated),
-                new Reports.QualitySet("training filtered", fRows, filtered), File.Exists(curvePath) ? curvePath : null, meta);
+                new Reports.QualitySet("training filtered", fRows, filtered), File.Exists(curvePath) ? curvePath : null, meta,
+                new Reports.QualitySet("training, second draw", aRows, trainingAgain));
             io.Out.WriteLine($"wrote {md}");
             return 0;
         }));
