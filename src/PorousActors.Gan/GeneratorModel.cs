@@ -30,6 +30,10 @@ public sealed record ModelCard
     /// A convolutional generator uses 0: a per-volume threshold would make porosity depend on the
     /// volume's size, and the sub-blocks of a large volume differ from cubes of their size.</summary>
     [JsonPropertyName("threshold")] public float? Threshold { get; init; }
+    /// <summary>Whether sampling applies the paper's 3³ median filter before the threshold (null: yes,
+    /// as every model written before this field). A generator trained against a critic that sees
+    /// single voxels may do better without it: the filter closes throats under ~3 voxels.</summary>
+    [JsonPropertyName("medianFilter")] public bool? MedianFilter { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>
@@ -211,22 +215,24 @@ public sealed class GeneratorModel : IDisposable
         return result;
     }
 
-    /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold
-    /// (<paramref name="median"/> false: no median filter, for comparing post-processings).</summary>
-    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool median = true, int despeckle = 0, double smooth = 0)
+    /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold.
+    /// <paramref name="median"/> null follows the card (<see cref="ModelCard.MedianFilter"/>); the
+    /// other post-processings are for comparing them (report gan).</summary>
+    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool? median = null, int despeckle = 0, double smooth = 0)
     {
         threshold ??= Card.Threshold;
+        bool filter = median ?? Card.MedianFilter ?? true;
         // a convolutional generator's cube is a piece of a stationary field: its median filter sees
         // the real neighbours of the face voxels (one voxel more per side), so a cube is post-processed
         // exactly as the same block inside a larger volume (with a fixed threshold)
-        int margin = Card.Architecture.IsConvolutional && median ? 1 : 0, edge = Size + 2 * margin;
+        int margin = Card.Architecture.IsConvolutional && filter ? 1 : 0, edge = Size + 2 * margin;
         var raw = Forward(latents, edge);
         var cubes = new Volume[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {
             if (smooth > 0) GaussianFilter.ApplyInPlace(raw[i], edge, edge, edge, smooth);
             var g = new GrayVolume(edge, edge, edge, Card.VoxelSize, raw[i]);
-            var v = PostProcess(g, Card.VoxelSize, threshold, median);
+            var v = PostProcess(g, Card.VoxelSize, threshold, filter);
             cubes[i] = margin == 0 ? v : v.Crop(margin, margin, margin, Size, Size, Size);
             if (despeckle > 1) Despeckle.Apply(cubes[i], despeckle);
         }

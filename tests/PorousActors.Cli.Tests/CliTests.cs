@@ -283,6 +283,20 @@ public sealed class CliTests : IDisposable
         Assert.Equal(["1", "2", "3"], curve.Rows.Select(r => r.Cells[curve.Column("iteration")]));
         using var after = Gan.GeneratorModel.Load(Path.Combine(run, "generator.model"));
         Assert.Equal(3, after.Card.Iterations);
+        // the post-processing is the card's: turned off, `generate` follows it without being told
+        string off = Path.Combine(dir, "off.model");
+        var bad = Run("model", "postprocess", "--model", Path.Combine(run, "generator.model"), "--median", "maybe", "--out", off);
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--median must be 'on' or 'off'", bad.Err);
+        Assert.False(File.Exists(off));
+        Assert.Equal(0, Run("model", "postprocess", "--model", Path.Combine(run, "generator.model"), "--median", "off", "--out", off).Code);
+        Assert.Contains("\"medianFilter\": false", Run("model", "info", "--model", off, "--json").Out);
+        string a = Path.Combine(dir, "gen-off"), b = Path.Combine(dir, "gen-nomedian");
+        Assert.Equal(0, Run("generate", "--model", off, "--count", "1", "--seed", "4", "--out", a).Code);
+        Assert.Equal(0, Run("generate", "--model", Path.Combine(run, "generator.model"), "--count", "1", "--seed", "4", "--no-median", "--out", b).Code);
+        var files = Directory.GetFiles(a).Where(f => !f.EndsWith(".csv") && !f.EndsWith(".json")).OrderBy(f => f).ToList();
+        Assert.NotEmpty(files);
+        foreach (var f in files) Assert.Equal(File.ReadAllBytes(f), File.ReadAllBytes(Path.Combine(b, Path.GetFileName(f))));
     }
 
     [Fact]

@@ -209,6 +209,14 @@ public sealed class TrainingTests : IDisposable
         var median = PorousActors.Core.Filters.MedianFilter.Apply3(raw, 32, 32, 32);
         Assert.Equal(median.Select(x => x > 0 ? (byte)1 : (byte)0).ToArray(), filtered.Data);
         Assert.NotEqual(plain.Data, filtered.Data);
+        // a card that turns the filter off is followed by every default call, and survives a save
+        string offPath = Path.Combine(dir, "gm-off.model");
+        new GeneratorModel(m.Network, m.Card with { MedianFilter = false }).Save(offPath);
+        using var off = GeneratorModel.Load(offPath);
+        Assert.False(off.Card.MedianFilter);
+        Assert.Equal(plain.Data, off.Generate(z, threshold: 0)[0].Data);
+        Assert.Equal(filtered.Data, off.Generate(z, threshold: 0, median: true)[0].Data);
+        Assert.Null(m.Card.MedianFilter);   // older cards: the paper's filter
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public static class GenerateCommand
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 foreach (var z in chunk) latentsFile.WriteLine(Latents.Format(z));
                 latentsFile.Flush();
-                var cubes = m.Generate(chunk, p.GetValue(threshold), median: !p.GetValue(noMedian));
+                var cubes = m.Generate(chunk, p.GetValue(threshold), median: p.GetValue(noMedian) ? false : null);
                 for (int i = 0; i < cubes.Length; i++, index++)
                 {
                     string path = Path.Combine(dir, $"cube_{index:D3}{ext}");

@@ -45,7 +45,7 @@ public static class ModelCommand
             else foreach (var (k, v) in o) if (v is not JsonArray) io.Out.WriteLine($"{k,-28} {v}");
             return 0;
         }));
-        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration") { info, Calibrate(io) };
+        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration") { info, Calibrate(io), PostProcess(io) };
     }
 
     static Command Calibrate(CliIO io)
@@ -66,6 +66,31 @@ public static class ModelCommand
             new GeneratorModel(m.Network, card).Save(tmp); // same network, new card; m disposes it
             File.Move(tmp, outPath, overwrite: true);
             io.Out.WriteLine($"{outPath}: {card.BatchNormCalibration}");
+            return 0;
+        }));
+        return c;
+    }
+
+    static Command PostProcess(CliIO io)
+    {
+        var model = new Option<string>("--model") { Description = "Model file", Required = true };
+        var median = new Option<string>("--median") { Description = "on: the paper's 3³ median filter before the threshold; off: the threshold alone", Required = true };
+        var output = new Option<string>("--out") { Description = "Model file to write (may be the input)", Required = true };
+        var c = new Command("postprocess", "Set how a model's cubes are post-processed (recorded in its card; every command that samples it follows the card)") { model, median, output };
+        c.SetAction(p => io.Guard(() =>
+        {
+            bool on = p.GetValue(median) switch
+            {
+                "on" => true, "off" => false,
+                var v => throw new Core.BadInputException($"--median must be 'on' or 'off', got '{v}'"),
+            };
+            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            var card = m.Card with { MedianFilter = on };
+            string outPath = p.GetValue(output)!;
+            string tmp = outPath + ".tmp";
+            new GeneratorModel(m.Network, card).Save(tmp); // same network, new card; m disposes it
+            File.Move(tmp, outPath, overwrite: true);
+            io.Out.WriteLine($"{outPath}: median filter {(on ? "on" : "off")}");
             return 0;
         }));
         return c;

@@ -43,8 +43,9 @@ public static class ReportCommand
             // the noise floor of the comparison
             var againRng = new Random(SeedMixer.Derive(p.GetValue(seed), 2));
             var trainingAgain = Enumerable.Range(0, n).Select(_ => set.Cube(againRng.Next(set.Count))).ToList();
+            bool medianOn = !p.GetValue(noMedian) && (m.Card.MedianFilter ?? true);
             var generated = new List<Volume>();
-            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: !p.GetValue(noMedian), despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
+            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: p.GetValue(noMedian) ? false : null, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var sw = Stopwatch.StartNew();
@@ -71,12 +72,12 @@ public static class ReportCommand
             {
                 ["model"] = Path.GetFileName(modelPath), ["modelSha256"] = m.Sha256, ["iterations"] = m.Card.Iterations, ["emaDecay"] = m.Card.EmaDecay,
                 ["seed"] = p.GetValue(seed), ["voxelSize_m"] = m.Card.VoxelSize,
-                ["postProcessing"] = (p.GetValue(smooth) > 0 ? $"Gaussian σ {p.GetValue(smooth)} voxels, " : "") + (p.GetValue(noMedian) ? "threshold only (no median filter)" : "3³ median filter, then threshold") + (p.GetValue(threshold) is { } t ? $" at {t}" : " (Otsu)")
+                ["postProcessing"] = (p.GetValue(smooth) > 0 ? $"Gaussian σ {p.GetValue(smooth)} voxels, " : "") + (medianOn ? "3³ median filter, then threshold" : "threshold only (no median filter)") + (p.GetValue(threshold) is { } t ? $" at {t}" : " (Otsu)")
                     + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : ""),
                 ["trainingData"] = string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)),
             };
             string md = Reports.QualityReport.Write(p.GetValue(output)!,
-                $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}{(p.GetValue(noMedian) ? ", generated cubes without the median filter" : "")}{(p.GetValue(despeckle) > 1 ? $", despeckled under {p.GetValue(despeckle)} voxels" : "")}{(p.GetValue(smooth) > 0 ? $", smoothed σ {p.GetValue(smooth)}" : "")}",
+                $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}{(medianOn ? "" : ", generated cubes without the median filter")}{(p.GetValue(despeckle) > 1 ? $", despeckled under {p.GetValue(despeckle)} voxels" : "")}{(p.GetValue(smooth) > 0 ? $", smoothed σ {p.GetValue(smooth)}" : "")}",
                 Properties, new Reports.QualitySet("training", tRows, training), new Reports.QualitySet("generated", gRows, generated),
                 new Reports.QualitySet("training filtered", fRows, filtered), File.Exists(curvePath) ? curvePath : null, meta,
                 new Reports.QualitySet("training, second draw", aRows, trainingAgain));
