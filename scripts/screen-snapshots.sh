@@ -13,20 +13,40 @@ data=${POROUS_BEREA:-../shared/data/berea/berea.zip}
 seedA=${SEED_A:-11}; seedB=${SEED_B:-22}; countA=${COUNT_A:-100}
 porous="dotnet ${POROUS_BIN:-src/PorousActors.Cli/bin/Release/net10.0}/porous.dll"
 mkdir -p "$out"
-best=""; bestScore=9
+best=""; bestVariant=""; bestScore=9
+# Each snapshot is scored with each post-processing in VARIANTS: "median" (the paper's 3³ median
+# filter, then Otsu) and "nomedian" (Otsu alone: keeps the 1-2 voxel throats the median closes,
+# fair once the generator's own walls are smooth). The winning pair is shipped together: the card
+# records it (porous model postprocess --median on|off).
+variants=${VARIANTS:-median nomedian}
 # the current shipped model competes too: a snapshot replaces it only if it does better on sample A
 for snap in ${SHIPPED:-models/berea64.model} "$run"/snapshots/generator-*.model; do
   name=$(basename "$snap" .model); [ "$snap" = "${SHIPPED:-models/berea64.model}" ] && name=shipped
-  dir="$out/A-$name"
-  [ -f "$dir/summary.json" ] || $porous report gan --model "$snap" --data "$data" --pore-value 0 --voxel-size 5.345e-6 \
-      --count "$countA" --seed "$seedA" --out "$dir" >/dev/null 2>&1
-  score=$(sed -n 's/.*"selectionScore": \([0-9.eE+-]*\).*/\1/p' "$dir/summary.json")
-  echo "$name  sample A (seed $seedA, $countA vs $countA): largest KS D $score"
-  if awk "BEGIN{exit !($score < $bestScore)}"; then best=$snap; bestScore=$score; fi
+  for variant in $variants; do
+    if [ "$name" = shipped ]; then [ "$variant" = median ] || continue; args=(); dir="$out/A-$name"   # the shipped model as shipped
+    elif [ "$variant" = median ]; then args=(--median on); dir="$out/A-$name"
+    else args=(--median off); dir="$out/A-$name-nomedian"; fi
+    if [ ! -f "$dir/summary.json" ]; then
+      model=$snap
+      if [ ${#args[@]} -gt 0 ]; then model="$out/tmp-variant.model"; $porous model postprocess --model "$snap" "${args[@]}" --out "$model" >/dev/null; fi
+      $porous report gan --model "$model" --data "$data" --pore-value 0 --voxel-size 5.345e-6 \
+        --count "$countA" --seed "$seedA" --out "$dir" >/dev/null 2>&1
+    fi
+    score=$(sed -n 's/.*"selectionScore": \([0-9.eE+-]*\).*/\1/p' "$dir/summary.json")
+    echo "$name $variant  sample A (seed $seedA, $countA vs $countA): largest KS D $score"
+    if awk "BEGIN{exit !($score < $bestScore)}"; then best=$snap; bestVariant=$variant; bestScore=$score; fi
+  done
 done
-echo "chosen on sample A: $best (largest KS D $bestScore)"
-$porous report convergence "$out"/A-generator-*/summary.json --out "$out/convergence.png" >/dev/null || true
-echo "$best" > "$out/chosen.txt"
-$porous report gan --model "$best" --data "$data" --pore-value 0 --voxel-size 5.345e-6 --count 100 --seed "$seedB" \
+rm -f "$out/tmp-variant.model"
+echo "chosen on sample A: $best with $bestVariant (largest KS D $bestScore)"
+$porous report convergence "$out"/A-generator-?????/summary.json --out "$out/convergence.png" >/dev/null || true
+$porous report convergence "$out"/A-generator-*-nomedian/summary.json --out "$out/convergence-nomedian.png" >/dev/null 2>&1 || true
+echo "$best $bestVariant" > "$out/chosen.txt"
+chosen=$best
+if [ "$(basename "$best" .model)" != "$(basename "${SHIPPED:-models/berea64.model}" .model)" ] || [ "$bestVariant" != median ]; then
+  chosen="$out/chosen.model"
+  $porous model postprocess --model "$best" --median "$([ "$bestVariant" = median ] && echo on || echo off)" --out "$chosen" >/dev/null
+fi
+$porous report gan --model "$chosen" --data "$data" --pore-value 0 --voxel-size 5.345e-6 --count 100 --seed "$seedB" \
   --curve "$run/curve.csv" --out "$out/B-final" >/dev/null
-echo "independent report (seed $seedB, 100 vs 100): $out/B-final/report.md"
+echo "independent report (seed $seedB, 100 vs 100): $out/B-final/report.md; model with its post-processing: $chosen"
