@@ -48,5 +48,5 @@ if [ "$(basename "$best" .model)" != "$(basename "${SHIPPED:-models/berea64.mode
   $porous model postprocess --model "$best" --median "$([ "$bestVariant" = median ] && echo on || echo off)" --out "$chosen" >/dev/null
 fi
 $porous report gan --model "$chosen" --data "$data" --pore-value 0 --voxel-size 5.345e-6 --count 100 --seed "$seedB" \
-  --curve "$run/curve.csv" --out "$out/B-final" >/dev/null
+  --curve "$run/curve.csv" --out "$out/B-final" >/dev/null 2>&1
 echo "independent report (seed $seedB, 100 vs 100): $out/B-final/report.md; model with its post-processing: $chosen"

@@ -42,7 +42,7 @@ public static class QualityReport
 
         Slices(Path.Combine(dir, "slices.png"), training.Cubes, generated.Cubes);
         var md = new StringBuilder($"# {title}\n\n{training.Rows.Count} training and {generated.Rows.Count} generated cubes");
-        if (filtered is not null) md.Append(", and the same training cubes after the generator's 3³ median filter (\"training, filtered\")");
+        if (filtered is not null) md.Append(", and the same training cubes after the paper's 3³ median filter (\"training, filtered\")");
         md.Append(".\n\n![slices](slices.png)\n\n");
         string fcol = filtered is null ? "" : " | KS D, p vs training filtered";
         string acol = trainingAgain is null ? "" : " | KS D, p real vs real";
