@@ -152,6 +152,18 @@ public sealed class CliTests : IDisposable
         Assert.Equal("", r.Out);
     }
 
+    [Theory]
+    [InlineData("--smooth", "-1", "--smooth must be a finite σ ≥ 0")]
+    [InlineData("--smooth", "NaN", "--smooth must be a finite σ ≥ 0")]
+    [InlineData("--despeckle", "-3", "--despeckle must be ≥ 0")]
+    public void ReportGanRefusesABadPostProcessingBeforeLoadingAnything(string option, string value, string message)
+    {
+        var r = Run("report", "gan", "--model", Path.Combine(dir, "none.model"), "--data", Path.Combine(dir, "none.raw"), option, value);
+        Assert.Equal(2, r.Code);
+        Assert.Contains(message, r.Err);
+        Assert.Single(r.Err.TrimEnd().Split('\n'));
+    }
+
     [Fact]
     public void AccuracyTargetsLieInsideTheModelsPercentileBand()
     {

@@ -34,6 +34,8 @@ public static class ReportCommand
         {
             int n = p.GetValue(count);
             if (n < 2) throw new BadInputException($"--count must be at least 2, got {n}");
+            if (!(p.GetValue(smooth) >= 0) || double.IsInfinity(p.GetValue(smooth))) throw new BadInputException($"--smooth must be a finite σ ≥ 0 voxels, got {p.GetValue(smooth)}");
+            if (p.GetValue(despeckle) < 0) throw new BadInputException($"--despeckle must be ≥ 0 voxels, got {p.GetValue(despeckle)}");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var volumes = p.GetValue(data)!.Select(f => VolumeInputOptions.ReadRockLike(m, f, p.GetValue(voxel), p.GetValue(poreValue))).ToList();
             var set = new TrainingData(volumes, m.Size, Math.Max(1, m.Size / 4));
@@ -58,7 +60,7 @@ public static class ReportCommand
                 if (k % 10 == 0 || k == 4 * n) view.Report(k, $"analysed {k}/{4 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (4 * n - k):F0} s", $"{k}/{4 * n} cubes");
                 return Properties.Select(r.Get).ToArray();
             }
-            // the training cubes through the generator's own post-processing (3³ median, then a threshold:
+            // the training cubes through the paper's post-processing (3³ median, then a threshold:
             // on a binary cube, a majority filter): tells generator errors from post-processing effects
             var filtered = training.Select(MedianFiltered).ToList();
             var tRows = training.Select(Row).ToList();
