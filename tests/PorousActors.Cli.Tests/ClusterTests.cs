@@ -259,10 +259,15 @@ public sealed class ClusterTests : IDisposable
             int linesBefore = a.Lines.Count;
             var me = Process.GetCurrentProcess();
             var cpu0 = me.TotalProcessorTime;
+            var machine0 = MachineCpu();
             var sw = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(40));
             me.Refresh();
             double cores = (me.TotalProcessorTime - cpu0).TotalSeconds / sw.Elapsed.TotalSeconds;
+            var machine1 = MachineCpu();
+            // the share of the machine left idle in the window (1 where /proc/stat is not there: no relief)
+            long ticks = machine1.Total - machine0.Total;
+            double idle = ticks > 0 ? (double)(machine1.Idle - machine0.Idle) / ticks : 1;
             var reports = a.Lines.Skip(linesBefore).Where(l => Queued(l) is not null).ToList();
 
             string log = string.Join("\n", Directory.GetFiles(Path.Combine(dir, "out", name, "logs")).Select(f => { try { return File.ReadAllText(f); } catch (IOException) { return ""; } }));
@@ -275,9 +280,20 @@ public sealed class ClusterTests : IDisposable
             // waited for them, and it used its cores (the supervisor's node shares them)
             string seen = string.Join(" | ", reports);
             Assert.True(reports.Count >= 5 && reports.All(l => Queued(l) > 0 && InFlight(l) == 2), "the worker was not loaded all along: " + seen);
-            Assert.True(cores > 0.5 * Math.Min(2, Environment.ProcessorCount), $"the worker used {cores:F2} cores on average; {seen}");
+            // it used its cores: half the machine's, or, when other work shares the machine (a training
+            // run beside the suite), at least half a core while the machine had almost nothing idle
+            Assert.True(cores > 0.5 * Math.Min(2, Environment.ProcessorCount) || (cores > 0.5 && idle < 0.15),
+                $"the worker used {cores:F2} cores on average with the machine {idle:P0} idle; {seen}");
         }
         finally { await worker.DisposeAsync(); }
+    }
+
+    /// <summary>Idle and total CPU time of the whole machine so far, in clock ticks (Linux /proc/stat; zeros elsewhere).</summary>
+    static (long Idle, long Total) MachineCpu()
+    {
+        if (!File.Exists("/proc/stat")) return (0, 0);
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return (f[3] + f[4], f.Sum());   // idle + iowait
     }
 
     /// <summary>Lets a node running as another user read the model and write its logs and outputs.</summary>
