@@ -215,13 +215,16 @@ public sealed class GeneratorModel : IDisposable
         return result;
     }
 
+    /// <summary>Whether this model's cubes get the paper's 3³ median filter (its card; older cards: yes).</summary>
+    public bool MedianFilter => Card.MedianFilter ?? true;
+
     /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold.
     /// <paramref name="median"/> null follows the card (<see cref="ModelCard.MedianFilter"/>); the
     /// other post-processings are for comparing them (report gan).</summary>
     public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool? median = null, int despeckle = 0, double smooth = 0)
     {
         threshold ??= Card.Threshold;
-        bool filter = median ?? Card.MedianFilter ?? true;
+        bool filter = median ?? MedianFilter;
         // a convolutional generator's cube is a piece of a stationary field: its median filter sees
         // the real neighbours of the face voxels (one voxel more per side), so a cube is post-processed
         // exactly as the same block inside a larger volume (with a fixed threshold)

@@ -62,9 +62,7 @@ public static class ModelCommand
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var card = m.Calibrate(p.GetValue(seed));
             string outPath = p.GetValue(output)!;
-            string tmp = outPath + ".tmp";
-            new GeneratorModel(m.Network, card).Save(tmp); // same network, new card; m disposes it
-            File.Move(tmp, outPath, overwrite: true);
+            SaveWithCard(m, card, outPath);
             io.Out.WriteLine($"{outPath}: {card.BatchNormCalibration}");
             return 0;
         }));
@@ -85,14 +83,20 @@ public static class ModelCommand
                 var v => throw new Core.BadInputException($"--median must be 'on' or 'off', got '{v}'"),
             };
             using var m = GeneratorModel.Load(p.GetValue(model)!);
-            var card = m.Card with { MedianFilter = on };
             string outPath = p.GetValue(output)!;
-            string tmp = outPath + ".tmp";
-            new GeneratorModel(m.Network, card).Save(tmp); // same network, new card; m disposes it
-            File.Move(tmp, outPath, overwrite: true);
+            SaveWithCard(m, m.Card with { MedianFilter = on }, outPath);
             io.Out.WriteLine($"{outPath}: median filter {(on ? "on" : "off")}");
             return 0;
         }));
         return c;
+    }
+
+    /// <summary>Writes <paramref name="m"/>'s network with a new card, replacing the file only once
+    /// the whole model is written (the output may be the input).</summary>
+    static void SaveWithCard(GeneratorModel m, ModelCard card, string outPath)
+    {
+        string tmp = outPath + ".tmp";
+        new GeneratorModel(m.Network, card).Save(tmp); // same network, new card; m disposes it
+        File.Move(tmp, outPath, overwrite: true);
     }
 }

@@ -45,9 +45,9 @@ public static class ReportCommand
             // the noise floor of the comparison
             var againRng = new Random(SeedMixer.Derive(p.GetValue(seed), 2));
             var trainingAgain = Enumerable.Range(0, n).Select(_ => set.Cube(againRng.Next(set.Count))).ToList();
-            bool medianOn = !p.GetValue(noMedian) && (m.Card.MedianFilter ?? true);
+            bool medianOn = !p.GetValue(noMedian) && m.MedianFilter;
             var generated = new List<Volume>();
-            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: p.GetValue(noMedian) ? false : null, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
+            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z]);
             var sw = Stopwatch.StartNew();

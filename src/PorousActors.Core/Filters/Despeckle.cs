@@ -32,6 +32,13 @@ public static class Despeckle
     {
         int nz = v.Nz, ny = v.Ny, nx = v.Nx, plane = ny * nx;
         var d = v.Data;
+        // the neighbours before a voxel in scan order: each pair is joined once
+        var backward = new List<(int Dz, int Dy, int Dx)>();
+        for (int dz = -1; dz <= 0; dz++)
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                    if ((dz < 0 || dy < 0 || (dy == 0 && dx < 0)) && (!faceOnly || Math.Abs(dz) + Math.Abs(dy) + Math.Abs(dx) == 1))
+                        backward.Add((dz, dy, dx));
         var sets = new UnionFind(d.Length);
         for (int z = 0; z < nz; z++)
             for (int y = 0; y < ny; y++)
@@ -39,22 +46,16 @@ public static class Despeckle
                 {
                     int i = z * plane + y * nx + x;
                     if (d[i] != phase) continue;
-                    // backward neighbours: (dz, dy, dx) before (0, 0, 0) in scan order
-                    for (int dz = -1; dz <= 0; dz++)
-                        for (int dy = -1; dy <= 1; dy++)
-                            for (int dx = -1; dx <= 1; dx++)
-                            {
-                                if (dz == 0 && (dy > 0 || (dy == 0 && dx >= 0))) continue;
-                                if (faceOnly && Math.Abs(dz) + Math.Abs(dy) + Math.Abs(dx) != 1) continue;
-                                int zz = z + dz, yy = y + dy, xx = x + dx;
-                                if (zz < 0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
-                                int j = zz * plane + yy * nx + xx;
-                                if (d[j] == phase) sets.Union(i, j);
-                            }
+                    foreach (var (dz, dy, dx) in backward)
+                    {
+                        int zz = z + dz, yy = y + dy, xx = x + dx;
+                        if (zz < 0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+                        int j = zz * plane + yy * nx + xx;
+                        if (d[j] == phase) sets.Union(i, j);
+                    }
                 }
-        var size = new Dictionary<int, int>();
-        for (int i = 0; i < d.Length; i++)
-            if (d[i] == phase) { int r = sets.Find(i); size[r] = size.GetValueOrDefault(r) + 1; }
+        var size = new int[d.Length];   // voxels per cluster, at its root
+        for (int i = 0; i < d.Length; i++) if (d[i] == phase) size[sets.Find(i)]++;
         var small = new List<int>();
         for (int i = 0; i < d.Length; i++)
             if (d[i] == phase && size[sets.Find(i)] < minVoxels) small.Add(i);
