@@ -34,6 +34,9 @@ public sealed record ModelCard
     /// as every model written before this field). A generator trained against a critic that sees
     /// single voxels may do better without it: the filter closes throats under ~3 voxels.</summary>
     [JsonPropertyName("medianFilter")] public bool? MedianFilter { get; init; }
+    /// <summary>What the critic was shown of generated cubes in training: "binary" (the sign of the
+    /// output) or null (the paper's soft tanh output).</summary>
+    [JsonPropertyName("criticSees")] public string? CriticSees { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

@@ -27,7 +27,10 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
     {
         Architecture = trainer.Architecture, VoxelSize = data.VoxelSize,
         EmaDecay = trainer.Ema is null ? null : trainer.Options.EmaDecay, InitialisedFrom = trainer.InitialisedFrom,
-        Threshold = trainer.Architecture.IsConvolutional ? 0f : null,
+        // a critic shown sign(x) judged the cube thresholded at 0 and unfiltered: sample it the same way
+        Threshold = trainer.Architecture.IsConvolutional || trainer.Options.CriticSeesBinary ? 0f : null,
+        MedianFilter = trainer.Options.CriticSeesBinary ? false : null,
+        CriticSees = trainer.Options.CriticSeesBinary ? "binary" : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

@@ -24,6 +24,14 @@ public sealed record TrainingOptions
     /// <summary>Decay of the exponential moving average of the generator's weights (0: no EMA copy).
     /// Sampling from the EMA copy smooths the checkpoint-to-checkpoint swings of GAN training.</summary>
     [JsonPropertyName("emaDecay")] public double EmaDecay { get; init; }
+    /// <summary>What the critic is shown of a generated cube: "tanh" (the paper: the generator's soft
+    /// output) or "binary" (sign of the output, with the straight-through gradient). Generated cubes
+    /// are evaluated after thresholding, so a throat that is soft but below the threshold is lost to
+    /// the forward model yet looks nearly open to a critic shown the soft output; a critic shown the
+    /// binary cube judges exactly what is evaluated. Null (older checkpoints) means "tanh".</summary>
+    [JsonPropertyName("criticSees")] public string? CriticSees { get; init; }
+
+    public bool CriticSeesBinary => CriticSees == "binary";
 
     public void Validate()
     {
@@ -31,6 +39,7 @@ public sealed record TrainingOptions
         if (CriticSteps < 1) throw new BadInputException($"critic steps must be at least 1, got {CriticSteps}");
         if (!(Lambda >= 0) || !(CriticLr > 0) || !(GeneratorLr > 0)) throw new BadInputException("lambda must be >= 0 and learning rates > 0");
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new BadInputException($"EMA decay must be in [0, 1), got {EmaDecay}");
+        if (CriticSees is not (null or "tanh" or "binary")) throw new BadInputException($"the critic sees 'tanh' or 'binary', got '{CriticSees}'");
     }
 }
 
@@ -144,7 +153,7 @@ public sealed class WganTrainer : IDisposable
         double lossG;
         using (var scope = NewDisposeScope())
         {
-            var fake = G.Sample(G.RandomLatents(b, n, Device, noise), n);
+            var fake = Shown(G.Sample(G.RandomLatents(b, n, Device, noise), n));
             var loss = -D.forward(fake).mean();
             optG.zero_grad();
             loss.backward();
@@ -165,7 +174,7 @@ public sealed class WganTrainer : IDisposable
         data.Sample(rng, batch, b, Options.Augment);
         var real = tensor(batch, new long[] { b, 1, n, n, n }).to(Device);
         Tensor fake;
-        using (no_grad()) fake = G.Sample(G.RandomLatents(b, n, Device, noise), n);
+        using (no_grad()) fake = Shown(G.Sample(G.RandomLatents(b, n, Device, noise), n));
         var dReal = D.forward(real).mean();
         var dFake = D.forward(fake).mean();
         var gp = GradientPenalty(D, real, fake, rand(new long[] { b, 1, 1, 1, 1 }, device: Device, generator: noise));
@@ -176,6 +185,13 @@ public sealed class WganTrainer : IDisposable
         optD.step();
         return (loss.item<float>(), (dReal - dFake).item<float>(), gp.item<float>());
     }
+
+    /// <summary>The generated cube as the critic sees it (<see cref="TrainingOptions.CriticSees"/>).</summary>
+    Tensor Shown(Tensor fake) => Options.CriticSeesBinary ? StraightThroughSign(fake) : fake;
+
+    /// <summary>sign(x) in the forward pass, the identity in the backward pass (Bengio et al. 2013's
+    /// straight-through estimator): x + (sign(x) − x) with the bracket detached.</summary>
+    public static Tensor StraightThroughSign(Tensor x) => x + (x.sign() - x).detach();
 
     /// <summary>
     /// Critic-only steps with the generator frozen: after a warm start the fresh critic first learns

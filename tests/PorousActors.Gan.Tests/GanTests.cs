@@ -171,6 +171,44 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void StraightThroughSignIsTheSignForwardAndTheIdentityBackward()
+    {
+        using var x = torch.tensor(new float[] { -0.7f, -0.01f, 0.02f, 0.9f }).requires_grad_(true);
+        using var w = torch.tensor(new float[] { 1f, 2f, 3f, 4f });
+        var y = WganTrainer.StraightThroughSign(x);
+        Assert.Equal(new float[] { -1f, -1f, 1f, 1f }, y.data<float>().ToArray());
+        (y * w).sum().backward();
+        Assert.Equal(new float[] { 1f, 2f, 3f, 4f }, x.grad!.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void ABinaryCriticRunTrainsResumesAndSamplesAsItWasJudged()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var binary = Options with { CriticSees = "binary" };
+        float[] soft, straight;
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); soft = Weights(t.G); }
+        using (var t = new WganTrainer(arch, binary)) { t.Step(data); t.Step(data); straight = Weights(t.G); }
+        // the first step already differs: the critic was shown other cubes
+        string ckpt = Path.Combine(dir, "b.ckpt");
+        using (var t = new WganTrainer(arch, binary))
+        {
+            t.Step(data);
+            Assert.True(Weights(t.G).Zip(soft).Max(p => Math.Abs(p.First - p.Second)) > 1e-6);
+            var run = new TrainingRun(t, data, dir, "blobs");
+            var card = run.Card();
+            Assert.Equal(("binary", 0f, false), (card.CriticSees, card.Threshold, card.MedianFilter));
+            t.SaveCheckpoint(ckpt, card);
+        }
+        using var r = WganTrainer.Resume(ckpt);
+        Assert.True(r.Options.CriticSeesBinary);
+        r.Step(data);
+        Assert.True(straight.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+        Assert.Contains("'tanh' or 'binary'", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { CriticSees = "sharp" })).Message);
+    }
+
+    [Fact]
     public void ModelFileAndLatentsRegenerateTheSameCube()
     {
         var arch = new GanArchitecture(32, 20, "lean");
