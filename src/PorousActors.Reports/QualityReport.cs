@@ -128,6 +128,28 @@ public static class QualityReport
         if (filtered is not null) md.Append(inv, $" (vs training filtered: {Statistics.MaxAbsDifference(s2[2], s2[1]):F4})");
         md.Append(".\n\n![S2](s2.png)\n\n");
 
+        // stationarity: porosity by plane position (real cubes are cut at random places, so flat)
+        var profiles = sets.Select(st => Statistics.MeanPlaneProfiles(st.Cubes)).ToList();
+        if (trainingAgain is not null) profiles.Add(Statistics.MeanPlaneProfiles(trainingAgain.Cubes));
+        string[] axisNames = ["z", "y", "x"];
+        var stationarity = new Dictionary<string, object?>();
+        md.Append("Porosity by plane position, mean over the cubes (real cubes are cut at random places from the rock, so their profiles are flat up to sampling noise; a generator whose output depends on where in its cube a voxel lies is not). Spread = standard deviation of the profile about its mean; largest = largest |plane − mean|:\n\n| set | spread z / y / x | largest z / y / x |\n|---|---|---|\n");
+        var names = sets.Select(st => st.Name).ToList();
+        if (trainingAgain is not null) names.Add(trainingAgain.Name);
+        for (int i = 0; i < profiles.Count; i++)
+        {
+            var spread = profiles[i].Select(Statistics.ProfileSpread).ToArray();
+            var largest = profiles[i].Select(pr => pr.Max(v => Math.Abs(v - pr.Average()))).ToArray();
+            stationarity[names[i]] = new Dictionary<string, object?>
+            {
+                ["spread"] = spread, ["largestDeviation"] = largest, ["profiles"] = axisNames.Select((a, k) => (a, profiles[i][k])).ToDictionary(x => x.a, x => (object?)x.Item2),
+            };
+            md.Append(inv, $"| {names[i]} | {spread[0]:F4} / {spread[1]:F4} / {spread[2]:F4} | {largest[0]:F3} / {largest[1]:F3} / {largest[2]:F3} |\n");
+        }
+        summary["planePorosity"] = stationarity;
+        ProfilePlot(Path.Combine(dir, "plane-porosity.png"), names, profiles);
+        md.Append("\n![plane porosity](plane-porosity.png)\n\n");
+
         md.Append('\n').AppendJoin("\n", properties.Select(p => $"![box {p}](box-{p}.png)")).Append("\n\n");
         Correlation(Path.Combine(dir, "correlation-training.png"), "training", properties, training.Rows);
         Correlation(Path.Combine(dir, "correlation-generated.png"), "generated", properties, generated.Rows);
@@ -175,6 +197,25 @@ public static class QualityReport
         }
         plt.XLabel("lag r (µm)"); plt.YLabel("S2(r) (–)"); plt.Title("two-point correlation of the pore phase"); plt.ShowLegend();
         plt.SavePng(path, 640, 480);
+    }
+
+    static void ProfilePlot(string path, IReadOnlyList<string> names, IReadOnlyList<double[][]> profiles)
+    {
+        var plt = new ScottPlot.Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < names.Count; i++)
+            for (int a = 0; a < 3; a++)
+            {
+                var pr = profiles[i][a];
+                var sc = plt.Add.Scatter(Enumerable.Range(0, pr.Length).Select(x => (double)x).ToArray(), pr);
+                if (a == 0) sc.LegendText = names[i]; // one entry per set: the line style tells the axis
+                sc.Color = palette.GetColor(i);
+                sc.MarkerSize = 0;
+                sc.LinePattern = a switch { 0 => ScottPlot.LinePattern.Solid, 1 => ScottPlot.LinePattern.Dashed, _ => ScottPlot.LinePattern.Dotted };
+            }
+        plt.XLabel("plane position in the cube (voxels)"); plt.YLabel("porosity, mean over cubes (–)");
+        plt.Title("porosity by plane position: z planes solid, y dashed, x dotted"); plt.ShowLegend(ScottPlot.Edge.Right);
+        plt.SavePng(path, 880, 480);
     }
 
     static void PhiK(string path, IReadOnlyList<QualitySet> sets, int iphi, int ik)

@@ -41,6 +41,39 @@ public static class Statistics
         return acc.Take(lags).Select(x => x / volumes.Count).ToArray();
     }
 
+    /// <summary>
+    /// Porosity by plane position, averaged over cubes: [axis][plane] for the z, y and x planes. Cubes
+    /// cut at random places from a stationary rock give flat profiles (up to sampling noise); a
+    /// generator whose output depends on the position in its cube does not (edges, or a period set
+    /// by its upsampling layers). All cubes must have the same shape.
+    /// </summary>
+    public static double[][] MeanPlaneProfiles(IReadOnlyList<Core.Volume> volumes)
+    {
+        var v0 = volumes[0];
+        var acc = new[] { new double[v0.Nz], new double[v0.Ny], new double[v0.Nx] };
+        foreach (var v in volumes)
+        {
+            if (v.Nz != v0.Nz || v.Ny != v0.Ny || v.Nx != v0.Nx) throw new ArgumentException("plane profiles need cubes of one shape");
+            for (int z = 0; z < v.Nz; z++)
+                for (int y = 0; y < v.Ny; y++)
+                {
+                    int row = v.Index(z, y, 0);
+                    for (int x = 0; x < v.Nx; x++)
+                        if (v.Data[row + x] != 0) { acc[0][z]++; acc[1][y]++; acc[2][x]++; }
+                }
+        }
+        double[] per = [(double)v0.Ny * v0.Nx * volumes.Count, (double)v0.Nz * v0.Nx * volumes.Count, (double)v0.Nz * v0.Ny * volumes.Count];
+        for (int a = 0; a < 3; a++) for (int i = 0; i < acc[a].Length; i++) acc[a][i] /= per[a];
+        return acc;
+    }
+
+    /// <summary>Standard deviation of a profile's values about their mean (population form).</summary>
+    public static double ProfileSpread(IReadOnlyList<double> profile)
+    {
+        double m = profile.Average();
+        return Math.Sqrt(profile.Sum(v => (v - m) * (v - m)) / profile.Count);
+    }
+
     /// <summary>Do the interquartile ranges of two samples overlap?</summary>
     public static bool IqrOverlap(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
         Quantile(a, 0.25) <= Quantile(b, 0.75) && Quantile(b, 0.25) <= Quantile(a, 0.75);

@@ -65,6 +65,10 @@ public class QualityReportTests
             Assert.Equal(0.0, root.GetProperty("selectionScoreRealVsReal").GetDouble(), 12);
             Assert.Equal(0.0, root.GetProperty("properties").GetProperty("porosity").GetProperty("ksDRealVsReal").GetDouble(), 12);
             Assert.Contains("real vs real", File.ReadAllText(md));
+            var planes = root.GetProperty("planePorosity");
+            foreach (var set in new[] { "training", "generated", "training, second draw" })
+                Assert.Equal(3, planes.GetProperty(set).GetProperty("spread").GetArrayLength());
+            Assert.True(File.Exists(Path.Combine(dir, "plane-porosity.png")));
             // an independent draw of the same distribution differs by sampling noise only
             QualityReport.Write(dir, "t", ["porosity", "permeability_mD"], training, generated, trainingAgain: Set("again", 30, 0, 3));
             using var second = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
@@ -76,5 +80,25 @@ public class QualityReportTests
             Assert.False(none.RootElement.TryGetProperty("selectionScoreRealVsReal", out _));
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void PlaneProfilesFindAPoreLayerAndStayFlatForRandomCubes()
+    {
+        // one cube whose pore space is the plane z = 1: the z profile is 1 there and 0 elsewhere,
+        // every y and x plane holds one pore row in four
+        var layer = new PorousActors.Core.Volume(4, 5, 6, 1e-6);
+        for (int y = 0; y < 5; y++) for (int x = 0; x < 6; x++) layer.Data[layer.Index(1, y, x)] = 1;
+        var p = Statistics.MeanPlaneProfiles([layer]);
+        Assert.Equal(new double[] { 0, 1, 0, 0 }, p[0]);
+        Assert.All(p[1], v => Assert.Equal(0.25, v, 12));
+        Assert.All(p[2], v => Assert.Equal(0.25, v, 12));
+        Assert.Equal(Math.Sqrt(3.0) / 4, Statistics.ProfileSpread(p[0]), 12); // values 0,1,0,0 about 1/4
+        Assert.Equal(0, Statistics.ProfileSpread(p[1]), 12);
+        // random cubes: every plane near the porosity, so the spread is sampling noise only
+        var random = Set("r", 40, 0, 5).Cubes;
+        var q = Statistics.MeanPlaneProfiles(random);
+        Assert.All(q, axis => Assert.InRange(Statistics.ProfileSpread(axis), 0, 0.05));
+        Assert.Throws<ArgumentException>(() => Statistics.MeanPlaneProfiles([layer, new PorousActors.Core.Volume(4, 4, 4, 1e-6)]));
     }
 }
