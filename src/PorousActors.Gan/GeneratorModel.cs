@@ -37,6 +37,8 @@ public sealed record ModelCard
     /// <summary>What the critic was shown of generated cubes in training: "binary" (the sign of the
     /// output) or null (the paper's soft tanh output).</summary>
     [JsonPropertyName("criticSees")] public string? CriticSees { get; init; }
+    /// <summary>Weight of the plane-profile term in training (null: none, the paper).</summary>
+    [JsonPropertyName("profileWeight")] public double? ProfileWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

@@ -31,6 +31,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         Threshold = trainer.Architecture.IsConvolutional || trainer.Options.CriticSeesBinary ? 0f : null,
         MedianFilter = trainer.Options.CriticSeesBinary ? false : null,
         CriticSees = trainer.Options.CriticSeesBinary ? "binary" : null,
+        ProfileWeight = trainer.Options.ProfileWeight > 0 ? trainer.Options.ProfileWeight : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

@@ -32,6 +32,11 @@ public sealed record TrainingOptions
     [JsonPropertyName("criticSees")] public string? CriticSees { get; init; }
 
     public bool CriticSeesBinary => CriticSees == "binary";
+    /// <summary>Weight of the plane-profile term (0: off, the paper). A rock cut at random places has
+    /// the same mean porosity in every plane of the cube; a generator can learn not to (low faces,
+    /// dips where its upsampling repeats), and the critic does not see it. The term pushes each
+    /// plane's porosity against its running deviation from the cube's mean (see <see cref="WganTrainer.ProfileTerm"/>).</summary>
+    [JsonPropertyName("profileWeight")] public double ProfileWeight { get; init; }
 
     public void Validate()
     {
@@ -39,6 +44,7 @@ public sealed record TrainingOptions
         if (CriticSteps < 1) throw new BadInputException($"critic steps must be at least 1, got {CriticSteps}");
         if (!(Lambda >= 0) || !(CriticLr > 0) || !(GeneratorLr > 0)) throw new BadInputException("lambda must be >= 0 and learning rates > 0");
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new BadInputException($"EMA decay must be in [0, 1), got {EmaDecay}");
+        if (!(ProfileWeight >= 0 && ProfileWeight < 1e6)) throw new BadInputException($"the plane-profile weight must be in [0, 1e6), got {ProfileWeight}");
         if (CriticSees is not (null or "tanh" or "binary")) throw new BadInputException($"the critic sees 'tanh' or 'binary', got '{CriticSees}'");
     }
 }
@@ -153,8 +159,10 @@ public sealed class WganTrainer : IDisposable
         double lossG;
         using (var scope = NewDisposeScope())
         {
-            var fake = Shown(G.Sample(G.RandomLatents(b, n, Device, noise), n));
+            var raw = G.Sample(G.RandomLatents(b, n, Device, noise), n);
+            var fake = Shown(raw);
             var loss = -D.forward(fake).mean();
+            if (Options.ProfileWeight > 0) loss = loss + ProfileTerm(raw);
             optG.zero_grad();
             loss.backward();
             optG.step();
@@ -184,6 +192,42 @@ public sealed class WganTrainer : IDisposable
         loss.backward();
         optD.step();
         return (loss.item<float>(), (dReal - dFake).item<float>(), gp.item<float>());
+    }
+
+    /// <summary>Running mean porosity by plane position of the generator's soft output, [axis z, y, x][plane]
+    /// (null until the first generator step with a profile weight); kept in checkpoints.</summary>
+    public double[][]? PlaneProfile { get; private set; }
+    const double ProfileDecay = 0.95; // ~20 iterations (160 cubes): a plane's mean to ±0.003
+
+    /// <summary>
+    /// λ Σ_axes Σ_planes w_i m_i, where m_i is the batch's mean soft porosity ((x + 1) / 2) in plane i
+    /// and w_i the running profile's deviation from its mean (a constant). Its gradient lowers the
+    /// planes that have run porous and raises those that have run tight, in proportion to how far;
+    /// linear in the batch, so it does not also squeeze the natural plane-to-plane variation within
+    /// each cube, as a squared batch deviation would. The running profile is then updated.
+    /// </summary>
+    public Tensor ProfileTerm(Tensor raw)
+    {
+        int n = Architecture.Size;
+        using var one = 1.0.ToScalar();
+        using var half = 0.5.ToScalar();
+        using var weight = Options.ProfileWeight.ToScalar();
+        var soft = raw.add(one).mul(half);
+        long[][] dims = [[0, 1, 3, 4], [0, 1, 2, 4], [0, 1, 2, 3]];
+        var batch = dims.Select(d => soft.mean(d)).ToArray();          // [n] each
+        var now = batch.Select(m => m.detach().cpu().data<float>().Select(v => (double)v).ToArray()).ToArray();
+        if (PlaneProfile is null) PlaneProfile = now;
+        else
+            for (int a = 0; a < 3; a++)
+                for (int i = 0; i < n; i++) PlaneProfile[a][i] = ProfileDecay * PlaneProfile[a][i] + (1 - ProfileDecay) * now[a][i];
+        Tensor term = zeros(1, device: Device);
+        for (int a = 0; a < 3; a++)
+        {
+            double mean = PlaneProfile[a].Average();
+            var w = tensor(PlaneProfile[a].Select(v => (float)(v - mean)).ToArray(), device: Device);
+            term = term + (w * batch[a]).sum();
+        }
+        return term.mul(weight).squeeze();
     }
 
     /// <summary>The generated cube as the critic sees it (<see cref="TrainingOptions.CriticSees"/>).</summary>
@@ -235,7 +279,8 @@ public sealed class WganTrainer : IDisposable
         [property: JsonPropertyName("options")] TrainingOptions Options,
         [property: JsonPropertyName("iteration")] int Iteration,
         [property: JsonPropertyName("wallTime_s")] double WallSeconds,
-        [property: JsonPropertyName("initialisedFrom")] string? InitialisedFrom = null);
+        [property: JsonPropertyName("initialisedFrom")] string? InitialisedFrom = null,
+        [property: JsonPropertyName("planeProfile")] double[][]? PlaneProfile = null);
 
     /// <summary>Writes generator, critic, both optimisers and the iteration counter (atomic replace).</summary>
     public void SaveCheckpoint(string path, ModelCard card)
@@ -254,7 +299,7 @@ public sealed class WganTrainer : IDisposable
             SaveOptimizer(optD, zip, OptDEntry);
             var e = zip.CreateEntry(StateEntry);
             using var s = e.Open();
-            JsonSerializer.Serialize(s, new CheckpointState(Architecture, Options, Iteration, WallSeconds, InitialisedFrom));
+            JsonSerializer.Serialize(s, new CheckpointState(Architecture, Options, Iteration, WallSeconds, InitialisedFrom, PlaneProfile));
         }
         File.Move(tmp, path, overwrite: true);
     }
@@ -303,6 +348,7 @@ public sealed class WganTrainer : IDisposable
             t.Iteration = state.Iteration;
             t.WallSeconds = state.WallSeconds;
             t.InitialisedFrom = state.InitialisedFrom;
+            t.PlaneProfile = state.PlaneProfile;
             return t;
         }
         catch (InvalidDataException e) { throw new BadInputException($"{path}: corrupt checkpoint ({e.Message})"); }

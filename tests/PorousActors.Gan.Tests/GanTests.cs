@@ -209,6 +209,56 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void ThePlaneProfileTermLowersPorousPlanesAndRaisesTightOnes()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { ProfileWeight = 10 });
+        // a batch whose plane z = 0 is all pore and every other voxel solid: the running profile
+        // starts at this batch's, so plane 0 stands out along z and the y and x profiles are flat
+        var data = new float[2 * 32 * 32 * 32];
+        Array.Fill(data, -1f);
+        for (int b = 0; b < 2; b++) for (int i = 0; i < 32 * 32; i++) data[b * 32 * 32 * 32 + i] = 1f;
+        using var raw = torch.tensor(data, new long[] { 2, 1, 32, 32, 32 }).requires_grad_(true);
+        var term = t.ProfileTerm(raw);
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        double wPlane0 = 1 - 1.0 / 32, wOther = -1.0 / 32;             // deviation from the profile's mean
+        double scale = 10 * 0.5 / (2 * 32 * 32);                        // λ · d(soft)/d(raw) / voxels per plane
+        Assert.Equal(wPlane0 * scale, g[0], 6);                         // plane 0: descent lowers it
+        Assert.Equal(wOther * scale, g[32 * 32 * 5 + 7], 6);            // plane 5: descent raises it
+        Assert.Equal(new double[] { 1, 1.0 / 32, 1.0 / 32 }, t.PlaneProfile!.Select(a => a[0]).ToArray()); // each y or x plane holds one pore row of 32
+        // the running profile moves by 5 % towards each new batch
+        using var flat = torch.zeros(new long[] { 2, 1, 32, 32, 32 });
+        t.ProfileTerm(flat).Dispose();
+        Assert.Equal(0.95 * 1 + 0.05 * 0.5, t.PlaneProfile![0][0], 6);
+        Assert.Contains("plane-profile weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { ProfileWeight = double.NaN })).Message);
+    }
+
+    [Fact]
+    public void ARunWithThePlaneProfileTermResumesExactly()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { ProfileWeight = 50 };
+        float[] straight, plain;
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); t.Step(data); plain = Weights(t.G); }
+        using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); straight = Weights(t.G); }
+        Assert.True(plain.Zip(straight).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the term acts
+        string ckpt = Path.Combine(dir, "p.ckpt");
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.Step(data);
+            var card = new TrainingRun(t, data, dir, "blobs").Card();
+            Assert.Equal(50, card.ProfileWeight);
+            t.SaveCheckpoint(ckpt, card);
+        }
+        using var r = WganTrainer.Resume(ckpt);
+        Assert.NotNull(r.PlaneProfile);
+        r.Step(data);
+        Assert.True(straight.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
+    [Fact]
     public void ModelFileAndLatentsRegenerateTheSameCube()
     {
         var arch = new GanArchitecture(32, 20, "lean");
