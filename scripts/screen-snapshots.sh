@@ -33,7 +33,8 @@ for snap in ${SHIPPED:-models/berea64.model} "$run"/snapshots/generator-*.model;
         --count "$countA" --seed "$seedA" --out "$dir" >/dev/null 2>&1
     fi
     score=$(sed -n 's/.*"selectionScore": \([0-9.eE+-]*\).*/\1/p' "$dir/summary.json")
-    echo "$name $variant  sample A (seed $seedA, $countA vs $countA): largest KS D $score"
+    spread=$(sed -n 's/.*"planePorositySpreadGenerated": \([0-9.eE+-]*\).*/\1/p' "$dir/summary.json")
+    echo "$name $variant  sample A (seed $seedA, $countA vs $countA): largest KS D $score; plane-porosity spread ${spread:-n/a}"
     if awk "BEGIN{exit !($score < $bestScore)}"; then best=$snap; bestVariant=$variant; bestScore=$score; fi
   done
 done

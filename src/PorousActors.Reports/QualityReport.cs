@@ -147,6 +147,9 @@ public static class QualityReport
             md.Append(inv, $"| {names[i]} | {spread[0]:F4} / {spread[1]:F4} / {spread[2]:F4} | {largest[0]:F3} / {largest[1]:F3} / {largest[2]:F3} |\n");
         }
         summary["planePorosity"] = stationarity;
+        // one number each for screening: the largest spread over the three axes
+        summary["planePorositySpreadTraining"] = profiles[0].Max(Statistics.ProfileSpread);
+        summary["planePorositySpreadGenerated"] = profiles[1].Max(Statistics.ProfileSpread);
         ProfilePlot(Path.Combine(dir, "plane-porosity.png"), names, profiles);
         md.Append("\n![plane porosity](plane-porosity.png)\n\n");
 

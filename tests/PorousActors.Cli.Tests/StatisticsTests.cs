@@ -68,6 +68,8 @@ public class QualityReportTests
             var planes = root.GetProperty("planePorosity");
             foreach (var set in new[] { "training", "generated", "training, second draw" })
                 Assert.Equal(3, planes.GetProperty(set).GetProperty("spread").GetArrayLength());
+            Assert.Equal(planes.GetProperty("generated").GetProperty("spread").EnumerateArray().Max(e => e.GetDouble()),
+                root.GetProperty("planePorositySpreadGenerated").GetDouble(), 12);
             Assert.True(File.Exists(Path.Combine(dir, "plane-porosity.png")));
             // an independent draw of the same distribution differs by sampling noise only
             QualityReport.Write(dir, "t", ["porosity", "permeability_mD"], training, generated, trainingAgain: Set("again", 30, 0, 3));
