@@ -4,11 +4,13 @@ using PorousActors.Pnm;
 namespace PorousActors.Conditioning;
 
 /// <summary>Drives one chain in-process: generator batch → forward model per candidate → report,
-/// until the chain finishes. The actor runtime does the same across many chains and workers.</summary>
+/// until the chain finishes. The actor runtime does the same across many chains and workers.
+/// Candidates the chain's screen leaves out get no forward run (<paramref name="screen"/>: false
+/// evaluates every one, for comparison).</summary>
 public static class ChainRunner
 {
     public static IReadOnlyList<TraceRow> Run(ConditioningChain chain, IGenerator generator, IForwardModel forward,
-        Action<TraceRow>? onStep = null, CancellationToken cancel = default)
+        Action<TraceRow>? onStep = null, CancellationToken cancel = default, bool screen = true)
     {
         var trace = new List<TraceRow>();
         var sw = Stopwatch.StartNew();
@@ -21,8 +23,10 @@ public static class ChainRunner
             if (batch is null) break;
             var cubes = generator.Generate(batch.Latents);
             var results = new RockProperties?[cubes.Count];
+            var need = screen ? chain.Screen(batch, cubes) : null;
             for (int i = 0; i < cubes.Count; i++)
             {
+                if (need is not null && !need[i]) continue; // cannot change the chain's course: no forward run
                 try { results[i] = forward.Evaluate(cubes[i], needs); }
                 catch (Exception e) when (e is not OperationCanceledException) { results[i] = null; }
             }

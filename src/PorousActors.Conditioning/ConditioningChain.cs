@@ -35,6 +35,10 @@ public sealed class ConditioningChain
     /// <summary>Properties of the current latent's cube (null before the first evaluation).</summary>
     public RockProperties? Current { get; private set; }
 
+    /// <summary>Candidates this chain object left without their forward run (<see cref="Screen"/>); not
+    /// persisted: a measure of work saved, which never changes the chain's course.</summary>
+    public int ScreenedOut { get; private set; }
+
     /// <summary>Starts a chain at z₀ ~ N(0, I) drawn from the seed.</summary>
     public ConditioningChain(long seed, TargetSet targets, int latentSize, Func<ISearchPolicy> policy, int maxEvaluations = 200)
         : this(new ChainState(seed, 0, Draw(seed, 0, latentSize), double.PositiveInfinity, new Dictionary<string, double>(), 0, 0, ChainStatus.Running),
@@ -87,7 +91,34 @@ public sealed class ConditioningChain
         return pending = new CandidateBatch(State.Step + 1, angles, angles.Select(t => Combine(State.Latent, u!, t, Deformable)).ToList());
     }
 
-    /// <summary>Results for the pending batch, in order; null marks a candidate whose evaluation failed.</summary>
+    /// <summary>
+    /// Which candidates of the pending batch need their forward run. Porosity costs a voxel count,
+    /// the pore network and flow solve far more; the error is a sum of squares, so a candidate's
+    /// porosity term alone bounds its error from below. A candidate is left out when its porosity
+    /// misses the porosity target (so it cannot meet every target) and that term alone exceeds the
+    /// policy's bound (so it cannot be the step's best or steer the search: see
+    /// <see cref="ISearchPolicy.ScreenBound"/>). Report it as null, like a failed evaluation: the
+    /// chain then takes exactly the course the full runs would have given it, with fewer runs.
+    /// </summary>
+    public bool[] Screen(CandidateBatch batch, IReadOnlyList<Volume> cubes)
+    {
+        if (!ReferenceEquals(batch, pending)) throw new InvalidOperationException("screening a batch the chain is not waiting for");
+        var need = Enumerable.Repeat(true, cubes.Count).ToArray();
+        var phiTarget = targets.Targets.FirstOrDefault(t => t.Property == "porosity");
+        if (batch.Step == 0 || policy is null || phiTarget is null || !targets.Needs.Network) return need;
+        double bound = policy.ScreenBound(seen.Select(s => (s.T, s.Error)).ToList(), State.Error);
+        if (!(bound < double.PositiveInfinity)) return need;
+        for (int i = 0; i < cubes.Count; i++)
+        {
+            double phi = Core.Metrics.Porosity.Compute(cubes[i]);
+            double d = phiTarget.NormalisedError(phi);
+            if (Math.Abs(phi - phiTarget.Value) > phiTarget.Tolerance && d * d > bound) { need[i] = false; ScreenedOut++; }
+        }
+        return need;
+    }
+
+    /// <summary>Results for the pending batch, in order; null marks a candidate whose evaluation failed
+    /// (or that <see cref="Screen"/> left out).</summary>
     public void Report(CandidateBatch batch, IReadOnlyList<RockProperties?> results)
     {
         if (!ReferenceEquals(batch, pending)) throw new InvalidOperationException("results for a batch the chain is not waiting for");

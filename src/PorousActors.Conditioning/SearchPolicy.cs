@@ -11,6 +11,13 @@ public interface ISearchPolicy
     string Name { get; }
     /// <summary>Angles to evaluate next, or empty when the step's search is over.</summary>
     IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError);
+
+    /// <summary>
+    /// An error above which a candidate of the next round cannot change anything this policy does:
+    /// such a candidate may be left without its full forward run once a cheap part of its error
+    /// already exceeds the bound (<see cref="ConditioningChain.Screen"/>). +∞: every candidate counts.
+    /// </summary>
+    double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) => double.PositiveInfinity;
 }
 
 public static class SearchPolicies
@@ -56,6 +63,12 @@ public sealed class BracketSearch(int k = 4, int rounds = 3, double? refineBelow
         double halfWidth = Math.PI / K * Math.Pow(0.381966, round - 1); // shrink per round
         return Enumerable.Range(0, K).Select(i => Wrap(best.T - halfWidth + (i + 0.5) * 2 * halfWidth / K)).ToList();
     }
+
+    /// <summary>Only the best angle so far steers later rounds and is kept, so once a step has a best,
+    /// a candidate worse than it changes nothing. The first round has none: there the best of the
+    /// round centres the next one even if it is worse than the current state, so all count.</summary>
+    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) =>
+        seen.Count == 0 ? double.PositiveInfinity : seen.Min(s => s.Error);
 
     internal static double Wrap(double t)
     {
@@ -105,4 +118,7 @@ public sealed class RandomSampling : ISearchPolicy
     public string Name => "random";
     public IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError) =>
         seen.Count == 0 ? [Math.PI / 2] : [];
+
+    /// <summary>The one sample of a step replaces the state only if it is better.</summary>
+    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) => currentError;
 }

@@ -28,7 +28,7 @@ public static class ConditioningBenchmarkReport
         // 1. success and cost
         var groups = chains.Select(c => c.Group).Distinct().ToList();
         var methods = chains.Select(c => c.Method).Distinct().ToList();
-        md.Append("| targets | method | chains | success within budget | evaluations to success: median, 90th pct | evaluations per success | s per realisation |\n|---|---|---|---|---|---|---|\n");
+        md.Append("| targets | method | chains | success within budget | evaluations to success: median, 90th pct | evaluations per success | forward runs per success | s per realisation |\n|---|---|---|---|---|---|---|---|\n");
         var table = new List<object>();
         foreach (var g in groups)
         {
@@ -40,17 +40,18 @@ public static class ConditioningBenchmarkReport
                 var evals = cs.Select(c => c.Succeeded ? c.Evaluations : double.PositiveInfinity).ToList();
                 double med = Q(evals, 0.5), p90 = Q(evals, 0.9);
                 double perSuccess = ok == 0 ? double.PositiveInfinity : cs.Sum(c => c.Evaluations) / (double)ok;
+                double runsPerSuccess = ok == 0 ? double.PositiveInfinity : cs.Sum(c => c.ForwardRuns) / (double)ok;
                 double secs = ok == 0 ? double.NaN : cs.Sum(c => c.Seconds) / ok;
-                md.Append(inv, $"| {g} | {m} | {cs.Count} | {ok}/{cs.Count} ({(double)ok / cs.Count:P0}) | {Fmt(med, budget)}, {Fmt(p90, budget)} | {(double.IsFinite(perSuccess) ? perSuccess.ToString("F1", inv) : "–")} | {(double.IsFinite(secs) ? secs.ToString("F1", inv) : "–")} |\n");
+                md.Append(inv, $"| {g} | {m} | {cs.Count} | {ok}/{cs.Count} ({(double)ok / cs.Count:P0}) | {Fmt(med, budget)}, {Fmt(p90, budget)} | {(double.IsFinite(perSuccess) ? perSuccess.ToString("F1", inv) : "–")} | {(double.IsFinite(runsPerSuccess) ? runsPerSuccess.ToString("F1", inv) : "–")} | {(double.IsFinite(secs) ? secs.ToString("F1", inv) : "–")} |\n");
                 table.Add(new { group = g, method = m, chains = cs.Count, succeeded = ok, successRate = (double)ok / cs.Count,
-                    medianEvaluations = Finite(med), p90Evaluations = Finite(p90), evaluationsPerSuccess = Finite(perSuccess), secondsPerRealisation = Finite(secs) });
+                    medianEvaluations = Finite(med), p90Evaluations = Finite(p90), evaluationsPerSuccess = Finite(perSuccess), forwardRunsPerSuccess = Finite(runsPerSuccess), secondsPerRealisation = Finite(secs) });
             }
             SuccessCurve(Path.Combine(dir, $"success-{Slug(g)}.png"), g, chains.Where(c => c.Group == g).ToList(), budget);
         }
         summary["results"] = table;
         md.Append('\n');
         foreach (var g in groups) md.Append($"![success {g}](success-{Slug(g)}.png) ");
-        md.Append("\n\n");
+        md.Append("\n\nAn evaluation is a candidate cube; a forward run is one that got the pore network and flow solve. Candidates whose porosity alone shows they cannot meet the targets nor change the chain's course are left without one (the chain takes the same course either way; tested), so with a porosity target the forward runs are fewer than the evaluations.\n\n");
         if (methods.Contains("random"))
         {
             md.Append("Evaluations per success, random sampling ÷ each policy (how many times fewer forward runs the search needs; with failures counted at the budget this is a lower bound when random sampling fails often):\n\n| targets |" + string.Join("", methods.Where(m => m != "random").Select(m => $" {m} |")) + "\n|---|" + string.Join("", methods.Where(m => m != "random").Select(_ => "---|")) + "\n");
@@ -118,9 +119,9 @@ public static class ConditioningBenchmarkReport
         }
         summary["coverage"] = coverage;
 
-        Core.IO.CsvTable.Write(Path.Combine(dir, "chains.csv"), ["group", "id", "method", "seed", "targets", "succeeded", "evaluations", "seconds", .. properties],
+        Core.IO.CsvTable.Write(Path.Combine(dir, "chains.csv"), ["group", "id", "method", "seed", "targets", "succeeded", "evaluations", "forwardRuns", "seconds", .. properties],
             chains.Select(c => (IReadOnlyList<string>)[c.Group, c.Id, c.Method, c.Seed.ToString(inv), c.Targets, c.Succeeded ? "true" : "false",
-                c.Evaluations.ToString(inv), c.Seconds.ToString("F3", inv), .. properties.Select(p => c.Accepted is null ? "" : c.Accepted.Get(p).ToString("G9", inv))]));
+                c.Evaluations.ToString(inv), c.ForwardRuns.ToString(inv), c.Seconds.ToString("F3", inv), .. properties.Select(p => c.Accepted is null ? "" : c.Accepted.Get(p).ToString("G9", inv))]));
         File.WriteAllText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         string path = Path.Combine(dir, "report.md");
         File.WriteAllText(path, md.ToString());

@@ -156,4 +156,24 @@ public class ActorTests : TestKit
         int after = genModel.BatchSizes.Sum() - before;
         Assert.True(after < reference.State.Evaluations, $"{after} evaluations after restart, {reference.State.Evaluations} in all");
     }
+
+    [Fact]
+    public void AnActorChainScreensByPorosityAndEndsAsTheFullyEvaluatedEngineRun()
+    {
+        // joint φ + k: the actor leaves screened candidates without a forward run and still ends
+        // exactly where the engine ends when every candidate is evaluated
+        var spec = new ChainSpec("s1", "porosity=0.3:0.01;permeability_mD=700:2%", 1);
+        var reference = new ConditioningChain(1, TargetSet.Parse([spec.Targets]), 8, () => SearchPolicies.Parse("golden"), 150);
+        ChainRunner.Run(reference, new TwoPropertyGenerator(), new CountingTwoPropertyModel(), screen: false);
+
+        var model = new CountingTwoPropertyModel();
+        var gen = Sys.ActorOf(GeneratorActor.Props(new TwoPropertyGenerator(), 4, TimeSpan.Zero));
+        var pnm = Sys.ActorOf(PnmNode.Props(model, 2, 3));
+        SpawnChain(spec, gen, pnm, "screen", 150);
+        var done = ExpectMsg<ChainFinished>(TimeSpan.FromSeconds(30)).Result;
+        Assert.Equal(reference.State.Status.ToString(), done.Status);
+        Assert.Equal(reference.State.Evaluations, done.Evaluations);
+        Assert.Equal(reference.State.Latent, done.Latent);
+        Assert.True(model.Runs < done.Evaluations, $"{model.Runs} forward runs for {done.Evaluations} candidates");
+    }
 }

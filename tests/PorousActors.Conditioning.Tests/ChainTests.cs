@@ -31,6 +31,61 @@ public class ChainTests
         Assert.True(Math.Abs(FakeGenerator.PorosityOf(chain.State.Latent) - chain.State.Properties["porosity"]) < 1.0 / 1728);
     }
 
+    [Theory]
+    [InlineData("golden")]
+    [InlineData("random")]
+    [InlineData("adaptive")]
+    public void ScreeningByPorositySavesRunsWithoutChangingTheChain(string policy)
+    {
+        // joint φ + k targets: every chain takes the same course, step for step, with and without
+        // the screen, and the screened-out candidates are exactly the forward runs saved
+        int saved = 0;
+        foreach (var (phi, k, seed) in new[] { (0.3, 700.0, 1L), (0.55, 450.0, 2L), (0.2, 900.0, 3L), (0.7, 1000.0, 4L) })
+        {
+            var targets = TargetSet.Parse([string.Create(System.Globalization.CultureInfo.InvariantCulture, $"porosity={phi}:0.01;permeability_mD={k}:2%")]);
+            var full = new CountingTwoPropertyModel();
+            var screened = new CountingTwoPropertyModel();
+            var a = new ConditioningChain(seed, targets, 8, () => SearchPolicies.Parse(policy), 150);
+            var b = new ConditioningChain(seed, targets, 8, () => SearchPolicies.Parse(policy), 150);
+            var traceA = ChainRunner.Run(a, new TwoPropertyGenerator(), full, screen: false);
+            var traceB = ChainRunner.Run(b, new TwoPropertyGenerator(), screened);
+            Assert.Equal(traceA.Select(r => (r.Step, r.T, r.Error, r.Evaluations)), traceB.Select(r => (r.Step, r.T, r.Error, r.Evaluations)));
+            Assert.Equal(a.State.Latent, b.State.Latent);
+            Assert.Equal(a.State.Status, b.State.Status);
+            Assert.Equal(0, a.ScreenedOut);
+            Assert.Equal(full.Runs - screened.Runs, b.ScreenedOut);
+            saved += b.ScreenedOut;
+        }
+        Assert.True(saved > 0, "the screen never left a candidate out");
+    }
+
+    [Fact]
+    public void TheBenchmarkCountsForwardRunsApartFromEvaluations()
+    {
+        var model = new CountingTwoPropertyModel();
+        var targets = new[] { new Benchmark.BenchmarkTarget("phi+k", "a", "porosity=0.3:0.01;permeability_mD=700:2%", 1), new Benchmark.BenchmarkTarget("phi+k", "b", "porosity=0.6:0.01;permeability_mD=500:2%", 2) };
+        var chains = Benchmark.ConditioningBenchmark.Run(targets, ["golden", "random"], 150, new TwoPropertyGenerator(), model, new PropertyNeeds(true, [Pnm.Flow.FlowAxis.Z]));
+        // every chain's runs, plus one run of its final cube for the realism tables
+        Assert.Equal(chains.Sum(c => c.ForwardRuns) + chains.Count, model.Runs);
+        Assert.All(chains, c => Assert.InRange(c.ForwardRuns, 1, c.Evaluations));
+        Assert.Contains(chains, c => c.ForwardRuns < c.Evaluations);
+    }
+
+    [Fact]
+    public void ThePapersDescentAndSinglePropertyChainsAreNeverScreened()
+    {
+        // the descent reads the error of every candidate (a slope), so it needs them all; without a
+        // porosity target, or without a network to save, there is nothing to screen
+        foreach (var (policy, text) in new[] { ("paper", "porosity=0.3:0.01;permeability_mD=700:2%"), ("golden", "permeability_mD=700:2%"), ("golden", "porosity=0.3:0.01") })
+        {
+            var chain = new ConditioningChain(5, TargetSet.Parse([text]), 8, () => SearchPolicies.Parse(policy), 60);
+            var model = new CountingTwoPropertyModel();
+            ChainRunner.Run(chain, new TwoPropertyGenerator(), model);
+            Assert.Equal(0, chain.ScreenedOut);
+            Assert.Equal(chain.State.Evaluations, model.Runs);
+        }
+    }
+
     [Fact]
     public void SameSeedGivesTheSameTrace()
     {

@@ -41,3 +41,37 @@ public sealed class PorosityOnly : IForwardModel
 {
     public RockProperties Evaluate(Volume v, PropertyNeeds needs) => new PnmForwardModel().Evaluate(v, PropertyNeeds.ImageOnly);
 }
+
+/// <summary>
+/// Cubes that carry two independent properties: porosity (from z₀..z₂, as <see cref="FakeGenerator"/>)
+/// and a "permeability" from where the pore block starts (from z₃..z₅), so a φ + k chain has to
+/// search both. The forward model counts its runs.
+/// </summary>
+public sealed class TwoPropertyGenerator(int latentSize = 8, int size = 12) : IGenerator
+{
+    public int LatentSize => latentSize;
+
+    public IReadOnlyList<Volume> Generate(IReadOnlyList<float[]> latents) => latents.Select(z =>
+    {
+        var v = new Volume(size, size, size, 1e-6);
+        int n = (int)Math.Round(FakeGenerator.PorosityOf(z) * v.Count);
+        double shift = FakeGenerator.PorosityOf(z.Skip(3).ToArray()); // in (0.05, 0.95)
+        int start = (int)Math.Round(shift * (v.Count - n));
+        for (int i = 0; i < n; i++) v.Data[start + i] = 1;
+        return v;
+    }).ToList();
+}
+
+public sealed class CountingTwoPropertyModel : IForwardModel
+{
+    public int Runs;
+
+    public RockProperties Evaluate(Volume v, PropertyNeeds needs)
+    {
+        Interlocked.Increment(ref Runs);
+        var p = new PnmForwardModel().Evaluate(v, PropertyNeeds.ImageOnly);
+        int start = Array.IndexOf(v.Data, (byte)1);
+        double k = 1000 * (0.2 + (start < 0 ? 0 : start / (double)v.Count)); // mD, 200..1200
+        return p with { Permeability = [new Pnm.Flow.PermeabilityResult(Pnm.Flow.FlowAxis.Z, k * Pnm.Flow.PermeabilityResult.M2PerMilliDarcy, 0, 0, 0, 0, 0, null)] };
+    }
+}

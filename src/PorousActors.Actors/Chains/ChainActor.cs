@@ -120,7 +120,12 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             outstanding = r.Cubes.Count;
             results = new RockProperties?[r.Cubes.Count];
             received = new bool[r.Cubes.Count];
-            for (int i = 0; i < r.Cubes.Count; i++) SendEvaluate(i);
+            // candidates that cannot change the chain's course get no forward run (reported as null)
+            var need = chain!.Screen(batch, r.Cubes);
+            for (int i = 0; i < need.Length; i++) if (!need[i]) { received[i] = true; outstanding--; }
+            if (outstanding < r.Cubes.Count) Telemetry.PorousMetrics.Screened.Add(r.Cubes.Count - outstanding);
+            if (outstanding == 0) { ReportBatch(); return; }
+            for (int i = 0; i < r.Cubes.Count; i++) if (need[i]) SendEvaluate(i);
             resends = 0;
             Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
         });
@@ -132,11 +137,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
             if (e.Error is not null) lastFailure = e.Error;
             if (--outstanding > 0) return;
             Timers.Cancel("request");
-            chain!.Report(batch, results);
-            for (int i = 0; i < batch.Latents.Count; i++) stepCubes.Add((batch.Latents[i], cubes![i]));
-            NoteAcceptedCube();
-            batch = null; results = null; cubes = null; received = null;
-            Advance();
+            ReportBatch();
         });
         Command<RequestTimeout>(t =>
         {
@@ -267,6 +268,15 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         cubes = null;
         generator.Tell(new GenerateRequest(requestId, next.Latents, Self));
         Timers.StartSingleTimer("request", new RequestTimeout(requestId), requestTimeout);
+    }
+
+    void ReportBatch()
+    {
+        chain!.Report(batch!, results!);
+        for (int i = 0; i < batch!.Latents.Count; i++) stepCubes.Add((batch.Latents[i], cubes![i]));
+        NoteAcceptedCube();
+        batch = null; results = null; cubes = null; received = null;
+        Advance();
     }
 
     void SendEvaluate(int i) => pnm.Tell(new Evaluate(requestId, i, cubes![i], targets.Needs, Self));

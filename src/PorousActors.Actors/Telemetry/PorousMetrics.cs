@@ -32,6 +32,8 @@ public static class PorousMetrics
     /// <summary>Journal writes that failed or were rejected.</summary>
     public static readonly Counter<long> JournalFailures = Meter.CreateCounter<long>("journal_failures", description: "Journal writes that failed or were rejected");
 
+    public static readonly Counter<long> Screened = Meter.CreateCounter<long>("candidates_screened", description: "Candidates a chain left without a forward run: their porosity alone showed they could not change its course");
+
     public static void Evaluated(bool ok, double seconds)
     {
         Evaluations.Add(1, new KeyValuePair<string, object?>("outcome", ok ? "ok" : "failed"));

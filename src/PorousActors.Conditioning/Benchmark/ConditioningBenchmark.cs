@@ -10,9 +10,14 @@ namespace PorousActors.Conditioning.Benchmark;
 public sealed record BenchmarkTarget(string Group, string Id, string Targets, long Seed);
 
 /// <summary>One chain of the benchmark. <c>Accepted</c> holds every property of the final cube (it is
-/// regenerated from the final latent and evaluated once more, not counted as an evaluation).</summary>
+/// regenerated from the final latent and evaluated once more, not counted as an evaluation).
+/// <c>Evaluations</c> counts candidates; <c>ForwardRuns</c> those that got the full forward model
+/// (the rest were screened out by porosity: <see cref="ConditioningChain.Screen"/>).</summary>
 public sealed record BenchmarkChain(string Group, string Id, string Method, string Targets, long Seed, bool Succeeded, int Evaluations,
-    double Seconds, float[] Latent, RockProperties? Accepted);
+    double Seconds, float[] Latent, RockProperties? Accepted, int? ForwardRunCount = null)
+{
+    public int ForwardRuns => ForwardRunCount ?? Evaluations;
+}
 
 /// <summary>
 /// Conditioning benchmark, measured the way the field should: targets spread over the real rock's
@@ -99,7 +104,7 @@ public static class ConditioningBenchmark
                 try { accepted = forward.Evaluate(generator.Generate([chain.State.Latent])[0], allProperties); }
                 catch (Exception e) when (e is not OperationCanceledException) { }
                 var r = new BenchmarkChain(t.Group, t.Id, method, t.Targets, t.Seed, chain.State.Status == ChainStatus.Succeeded,
-                    chain.State.Evaluations, seconds, chain.State.Latent, accepted);
+                    chain.State.Evaluations, seconds, chain.State.Latent, accepted, chain.State.Evaluations - chain.ScreenedOut);
                 results.Add(r);
                 progress?.Invoke(r, results.Count, total);
             }
