@@ -70,16 +70,21 @@ public static class ReportCommand
             string modelPath = p.GetValue(model)!;
             string? curvePath = p.GetValue(curve) ?? Path.ChangeExtension(modelPath, ".curve.csv");
             if (p.GetValue(curve) is { } given && !File.Exists(given)) throw new BadInputException($"{given}: curve file not found");
+            // one description of the post-processing, for the title and the summary alike
+            float? fixedThreshold = p.GetValue(threshold) ?? m.Card.Threshold; // null: Otsu per cube
+            string postProcessing = (p.GetValue(smooth) > 0 ? $"Gaussian σ {p.GetValue(smooth)} voxels, " : "")
+                + (medianOn ? "3³ median filter, then threshold" : "threshold only (no median filter)")
+                + (fixedThreshold is { } t ? $" at {t}" : " (Otsu)")
+                + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : "");
             var meta = new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFileName(modelPath), ["modelSha256"] = m.Sha256, ["iterations"] = m.Card.Iterations, ["emaDecay"] = m.Card.EmaDecay,
                 ["seed"] = p.GetValue(seed), ["voxelSize_m"] = m.Card.VoxelSize,
-                ["postProcessing"] = (p.GetValue(smooth) > 0 ? $"Gaussian σ {p.GetValue(smooth)} voxels, " : "") + (medianOn ? "3³ median filter, then threshold" : "threshold only (no median filter)") + (p.GetValue(threshold) is { } t ? $" at {t}" : " (Otsu)")
-                    + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : ""),
+                ["postProcessing"] = postProcessing,
                 ["trainingData"] = string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)),
             };
             string md = Reports.QualityReport.Write(p.GetValue(output)!,
-                $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}{(medianOn ? "" : ", generated cubes without the median filter")}{(p.GetValue(despeckle) > 1 ? $", despeckled under {p.GetValue(despeckle)} voxels" : "")}{(p.GetValue(smooth) > 0 ? $", smoothed σ {p.GetValue(smooth)}" : "")}",
+                $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}; generated cubes: {postProcessing}",
                 Properties, new Reports.QualitySet("training", tRows, training), new Reports.QualitySet("generated", gRows, generated),
                 new Reports.QualitySet("training filtered", fRows, filtered), File.Exists(curvePath) ? curvePath : null, meta,
                 new Reports.QualitySet("training, second draw", aRows, trainingAgain));
