@@ -348,6 +348,8 @@ public sealed class CliTests : IDisposable
             Assert.True(k.Code is 0 or 3, k.Err);
             var props = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "cond", "properties.json"))).RootElement;
             Assert.Equal(48, props.GetProperty("size").GetInt32());
+            // a porosity-only chain needs no network, so nothing is screened: every candidate ran
+            Assert.Equal(props.GetProperty("evaluations").GetInt32(), props.GetProperty("forwardRuns").GetInt32());
             Assert.Equal(48, Core.IO.VolumeIO.ReadBinary(Path.Combine(dir, "cond", "cube.raw")).Nx);
             Assert.Equal(m48.Latent, File.ReadAllText(Path.Combine(dir, "cond", "latent.csv")).Trim().Split(',').Length);
         }

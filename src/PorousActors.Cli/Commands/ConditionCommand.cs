@@ -64,6 +64,7 @@ public static class ConditionCommand
                 ["seed"] = p.GetValue(seed),
                 ["steps"] = s.Step,
                 ["evaluations"] = s.Evaluations,
+                ["forwardRuns"] = s.Evaluations - chain.ScreenedOut, // the rest were screened out by porosity
                 ["error"] = double.IsFinite(s.Error) ? s.Error : null,
                 ["seconds"] = trace.Count > 0 ? trace[^1].ElapsedSeconds : 0,
                 ["properties"] = new JsonObject(s.Properties.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
@@ -74,7 +75,7 @@ public static class ConditionCommand
             };
             File.WriteAllText(Path.Combine(dir, "properties.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             if (p.GetValue(json)) io.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            else io.Out.WriteLine($"{s.Status}: {s.Step} steps, {s.Evaluations} evaluations, error {s.Error:G4}; wrote {dir}");
+            else io.Out.WriteLine($"{s.Status}: {s.Step} steps, {s.Evaluations} evaluations{(chain.ScreenedOut > 0 ? $" ({chain.ScreenedOut} screened out by porosity, no forward run)" : "")}, error {s.Error:G4}; wrote {dir}");
             return s.Status == ChainStatus.Succeeded ? 0 : 3;
         }));
         return cmd;
