@@ -136,10 +136,11 @@ public static class QualityReport
         md.Append("Porosity by plane position, mean over the cubes (real cubes are cut at random places from the rock, so their profiles are flat up to sampling noise; a generator whose output depends on where in its cube a voxel lies is not). Spread = standard deviation of the profile about its mean; largest = largest |plane − mean|:\n\n| set | spread z / y / x | largest z / y / x |\n|---|---|---|\n");
         var names = sets.Select(st => st.Name).ToList();
         if (trainingAgain is not null) names.Add(trainingAgain.Name);
+        var spreads = profiles.Select(set => set.Select(Statistics.ProfileSpread).ToArray()).ToList();
         for (int i = 0; i < profiles.Count; i++)
         {
-            var spread = profiles[i].Select(Statistics.ProfileSpread).ToArray();
-            var largest = profiles[i].Select(pr => pr.Max(v => Math.Abs(v - pr.Average()))).ToArray();
+            var spread = spreads[i];
+            var largest = profiles[i].Select(pr => { double mean = pr.Average(); return pr.Max(v => Math.Abs(v - mean)); }).ToArray();
             stationarity[names[i]] = new Dictionary<string, object?>
             {
                 ["spread"] = spread, ["largestDeviation"] = largest, ["profiles"] = axisNames.Select((a, k) => (a, profiles[i][k])).ToDictionary(x => x.a, x => (object?)x.Item2),
@@ -148,8 +149,8 @@ public static class QualityReport
         }
         summary["planePorosity"] = stationarity;
         // one number each for screening: the largest spread over the three axes
-        summary["planePorositySpreadTraining"] = profiles[0].Max(Statistics.ProfileSpread);
-        summary["planePorositySpreadGenerated"] = profiles[1].Max(Statistics.ProfileSpread);
+        summary["planePorositySpreadTraining"] = spreads[0].Max();
+        summary["planePorositySpreadGenerated"] = spreads[1].Max();
         ProfilePlot(Path.Combine(dir, "plane-porosity.png"), names, profiles);
         md.Append("\n![plane porosity](plane-porosity.png)\n\n");
 

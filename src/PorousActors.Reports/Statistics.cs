@@ -54,16 +54,13 @@ public static class Statistics
         foreach (var v in volumes)
         {
             if (v.Nz != v0.Nz || v.Ny != v0.Ny || v.Nx != v0.Nx) throw new ArgumentException("plane profiles need cubes of one shape");
-            for (int z = 0; z < v.Nz; z++)
-                for (int y = 0; y < v.Ny; y++)
-                {
-                    int row = v.Index(z, y, 0);
-                    for (int x = 0; x < v.Nx; x++)
-                        if (v.Data[row + x] != 0) { acc[0][z]++; acc[1][y]++; acc[2][x]++; }
-                }
+            for (int a = 0; a < 3; a++)
+            {
+                var profile = Core.Metrics.Porosity.Profile(v, a);
+                for (int i = 0; i < profile.Length; i++) acc[a][i] += profile[i];
+            }
         }
-        double[] per = [(double)v0.Ny * v0.Nx * volumes.Count, (double)v0.Nz * v0.Nx * volumes.Count, (double)v0.Nz * v0.Ny * volumes.Count];
-        for (int a = 0; a < 3; a++) for (int i = 0; i < acc[a].Length; i++) acc[a][i] /= per[a];
+        foreach (var axis in acc) for (int i = 0; i < axis.Length; i++) axis[i] /= volumes.Count;
         return acc;
     }
 

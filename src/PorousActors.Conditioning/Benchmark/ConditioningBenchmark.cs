@@ -14,10 +14,7 @@ public sealed record BenchmarkTarget(string Group, string Id, string Targets, lo
 /// <c>Evaluations</c> counts candidates; <c>ForwardRuns</c> those that got the full forward model
 /// (the rest were screened out by porosity: <see cref="ConditioningChain.Screen"/>).</summary>
 public sealed record BenchmarkChain(string Group, string Id, string Method, string Targets, long Seed, bool Succeeded, int Evaluations,
-    double Seconds, float[] Latent, RockProperties? Accepted, int? ForwardRunCount = null)
-{
-    public int ForwardRuns => ForwardRunCount ?? Evaluations;
-}
+    double Seconds, float[] Latent, RockProperties? Accepted, int ForwardRuns);
 
 /// <summary>
 /// Conditioning benchmark, measured the way the field should: targets spread over the real rock's
