@@ -18,6 +18,7 @@ ema=${POROUS_EMA:-0.99}
 lr=()
 [ -n "${POROUS_GENERATOR_LR:-}" ] && lr=(--generator-lr "$POROUS_GENERATOR_LR")   # new runs only
 [ -n "${POROUS_PROFILE_WEIGHT:-}" ] && lr+=(--profile-weight "$POROUS_PROFILE_WEIGHT") # new runs only: plane-profile term
+[ -n "${POROUS_GENERATOR_LR_HALF_LIFE:-}" ] && lr+=(--generator-lr-half-life "$POROUS_GENERATOR_LR_HALF_LIFE") # new runs only: iterations
 [ -n "${POROUS_CRITIC_SEES:-}" ] && lr+=(--critic-sees "$POROUS_CRITIC_SEES")        # new runs only: tanh | binary
 dotnet build -c Release src/PorousActors.Cli >/dev/null
 # Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.
@@ -28,5 +29,5 @@ resume=()
 if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
 elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 100 "${lr[@]}"); fi
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
-  --generator "$generator" --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every 25 --ema "$ema" --seed 1 \
+  --generator "$generator" --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every "${POROUS_SNAPSHOT_EVERY:-25}" --ema "$ema" --seed 1 \
   --out "$out" "${resume[@]}"

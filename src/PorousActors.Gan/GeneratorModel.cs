@@ -39,6 +39,10 @@ public sealed record ModelCard
     [JsonPropertyName("criticSees")] public string? CriticSees { get; init; }
     /// <summary>Weight of the plane-profile term in training (null: none, the paper).</summary>
     [JsonPropertyName("profileWeight")] public double? ProfileWeight { get; init; }
+    /// <summary>The generator's learning rate at the start of the run that wrote this card.</summary>
+    [JsonPropertyName("generatorLr")] public double? GeneratorLr { get; init; }
+    /// <summary>Half-life of that rate in iterations (null: constant).</summary>
+    [JsonPropertyName("generatorLrHalfLife")] public double? GeneratorLrHalfLife { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

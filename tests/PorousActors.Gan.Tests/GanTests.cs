@@ -259,6 +259,59 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheLearningRateHalvesEveryHalfLifeFromTheWarmStartAndResumesOnSchedule()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        string modelPath = Path.Combine(dir, "warm.model");
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); t.Step(data); new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6, Iterations = t.Iteration }).Save(modelPath); }
+        var opts = Options with { GeneratorLr = 4e-4, GeneratorLrHalfLife = 2 };
+        float[] constant, decayed;
+        using (var m = GeneratorModel.Load(modelPath))
+        using (var t = new WganTrainer(arch, Options with { GeneratorLr = 4e-4 }))
+        {
+            t.InitGenerator(m);
+            for (int i = 0; i < 3; i++) t.Step(data);
+            Assert.Equal(4e-4, t.GeneratorLearningRate, 12);
+            constant = Weights(t.G);
+        }
+        using (var m = GeneratorModel.Load(modelPath))
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.InitGenerator(m);
+            Assert.Equal(2, t.StartIteration);
+            // iterations 3, 4, 5 of a run that starts at 2: full rate, then 2^-1/2, then a half
+            double[] expected = [4e-4, 4e-4 / Math.Sqrt(2), 2e-4];
+            for (int i = 0; i < 3; i++)
+            {
+                t.Step(data);
+                Assert.Equal(expected[i], t.GeneratorLearningRate, 12);
+                Assert.Equal(expected[i], t.GeneratorLrAt(t.Iteration), 12);
+            }
+            decayed = Weights(t.G);
+            Assert.Equal(4e-4 / 4, t.GeneratorLrAt(2 + 1 + 4), 12);
+        }
+        Assert.True(constant.Zip(decayed).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the schedule acts
+        string ckpt = Path.Combine(dir, "decay.ckpt");
+        using (var m = GeneratorModel.Load(modelPath))
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.InitGenerator(m);
+            t.Step(data); t.Step(data);
+            var card = new TrainingRun(t, data, dir, "blobs").Card();
+            Assert.Equal((4e-4, 2.0), (card.GeneratorLr, card.GeneratorLrHalfLife));
+            t.SaveCheckpoint(ckpt, card);
+        }
+        using var r = WganTrainer.Resume(ckpt);
+        Assert.Equal(2, r.StartIteration);
+        r.Step(data);
+        Assert.Equal(2e-4, r.GeneratorLearningRate, 12);
+        Assert.True(decayed.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+        Assert.Contains("half-life", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { GeneratorLrHalfLife = -1 })).Message);
+        Assert.Contains("half-life", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { GeneratorLrHalfLife = double.NaN })).Message);
+    }
+
+    [Fact]
     public void ModelFileAndLatentsRegenerateTheSameCube()
     {
         var arch = new GanArchitecture(32, 20, "lean");
