@@ -11,7 +11,9 @@ namespace PorousActors.Cli.Commands;
 /// <summary><c>porous report gan</c>: generated vs training cubes through the same forward model.</summary>
 public static class ReportCommand
 {
-    static readonly string[] Properties = ["porosity", "specificSurface_per_m", "eulerCharacteristic26", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
+    // the selection score reads the first six but Euler; the coordination number and k along x are
+    // diagnostics (where a k gap comes from: connectivity, or a direction the generator treats apart)
+    static readonly string[] Properties = ["porosity", "specificSurface_per_m", "eulerCharacteristic26", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m", "coordinationNumber", "permeability_mD_x"];
 
     public static Command Build(CliIO io)
     {
@@ -49,7 +51,7 @@ public static class ReportCommand
             var generated = new List<Volume>();
             for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
             var forward = new PnmForwardModel();
-            var needs = new PropertyNeeds(true, [FlowAxis.Z]);
+            var needs = new PropertyNeeds(true, [FlowAxis.Z, FlowAxis.X]);
             var sw = Stopwatch.StartNew();
             int done = 0;
             using var view = ProgressView.Start(io, "forward model on generated, training, filtered and a second draw of training cubes", 4 * n);
