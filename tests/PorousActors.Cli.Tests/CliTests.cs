@@ -156,6 +156,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--smooth", "-1", "--smooth must be a finite σ ≥ 0")]
     [InlineData("--smooth", "NaN", "--smooth must be a finite σ ≥ 0")]
     [InlineData("--despeckle", "-3", "--despeckle must be ≥ 0")]
+    [InlineData("--trim", "-2", "--trim must be a number of voxels >= 0")]
     public void ReportGanRefusesABadPostProcessingBeforeLoadingAnything(string option, string value, string message)
     {
         var r = Run("report", "gan", "--model", Path.Combine(dir, "none.model"), "--data", Path.Combine(dir, "none.raw"), option, value);

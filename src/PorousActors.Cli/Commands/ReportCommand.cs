@@ -14,6 +14,10 @@ public static class ReportCommand
     // the selection score reads the first six but Euler; the coordination number and k along x are
     // diagnostics (where a k gap comes from: connectivity, or a direction the generator treats apart)
     static readonly string[] Properties = ["porosity", "specificSurface_per_m", "eulerCharacteristic26", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m", "coordinationNumber", "permeability_mD_x"];
+    /// <summary>Also a diagnostic: the share of the pore space in face-connected clusters that span z
+    /// (connected porosity along z ÷ porosity), i.e. how much of it can carry flow.</summary>
+    const string SpanningShare = "spanningPoreFraction_z";
+    static readonly string[] Columns = [.. Properties, SpanningShare];
 
     public static Command Build(CliIO io)
     {
@@ -30,16 +34,20 @@ public static class ReportCommand
         var noMedian = new Option<bool>("--no-median") { Description = "Generated cubes without the 3³ median filter of the model's post-processing (threshold only), to measure what the filter does" };
         var despeckle = new Option<int>("--despeckle") { Description = "After the threshold, remove pore clusters (26-connected) and solid clusters (6-connected) of fewer than N voxels; 0 = none (the model's own post-processing)" };
         var smooth = new Option<double>("--smooth") { Description = "Gaussian-smooth the generator's tanh output with this σ (voxels) before the threshold; 0 = none" };
+        var trim = new Option<int>("--trim") { Description = "Analyse only the interior of every cube, generated and real alike: N voxels cut from each face (a diagnostic of what a generator does at its faces; 0 = whole cubes)" };
         var gan = new Command("gan", "Quality report of a generator: N generated and N training sub-cubes through the forward model (porosity, S/V, Euler, permeability along z, mean pore and throat diameters); two-sample KS D and p per property, also against median-filtered training cubes; two-point correlation S2(r); corr(φ, k), corr(φ, log k), spread of log k, percolating fraction; PNG slices, box plots, correlation maps, φ–k scatter, training curve; report.md, summary.json, properties.csv")
-            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, despeckle, smooth, output, device };
+            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, despeckle, smooth, trim, output, device };
         gan.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count);
             if (n < 2) throw new BadInputException($"--count must be at least 2, got {n}");
+            int cut = p.GetValue(trim);
+            if (cut < 0) throw new BadInputException($"--trim must be a number of voxels >= 0, got {cut}");
             if (!(p.GetValue(smooth) >= 0) || double.IsInfinity(p.GetValue(smooth))) throw new BadInputException($"--smooth must be a finite σ ≥ 0 voxels, got {p.GetValue(smooth)}");
             if (p.GetValue(despeckle) < 0) throw new BadInputException($"--despeckle must be ≥ 0 voxels, got {p.GetValue(despeckle)}");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var volumes = p.GetValue(data)!.Select(f => VolumeInputOptions.ReadRockLike(m, f, p.GetValue(voxel), p.GetValue(poreValue))).ToList();
+            if (m.Size - 2 * cut < 16) throw new BadInputException($"--trim {cut} leaves less than 16³ of a {m.Size}³ cube");
             var set = new TrainingData(volumes, m.Size, Math.Max(1, m.Size / 4));
             var rng = new Random(p.GetValue(seed));
             var training = Enumerable.Range(0, n).Select(_ => set.Cube(rng.Next(set.Count))).ToList();
@@ -50,6 +58,13 @@ public static class ReportCommand
             bool medianOn = !p.GetValue(noMedian) && m.MedianFilter;
             var generated = new List<Volume>();
             for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
+            if (cut > 0)
+            {
+                Volume Interior(Volume v) => v.Crop(cut, cut, cut, v.Nz - 2 * cut, v.Ny - 2 * cut, v.Nx - 2 * cut);
+                training = training.Select(Interior).ToList();
+                trainingAgain = trainingAgain.Select(Interior).ToList();
+                generated = generated.Select(Interior).ToList();
+            }
             var forward = new PnmForwardModel();
             var needs = new PropertyNeeds(true, [FlowAxis.Z, FlowAxis.X]);
             var sw = Stopwatch.StartNew();
@@ -60,7 +75,7 @@ public static class ReportCommand
                 var r = forward.Evaluate(v, needs);
                 int k = Interlocked.Increment(ref done);
                 if (k % 10 == 0 || k == 4 * n) view.Report(k, $"analysed {k}/{4 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (4 * n - k):F0} s", $"{k}/{4 * n} cubes");
-                return Properties.Select(r.Get).ToArray();
+                return [.. Properties.Select(r.Get), r.Porosity > 0 ? Core.Metrics.Porosity.Connected(v, 0) / r.Porosity : 0];
             }
             // the training cubes through the paper's post-processing (3³ median, then a threshold:
             // on a binary cube, a majority filter): tells generator errors from post-processing effects
@@ -77,7 +92,8 @@ public static class ReportCommand
             string postProcessing = (p.GetValue(smooth) > 0 ? $"Gaussian σ {p.GetValue(smooth)} voxels, " : "")
                 + (medianOn ? "3³ median filter, then threshold" : "threshold only (no median filter)")
                 + (fixedThreshold is { } t ? $" at {t}" : " (Otsu)")
-                + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : "");
+                + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : "")
+                + (cut > 0 ? $"; every cube, real and generated, trimmed by {cut} voxels at each face ({m.Size - 2 * cut}³ analysed)" : "");
             var meta = new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFileName(modelPath), ["modelSha256"] = m.Sha256, ["iterations"] = m.Card.Iterations, ["emaDecay"] = m.Card.EmaDecay,
@@ -87,7 +103,7 @@ public static class ReportCommand
             };
             string md = Reports.QualityReport.Write(p.GetValue(output)!,
                 $"Generator quality: {Path.GetFileName(modelPath)} ({m.Size}³, {m.Card.Iterations} iterations) vs {string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName))}, seed {p.GetValue(seed)}; generated cubes: {postProcessing}",
-                Properties, new Reports.QualitySet("training", tRows, training), new Reports.QualitySet("generated", gRows, generated),
+                Columns, new Reports.QualitySet("training", tRows, training), new Reports.QualitySet("generated", gRows, generated),
                 new Reports.QualitySet("training filtered", fRows, filtered), File.Exists(curvePath) ? curvePath : null, meta,
                 new Reports.QualitySet("training, second draw", aRows, trainingAgain));
             io.Out.WriteLine($"wrote {md}");
