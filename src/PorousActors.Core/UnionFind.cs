@@ -6,10 +6,21 @@ public sealed class UnionFind
 {
     readonly int[] parent;
 
-    public UnionFind(int n)
+    public UnionFind(int n) : this(n, true) { }
+
+    /// <summary>With <paramref name="makeSets"/> false the elements are not yet sets: the caller makes
+    /// each range a set of singletons (<see cref="MakeSets"/>) before using it, e.g. one range per
+    /// parallel slab, so the initialisation is parallel too and touches memory where it is used next.</summary>
+    public UnionFind(int n, bool makeSets)
     {
         parent = new int[n];
-        for (int i = 0; i < n; i++) parent[i] = i;
+        if (makeSets) MakeSets(0, n);
+    }
+
+    /// <summary>Makes every element of [from, to) a singleton set.</summary>
+    public void MakeSets(int from, int to)
+    {
+        for (int i = from; i < to; i++) parent[i] = i;
     }
 
     public int Find(int x)

@@ -39,13 +39,14 @@ public static class Porosity
     {
         int nz = v.Nz, ny = v.Ny, nx = v.Nx;
         var d = v.Data;
-        var sets = new UnionFind(d.Length);
+        var sets = new UnionFind(d.Length, makeSets: false);
         int plane = ny * nx;
         int slabs = Math.Clamp(nz / 8, 1, 4 * Environment.ProcessorCount);
         int Start(int s) => (int)((long)nz * s / slabs);
         Parallel.For(0, slabs, KernelParallelism.Options, s =>
         {
             int z1 = Start(s + 1);
+            sets.MakeSets(Start(s) * plane, z1 * plane); // the slab's unions touch only its own voxels
             for (int z = Start(s); z < z1; z++)
                 for (int y = 0; y < ny; y++)
                 {
