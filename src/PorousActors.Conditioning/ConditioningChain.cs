@@ -3,8 +3,9 @@ using PorousActors.Pnm;
 
 namespace PorousActors.Conditioning;
 
-/// <summary>A batch of candidate latents the chain wants evaluated.</summary>
-public sealed record CandidateBatch(int Step, IReadOnlyList<double> Angles, IReadOnlyList<float[]> Latents);
+/// <summary>A batch of candidate latents the chain wants evaluated. <c>Angles</c> is each candidate's
+/// angle from the current state; <c>Points</c>, for two-direction policies, where on the sphere it lies.</summary>
+public sealed record CandidateBatch(int Step, IReadOnlyList<double> Angles, IReadOnlyList<float[]> Latents, IReadOnlyList<SpherePoint>? Points = null);
 
 /// <summary>
 /// The gradual-deformation chain (Hu 2000; the paper's stage 2) as a pure, seedable state machine.
@@ -22,8 +23,8 @@ public sealed class ConditioningChain
     readonly int latentSize;
     ISearchPolicy? policy;
     Random? stepRng;
-    float[]? u;
-    readonly List<(double T, double Error, RockProperties Props)> seen = [];
+    float[]? u, u2; // the step's direction(s); u2 only for two-direction policies
+    readonly List<(double T, SpherePoint P, double Error, RockProperties Props)> seen = [];
     CandidateBatch? pending;
 
     public int MaxEvaluations { get; }
@@ -58,6 +59,20 @@ public sealed class ConditioningChain
     public static float[] Draw(long seed, int step, int length) =>
         StandardNormal.Vector(new Random(SeedMixer.Derive(seed, step, 0x5eed)), length);
 
+    /// <summary>The second direction of step n for two-direction policies (its own stream).</summary>
+    public static float[] DrawSecond(long seed, int step, int length) =>
+        StandardNormal.Vector(new Random(SeedMixer.Derive(seed, step, 0x2d1)), length);
+
+    /// <summary>a z + b u₁ + c u₂ for a point (a, b, c) on the unit sphere (entries outside
+    /// <paramref name="deformable"/> keep z's value).</summary>
+    public static float[] Combine(float[] z, float[] u1, float[] u2, SpherePoint p, bool[]? deformable = null)
+    {
+        var r = new float[z.Length];
+        float a = (float)p.A, b = (float)p.B, c = (float)p.C;
+        for (int i = 0; i < z.Length; i++) r[i] = deformable is null || deformable[i] ? z[i] * a + u1[i] * b + u2[i] * c : z[i];
+        return r;
+    }
+
     public static float[] Combine(float[] z, float[] u, double t, bool[]? deformable = null)
     {
         var r = new float[z.Length];
@@ -79,9 +94,17 @@ public sealed class ConditioningChain
             policy = newPolicy();
             stepRng = new Random(SeedMixer.Derive(State.Seed, n, 0x7a9));
             u = Draw(State.Seed, n, latentSize);
+            u2 = policy.Directions == 2 ? DrawSecond(State.Seed, n, latentSize) : null;
             seen.Clear();
         }
         int budget = MaxEvaluations - State.Evaluations;
+        if (u2 is not null)
+        {
+            var points = budget <= 0 ? [] : policy.NextPoints(stepRng!, seen.Select(s => (s.P, s.Error)).ToList(), State.Error).Take(budget).ToList();
+            if (points.Count == 0) { AcceptStep(); return Next(); }
+            return pending = new CandidateBatch(State.Step + 1, points.Select(p => p.Angle).ToList(),
+                points.Select(p => Combine(State.Latent, u!, u2, p, Deformable)).ToList(), points);
+        }
         var angles = budget <= 0 ? [] : policy.NextRound(stepRng!, seen.Select(s => (s.T, s.Error)).ToList(), State.Error).Take(budget).ToList();
         if (angles.Count == 0)
         {
@@ -137,7 +160,8 @@ public sealed class ConditioningChain
         }
         State = State with { Evaluations = evals };
         for (int i = 0; i < results.Count; i++)
-            seen.Add((batch.Angles[i], results[i] is { } r ? targets.Error(r) : double.PositiveInfinity, results[i]!));
+            seen.Add((batch.Angles[i], batch.Points?[i] ?? new SpherePoint(Math.Cos(batch.Angles[i]), Math.Sin(batch.Angles[i]), 0),
+                results[i] is { } r ? targets.Error(r) : double.PositiveInfinity, results[i]!));
         // Stop searching this step as soon as a candidate meets every target.
         if (seen.Any(s => s.Props is not null && targets.Satisfied(s.Props))) AcceptStep();
         else if (State.Evaluations >= MaxEvaluations) AcceptStep();
@@ -153,7 +177,8 @@ public sealed class ConditioningChain
         if (best.Props is not null && (best.Error < State.Error || targets.Satisfied(best.Props)))
         {
             Current = best.Props;
-            State = State with { Step = n, Latent = Combine(State.Latent, u!, best.T, Deformable), Error = best.Error, Properties = Snapshot(best.Props), T = best.T };
+            var latent = u2 is null ? Combine(State.Latent, u!, best.T, Deformable) : Combine(State.Latent, u!, u2, best.P, Deformable);
+            State = State with { Step = n, Latent = latent, Error = best.Error, Properties = Snapshot(best.Props), T = best.T };
         }
         else State = State with { Step = n, T = 0 }; // t = 0: keep z
         policy = null; seen.Clear();

@@ -18,6 +18,32 @@ public interface ISearchPolicy
     /// already exceeds the bound (<see cref="ConditioningChain.Screen"/>). +∞: every candidate counts.
     /// </summary>
     double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) => double.PositiveInfinity;
+
+    /// <summary>Directions a step deforms along: 1 (z cos t + u sin t: <see cref="NextRound"/>) or 2
+    /// (a point p on the unit sphere, a z + b u₁ + c u₂: <see cref="NextPoints"/>).</summary>
+    int Directions => 1;
+
+    /// <summary>Two-direction policies: the points to evaluate next, or empty when the step is over.</summary>
+    IReadOnlyList<SpherePoint> NextPoints(Random rng, IReadOnlyList<(SpherePoint At, double Error)> seen, double currentError) =>
+        throw new NotSupportedException($"the {Name} policy deforms along one direction");
+}
+
+/// <summary>
+/// A point on the unit sphere in the span of the current latent z and two fresh directions u₁, u₂:
+/// the candidate a z + b u₁ + c u₂. With z, u₁, u₂ independent N(0, I) and a² + b² + c² = 1 it is
+/// N(0, I) too: gradual deformation with two realisations at once (Hu 2000; Hu and Le Ravalec 2004).
+/// A = 1 is the current state; c = 0 is the one-direction chain at t = atan2(b, a).
+/// </summary>
+public readonly record struct SpherePoint(double A, double B, double C)
+{
+    /// <summary>Angle from the current state (rad, 0..π): what the chain records as its step's t.</summary>
+    public double Angle => Math.Acos(Math.Clamp(A, -1, 1));
+
+    public static SpherePoint Normalised(double a, double b, double c)
+    {
+        double n = Math.Sqrt(a * a + b * b + c * c);
+        return new SpherePoint(a / n, b / n, c / n);
+    }
 }
 
 public static class SearchPolicies
@@ -28,7 +54,8 @@ public static class SearchPolicies
         "adaptive" => new BracketSearch(batch, refineBelow: 4),
         "paper" => new PaperDescent(),
         "random" => new RandomSampling(),
-        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, adaptive, paper or random"),
+        "sphere" => new SphereSearch(),
+        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, adaptive, sphere, paper or random"),
     };
 }
 
@@ -121,4 +148,69 @@ public sealed class RandomSampling : ISearchPolicy
 
     /// <summary>The one sample of a step replaces the state only if it is better.</summary>
     public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) => currentError;
+}
+
+/// <summary>
+/// Golden-style search over two directions at once: each step deforms z on the sphere spanned by z
+/// and two fresh N(0, I) directions. The first round evaluates <c>N</c> points spread evenly over
+/// the sphere (a Fibonacci lattice about z, turned by a random angle), each later round <c>K</c>
+/// points on a ring around the best so far, the ring shrinking by the golden ratio's square. With
+/// joint targets a one-direction step traces a curve through the property space, which rarely
+/// crosses a small box of two tolerances; a two-direction step covers a surface.
+/// </summary>
+public sealed class SphereSearch(int first = 8, int k = 4, int rounds = 3) : ISearchPolicy
+{
+    public string Name => "sphere";
+    public int Directions => 2;
+    public int First { get; } = Math.Max(4, first);
+    public int K { get; } = Math.Max(3, k);
+    public int Rounds { get; } = Math.Max(1, rounds);
+
+    public IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError) =>
+        throw new NotSupportedException("the sphere policy proposes points (NextPoints), not angles");
+
+    public IReadOnlyList<SpherePoint> NextPoints(Random rng, IReadOnlyList<(SpherePoint At, double Error)> seen, double currentError)
+    {
+        int round = seen.Count < First ? 0 : 1 + (seen.Count - First) / K;
+        if (round >= Rounds) return [];
+        if (round == 0)
+        {
+            // Fibonacci lattice: a = 1 − 2(i + ½)/N (never the pole, the current state), longitudes
+            // the golden angle apart, all turned by one random angle
+            double turn = rng.NextDouble() * 2 * Math.PI, golden = Math.PI * (3 - Math.Sqrt(5));
+            return Enumerable.Range(0, First).Select(i =>
+            {
+                double a = 1 - 2 * (i + 0.5) / First, r = Math.Sqrt(1 - a * a), phi = turn + i * golden;
+                return new SpherePoint(a, r * Math.Cos(phi), r * Math.Sin(phi));
+            }).ToList();
+        }
+        var best = seen.MinBy(s => s.Error).At;
+        // the first ring sits halfway to the lattice's neighbours (spacing ~ √(4π/N)), then shrinks
+        double radius = 0.5 * Math.Sqrt(4 * Math.PI / First) * Math.Pow(0.381966, round - 1);
+        var (e1, e2) = Tangents(best);
+        double offset = rng.NextDouble() * 2 * Math.PI / K;
+        return Enumerable.Range(0, K).Select(i =>
+        {
+            double alpha = offset + 2 * Math.PI * i / K, c = Math.Cos(radius), s = Math.Sin(radius);
+            return SpherePoint.Normalised(
+                c * best.A + s * (Math.Cos(alpha) * e1.A + Math.Sin(alpha) * e2.A),
+                c * best.B + s * (Math.Cos(alpha) * e1.B + Math.Sin(alpha) * e2.B),
+                c * best.C + s * (Math.Cos(alpha) * e1.C + Math.Sin(alpha) * e2.C));
+        }).ToList();
+    }
+
+    /// <summary>As the golden policy: once a step has a best, only it steers later rounds and is kept.</summary>
+    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) =>
+        seen.Count == 0 ? double.PositiveInfinity : seen.Min(s => s.Error);
+
+    /// <summary>Two unit vectors orthogonal to p and to each other.</summary>
+    internal static (SpherePoint E1, SpherePoint E2) Tangents(SpherePoint p)
+    {
+        // start from the axis p is least aligned with
+        var axis = Math.Abs(p.A) < 0.9 ? new SpherePoint(1, 0, 0) : new SpherePoint(0, 1, 0);
+        double d = axis.A * p.A + axis.B * p.B + axis.C * p.C;
+        var e1 = SpherePoint.Normalised(axis.A - d * p.A, axis.B - d * p.B, axis.C - d * p.C);
+        var e2 = new SpherePoint(p.B * e1.C - p.C * e1.B, p.C * e1.A - p.A * e1.C, p.A * e1.B - p.B * e1.A);
+        return (e1, e2);
+    }
 }

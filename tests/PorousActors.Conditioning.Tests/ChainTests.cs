@@ -21,6 +21,8 @@ public class ChainTests
     [InlineData("golden", 0.8)]
     [InlineData("paper", 0.3)]
     [InlineData("paper", 0.12)]
+    [InlineData("sphere", 0.3)]
+    [InlineData("sphere", 0.8)]
     public void KnownOptimumIsFoundWithinTolerance(string policy, double target)
     {
         var (chain, _) = Run(5, Porosity(target, 0.005), policy);
@@ -35,6 +37,7 @@ public class ChainTests
     [InlineData("golden")]
     [InlineData("random")]
     [InlineData("adaptive")]
+    [InlineData("sphere")]
     public void ScreeningByPorositySavesRunsWithoutChangingTheChain(string policy)
     {
         // joint φ + k targets: every chain takes the same course, step for step, with and without
@@ -99,6 +102,7 @@ public class ChainTests
     [Theory]
     [InlineData("golden")]
     [InlineData("paper")]
+    [InlineData("sphere")]
     public void ResumingFromAnySavedStateEqualsTheUninterruptedRun(string policy)
     {
         var targets = Porosity(0.85, 0.002);
@@ -139,6 +143,74 @@ public class ChainTests
     }
 
     [Fact]
+    public void TheSpherePolicySpreadsItsFirstRoundOverTheSphereAndThenRingsTheBest()
+    {
+        var policy = new SphereSearch();
+        var rng = new Random(4);
+        var first = policy.NextPoints(rng, [], 10);
+        Assert.Equal(8, first.Count);
+        Assert.All(first, p => Assert.Equal(1, p.A * p.A + p.B * p.B + p.C * p.C, 12));
+        Assert.All(first, p => Assert.True(p.A < 0.99, "the first round never re-evaluates the current state"));
+        Assert.Contains(first, p => p.A < -0.5); // both hemispheres, the far side included
+        Assert.Contains(first, p => p.A > 0.5);
+        // nearest-neighbour distances of a good spread are alike (a lattice, not a clump)
+        var nearest = first.Select(p => first.Where(q => q != p).Max(q => p.A * q.A + p.B * q.B + p.C * q.C)).Select(Math.Acos).ToList();
+        Assert.True(nearest.Min() > 0.5 * nearest.Max(), string.Join(", ", nearest));
+
+        var seen = first.Select((p, i) => (p, i == 5 ? 1.0 : 9.0)).ToList();
+        var ring = policy.NextPoints(rng, seen, 10);
+        Assert.Equal(4, ring.Count);
+        double radius = 0.5 * Math.Sqrt(4 * Math.PI / 8);
+        foreach (var p in ring)
+        {
+            Assert.Equal(1, p.A * p.A + p.B * p.B + p.C * p.C, 12);
+            Assert.Equal(Math.Cos(radius), p.A * first[5].A + p.B * first[5].B + p.C * first[5].C, 9); // on the ring about the best
+        }
+        seen.AddRange(ring.Select(p => (p, 5.0)));
+        var smaller = policy.NextPoints(rng, seen, 10);
+        Assert.All(smaller, p => Assert.Equal(Math.Cos(radius * 0.381966), p.A * first[5].A + p.B * first[5].B + p.C * first[5].C, 9));
+        seen.AddRange(smaller.Select(p => (p, 5.0)));
+        Assert.Empty(policy.NextPoints(rng, seen, 10)); // three rounds
+        Assert.Throws<NotSupportedException>(() => policy.NextRound(rng, [], 1));
+    }
+
+    [Fact]
+    public void SphereCandidatesAreTheStateAndTwoDirectionsOnTheUnitSphere()
+    {
+        var targets = TargetSet.Parse(["porosity=0.93:0.001"]);
+        var chain = new ConditioningChain(6, targets, 8, () => SearchPolicies.Parse("sphere"), 200);
+        var gen = new FakeGenerator(); var fwd = new PorosityOnly();
+        var b0 = chain.Next()!;
+        chain.Report(b0, fwd.Evaluate(gen.Generate(b0.Latents)[0], PropertyNeeds.ImageOnly) is var r0 ? [r0] : []);
+        var z = chain.State.Latent;
+        var batch = chain.Next()!;
+        Assert.NotNull(batch.Points);
+        var u1 = ConditioningChain.Draw(6, 1, 8);
+        var u2 = ConditioningChain.DrawSecond(6, 1, 8);
+        Assert.NotEqual(u1, u2);
+        for (int i = 0; i < batch.Latents.Count; i++)
+        {
+            var p = batch.Points![i];
+            Assert.Equal(ConditioningChain.Combine(z, u1, u2, p), batch.Latents[i]);
+            Assert.Equal(Math.Acos(p.A), batch.Angles[i], 12);
+        }
+        // with c = 0 the two-direction combination is the one-direction chain's
+        Assert.Equal(ConditioningChain.Combine(z, u1, 0.7), ConditioningChain.Combine(z, u1, u2, new SpherePoint(Math.Cos(0.7), Math.Sin(0.7), 0)));
+    }
+
+    [Fact]
+    public void TheSpherePolicyReachesJointTargets()
+    {
+        foreach (var (phi, k, seed) in new[] { (0.3, 700.0, 1L), (0.55, 450.0, 2L), (0.2, 900.0, 3L) })
+        {
+            var targets = TargetSet.Parse([string.Create(System.Globalization.CultureInfo.InvariantCulture, $"porosity={phi}:0.01;permeability_mD={k}:2%")]);
+            var chain = new ConditioningChain(seed, targets, 8, () => SearchPolicies.Parse("sphere"), 300);
+            ChainRunner.Run(chain, new TwoPropertyGenerator(), new CountingTwoPropertyModel());
+            Assert.Equal(ChainStatus.Succeeded, chain.State.Status);
+        }
+    }
+
+    [Fact]
     public void CandidatesStayStandardNormal()
     {
         // z cos t + u sin t of independent N(0, I) vectors is N(0, I) for every t
@@ -153,6 +225,17 @@ public class ChainTests
             foreach (var x in c) { sum += x; sumSq += x * x; }
         }
         double mean = sum / (4 * n), variance = sumSq / (4 * n) - mean * mean;
+        Assert.InRange(mean, -0.02, 0.02);
+        Assert.InRange(variance, 0.97, 1.03);
+        // so is a z + b u₁ + c u₂ on the unit sphere
+        sum = 0; sumSq = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var p = SpherePoint.Normalised(rng.NextDouble() * 2 - 1, rng.NextDouble() * 2 - 1, rng.NextDouble() * 2 - 1);
+            var c = ConditioningChain.Combine(ConditioningChain.Draw(i, 0, 4), ConditioningChain.Draw(i, 1, 4), ConditioningChain.DrawSecond(i, 1, 4), p);
+            foreach (var x in c) { sum += x; sumSq += x * x; }
+        }
+        mean = sum / (4 * n); variance = sumSq / (4 * n) - mean * mean;
         Assert.InRange(mean, -0.02, 0.02);
         Assert.InRange(variance, 0.97, 1.03);
         // and a chain's accepted latents keep a typical norm (sqrt(latent size) ± a few)

@@ -24,7 +24,7 @@ public static class BenchConditioningCommand
         var realCubes = new Option<int>("--real-cubes") { Description = "Real sub-cubes sampled to find each property's 10–90 % band", DefaultValueFactory = _ => 150 };
         var perGroup = new Option<int>("--targets") { Description = "Targets per property and per joint pair", DefaultValueFactory = _ => 12 };
         var budget = new Option<int>("--budget") { Description = "Forward evaluations a chain may spend", DefaultValueFactory = _ => 100 };
-        var methods = new Option<string[]>("--method") { Description = "Policies to compare (repeat): golden, paper, random", AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--method") { Description = "Policies to compare (repeat): golden, sphere, adaptive, paper, random", AllowMultipleArgumentsPerToken = true };
         var groups = new Option<string>("--groups") { Description = "Which targets: all, single (one property) or joint", DefaultValueFactory = _ => "all" };
         var seed = new Option<int>("--seed") { Description = "Seed for the real cubes, joint-target picks and chains", DefaultValueFactory = _ => 7 };
         var output = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => "bench-conditioning" };

@@ -38,7 +38,7 @@ public static class CampaignCommand
         var model = new Option<string?>("--model") { Description = "Generator model file" };
         var name = new Option<string?>("--name") { Description = "Campaign name (default: the targets file's name)" };
         var concurrency = new Option<int?>("--concurrency") { Description = "Chains running at once (default 4)" };
-        var policy = new Option<string?>("--policy") { Description = "golden or paper (default golden)" };
+        var policy = new Option<string?>("--policy") { Description = "golden, sphere (two directions per step), adaptive, paper or random (default golden)" };
         var maxEval = new Option<int?>("--max-evaluations") { Description = "Evaluations per chain before giving up (default 200)" };
         var format = new Option<string?>("--format") { Description = "Format of the accepted cubes in cubes/: raw (+ .json sidecar, default), tif or npy; kept with the campaign" };
         var size = SizeOption();

@@ -18,7 +18,7 @@ public static class ConditionCommand
     {
         var model = new Option<string>("--model") { Description = "Generator model file (e.g. models/berea64.model)", Required = true };
         var target = new Option<string[]>("--target") { Description = "property=value:tolerance, repeatable or joined by ';' (porosity, permeability_mD, permeability_mD_x|y|z, meanPoreDiameter_m, meanThroatDiameter_m, specificSurface_per_m, eulerCharacteristic26)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var policy = new Option<string>("--policy") { Description = "Search of the deformation angle t: golden (batched bracket search) or paper (random t + finite-difference descent)", DefaultValueFactory = _ => "golden" };
+        var policy = new Option<string>("--policy") { Description = "Search of the deformation: golden (batched bracket search on the angle t), sphere (two directions per step, searched on the sphere they span with z), adaptive, paper (random t + finite-difference descent) or random (independent samples, the baseline)", DefaultValueFactory = _ => "golden" };
         var maxEval = new Option<int>("--max-evaluations") { Description = "Forward-model evaluations before giving up (the best found is still written)", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
         var format = CubeFormat.Option();
