@@ -52,16 +52,48 @@ public class ArchitectureTests
 [Collection(TorchRng.Collection)]
 public class GradientPenaltyTests
 {
-    /// <summary>A linear critic: its gradient is its weight everywhere.</summary>
+    /// <summary>A linear critic, w·x + 3 over the 2³ cube: its gradient is its weight everywhere.
+    /// Written out rather than as a 1→1-channel Conv3d: libtorch 2.10's oneDNN computes the input
+    /// gradient of a single-channel-in, single-channel-out convolution wrongly at random on CPU
+    /// (elements zeroed; see <see cref="TheCriticsConvolutionsHaveTheInputGradientsOfDoublePrecision"/>
+    /// for the shapes our critics use, which are not affected).</summary>
     sealed class LinearCritic : nn.Module<Tensor, Tensor>
     {
-        readonly TorchSharp.Modules.Conv3d conv = nn.Conv3d(1, 1, 2);
+        readonly TorchSharp.Modules.Parameter weight;
         public LinearCritic(float w) : base("lin")
         {
-            RegisterComponents();
-            using (no_grad()) { conv.weight!.fill_(w); conv.bias!.fill_(3); }
+            weight = new TorchSharp.Modules.Parameter(full(new long[] { 1, 1, 2, 2, 2 }, w));
+            register_parameter("weight", weight);
         }
-        public override Tensor forward(Tensor x) => conv.forward(x).view(-1);
+        public override Tensor forward(Tensor x)
+        {
+            using var three = 3.0.ToScalar();
+            return (x * weight).reshape(x.shape[0], -1).sum(1).add(three);
+        }
+    }
+
+    /// <summary>The input gradient (what the gradient penalty and the generator's update read) of
+    /// each kind of convolution in our critics, in float32 as trained, against float64 (a
+    /// different kernel path).</summary>
+    [Theory]
+    [InlineData(1, 16, 3, 1, 1, 16)]  // first layer: one channel in, full resolution
+    [InlineData(16, 32, 3, 1, 1, 8)]
+    [InlineData(64, 64, 4, 2, 1, 8)]  // downsampling
+    [InlineData(64, 1, 4, 2, 1, 4)]   // score: one channel out
+    public void TheCriticsConvolutionsHaveTheInputGradientsOfDoublePrecision(int cin, int cout, int k, int stride, int pad, int n)
+    {
+        using var scope = NewDisposeScope();
+        var c32 = nn.Conv3d(cin, cout, k, stride: stride, padding: pad);
+        var c64 = nn.Conv3d(cin, cout, k, stride: stride, padding: pad);
+        using (no_grad()) { c64.weight!.copy_(c32.weight!); c64.bias!.copy_(c32.bias!); }
+        c64.to(ScalarType.Float64);
+        var x = randn(new long[] { 2, cin, n, n, n });
+        var xf = x.detach().requires_grad_(true);
+        var xd = x.to(ScalarType.Float64).detach().requires_grad_(true);
+        var gf = torch.autograd.grad([c32.forward(xf).sum()], [xf])[0].to(ScalarType.Float64);
+        var gd = torch.autograd.grad([c64.forward(xd).sum()], [xd])[0];
+        double diff = (gf - gd).abs().max().item<double>(), scale = gd.abs().max().item<double>();
+        Assert.True(diff < 1e-4 * scale, $"largest |float32 − float64| input gradient {diff} against {scale}");
     }
 
     [Fact]
