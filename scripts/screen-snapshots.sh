@@ -40,7 +40,10 @@ for snap in ${SHIPPED:-models/berea64.model} "$run"/snapshots/generator-*.model;
 done
 rm -f "$out/tmp-variant.model"
 echo "chosen on sample A: $best with $bestVariant (largest KS D $bestScore)"
-$porous report convergence "$out"/A-generator-?????/summary.json --out "$out/convergence.png" >/dev/null || true
+# a convergence curve per variant that was screened (the median one only when VARIANTS holds it)
+if ls "$out"/A-generator-?????/summary.json >/dev/null 2>&1; then
+  $porous report convergence "$out"/A-generator-?????/summary.json --out "$out/convergence.png" >/dev/null || true
+fi
 $porous report convergence "$out"/A-generator-*-nomedian/summary.json --out "$out/convergence-nomedian.png" >/dev/null 2>&1 || true
 echo "$best $bestVariant" > "$out/chosen.txt"
 chosen=$best
