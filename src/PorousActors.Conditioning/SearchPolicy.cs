@@ -94,7 +94,10 @@ public sealed class BracketSearch(int k = 4, int rounds = 3, double? refineBelow
     /// <summary>Only the best angle so far steers later rounds and is kept, so once a step has a best,
     /// a candidate worse than it changes nothing. The first round has none: there the best of the
     /// round centres the next one even if it is worse than the current state, so all count.</summary>
-    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) =>
+    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) => StepBest(seen);
+
+    /// <summary>The step's best error so far, +∞ before its first round.</summary>
+    internal static double StepBest(IReadOnlyList<(double T, double Error)> seen) =>
         seen.Count == 0 ? double.PositiveInfinity : seen.Min(s => s.Error);
 
     internal static double Wrap(double t)
@@ -200,8 +203,7 @@ public sealed class SphereSearch(int first = 8, int k = 4, int rounds = 3) : ISe
     }
 
     /// <summary>As the golden policy: once a step has a best, only it steers later rounds and is kept.</summary>
-    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) =>
-        seen.Count == 0 ? double.PositiveInfinity : seen.Min(s => s.Error);
+    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) => BracketSearch.StepBest(seen);
 
     /// <summary>Two unit vectors orthogonal to p and to each other.</summary>
     internal static (SpherePoint E1, SpherePoint E2) Tangents(SpherePoint p)

@@ -181,8 +181,7 @@ public sealed class WganTrainer : IDisposable
             var fake = Shown(raw);
             var loss = -D.forward(fake).mean();
             if (Options.ProfileWeight > 0) loss = loss + ProfileTerm(raw);
-            if (Options.GeneratorLrHalfLife > 0)
-                foreach (var g in optG.ParamGroups) g.LearningRate = GeneratorLrAt(it);
+            foreach (var g in optG.ParamGroups) g.LearningRate = GeneratorLrAt(it); // GeneratorLr itself without a half-life
             optG.zero_grad();
             loss.backward();
             optG.step();

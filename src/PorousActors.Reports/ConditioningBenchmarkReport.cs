@@ -78,23 +78,18 @@ public static class ConditioningBenchmarkReport
             var cs = chains.Where(c => c.Group == g && c.Method == main && c.Accepted is not null).ToList();
             if (cs.Count < 2) continue;
             var pool = real.Where(r => double.IsFinite(r.Get(g))).ToList();
-            var matched = new List<RockProperties>();
-            foreach (var c in cs)
+            // for each conditioned cube, the real cube nearest in g still in the pool (taken out of it)
+            List<RockProperties> Match() => cs.Select(c =>
             {
                 double v = c.Accepted!.Get(g);
                 var nearest = pool.MinBy(r => Math.Abs(r.Get(g) - v))!;
-                matched.Add(nearest); pool.Remove(nearest);
-            }
+                pool.Remove(nearest);
+                return nearest;
+            }).ToList();
+            var matched = Match();
             // the noise floor: a second set of real cubes matched the same way (the next nearest),
             // against the first; empty when the pool is too small for two disjoint sets
-            var matched2 = new List<RockProperties>();
-            if (pool.Count >= cs.Count)
-                foreach (var c in cs)
-                {
-                    double v = c.Accepted!.Get(g);
-                    var nearest = pool.MinBy(r => Math.Abs(r.Get(g) - v))!;
-                    matched2.Add(nearest); pool.Remove(nearest);
-                }
+            var matched2 = pool.Count >= cs.Count ? Match() : [];
             var row = new Dictionary<string, object?>();
             md.Append($"| {g} |");
             foreach (var p in properties)
