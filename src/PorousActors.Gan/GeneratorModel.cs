@@ -43,6 +43,8 @@ public sealed record ModelCard
     [JsonPropertyName("generatorLr")] public double? GeneratorLr { get; init; }
     /// <summary>Half-life of that rate in iterations (null: constant).</summary>
     [JsonPropertyName("generatorLrHalfLife")] public double? GeneratorLrHalfLife { get; init; }
+    /// <summary>Half-life of the critic's learning rate in iterations (null: constant).</summary>
+    [JsonPropertyName("criticLrHalfLife")] public double? CriticLrHalfLife { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

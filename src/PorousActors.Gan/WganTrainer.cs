@@ -41,6 +41,10 @@ public sealed record TrainingOptions
     /// paper). Fine-tuning runs from a warm start improve for 25–50 iterations and then drift; a
     /// decaying rate lets the early gains settle instead of being walked away from.</summary>
     [JsonPropertyName("generatorLrHalfLife")] public double GeneratorLrHalfLife { get; init; }
+    /// <summary>Half-life of the critic's learning rate, in generator iterations (0: constant, the
+    /// paper). In fine-tuning the drift follows the critic (its Wasserstein estimate climbs while a
+    /// decaying generator rate does not stop it), so this slows the critic instead.</summary>
+    [JsonPropertyName("criticLrHalfLife")] public double CriticLrHalfLife { get; init; }
 
     public void Validate()
     {
@@ -50,6 +54,7 @@ public sealed record TrainingOptions
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new BadInputException($"EMA decay must be in [0, 1), got {EmaDecay}");
         if (!(ProfileWeight >= 0 && ProfileWeight < 1e6)) throw new BadInputException($"the plane-profile weight must be in [0, 1e6), got {ProfileWeight}");
         if (!(GeneratorLrHalfLife >= 0 && GeneratorLrHalfLife < 1e9)) throw new BadInputException($"the learning-rate half-life must be a number of iterations >= 0, got {GeneratorLrHalfLife}");
+        if (!(CriticLrHalfLife >= 0 && CriticLrHalfLife < 1e9)) throw new BadInputException($"the critic's learning-rate half-life must be a number of iterations >= 0, got {CriticLrHalfLife}");
         if (CriticSees is not (null or "tanh" or "binary")) throw new BadInputException($"the critic sees 'tanh' or 'binary', got '{CriticSees}'");
     }
 }
@@ -155,12 +160,20 @@ public sealed class WganTrainer : IDisposable
 
     /// <summary>The generator's learning rate for iteration <paramref name="iteration"/>: GeneratorLr ·
     /// 0.5^((iteration − 1 − StartIteration) / half-life), so the run's first update has the full rate.</summary>
-    public double GeneratorLrAt(int iteration) => Options.GeneratorLrHalfLife > 0
-        ? Options.GeneratorLr * Math.Pow(0.5, Math.Max(0, iteration - 1 - StartIteration) / Options.GeneratorLrHalfLife)
-        : Options.GeneratorLr;
+    public double GeneratorLrAt(int iteration) => Decayed(Options.GeneratorLr, Options.GeneratorLrHalfLife, iteration);
+
+    /// <summary>The critic's learning rate for the critic steps of iteration <paramref name="iteration"/>,
+    /// on the same schedule (<see cref="TrainingOptions.CriticLrHalfLife"/>); a warm-up runs at the full rate.</summary>
+    public double CriticLrAt(int iteration) => Decayed(Options.CriticLr, Options.CriticLrHalfLife, iteration);
+
+    double Decayed(double rate, double halfLife, int iteration) =>
+        halfLife > 0 ? rate * Math.Pow(0.5, Math.Max(0, iteration - 1 - StartIteration) / halfLife) : rate;
 
     /// <summary>The learning rate the generator's optimiser last stepped with.</summary>
     public double GeneratorLearningRate => optG.ParamGroups.First().LearningRate;
+
+    /// <summary>The learning rate the critic's optimiser last stepped with.</summary>
+    public double CriticLearningRate => optD.ParamGroups.First().LearningRate;
 
     /// <summary>Runs one generator iteration (CriticSteps critic updates, one generator update).</summary>
     public IterationStats Step(TrainingData data)
@@ -173,6 +186,7 @@ public sealed class WganTrainer : IDisposable
         var batch = new float[b * n * n * n];
         double lossD = 0, wass = 0, gpv = 0;
         G.train(); D.train();
+        foreach (var g in optD.ParamGroups) g.LearningRate = CriticLrAt(it);
         for (int k = 0; k < Options.CriticSteps; k++) (lossD, wass, gpv) = CriticStep(data, rng, batch);
         double lossG;
         using (var scope = NewDisposeScope())
@@ -267,6 +281,7 @@ public sealed class WganTrainer : IDisposable
         var rng = new Random(SeedMixer.Derive(Options.Seed, -1));
         var batch = new float[Options.Batch * Architecture.Size * Architecture.Size * Architecture.Size];
         G.train(); D.train();
+        foreach (var g in optD.ParamGroups) g.LearningRate = Options.CriticLr;
         double w = 0;
         for (int k = 1; k <= steps; k++)
         {

@@ -344,6 +344,54 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheCriticsLearningRateHalvesOnItsOwnScheduleWarmsUpAtTheFullRateAndResumes()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        string modelPath = Path.Combine(dir, "warm-critic.model");
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); new GeneratorModel(t.G, new ModelCard { Architecture = arch, VoxelSize = 5e-6, Iterations = t.Iteration }).Save(modelPath); }
+        var opts = Options with { CriticLr = 2e-4, CriticLrHalfLife = 1 };
+        string ckpt = Path.Combine(dir, "critic-decay.ckpt");
+        float[] critic;
+        using (var m = GeneratorModel.Load(modelPath))
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.InitGenerator(m);
+            t.WarmUpCritic(data, 1);
+            Assert.Equal(2e-4, t.CriticLearningRate, 12);                    // warm-up: full rate
+            t.Step(data);
+            Assert.Equal(2e-4, t.CriticLearningRate, 12);                    // iteration 2 of a run from 1
+            Assert.Equal(Options.GeneratorLr, t.GeneratorLearningRate, 12);  // the generator's own rate untouched
+            t.Step(data);
+            Assert.Equal(1e-4, t.CriticLearningRate, 12);
+            var card = new TrainingRun(t, data, dir, "blobs").Card();
+            Assert.Equal(1.0, card.CriticLrHalfLife);
+            Assert.Null(card.GeneratorLrHalfLife);
+            t.SaveCheckpoint(ckpt, card);
+            t.Step(data);
+            Assert.Equal(5e-5, t.CriticLearningRate, 12);
+            critic = Weights(t.D);
+        }
+        using (var r = WganTrainer.Resume(ckpt))
+        {
+            r.Step(data);
+            Assert.Equal(5e-5, r.CriticLearningRate, 12);
+            Assert.True(critic.Zip(Weights(r.D)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4); // resumed exactly
+        }
+        using (var m = GeneratorModel.Load(modelPath))
+        using (var t = new WganTrainer(arch, Options with { CriticLr = 2e-4 }))
+        {
+            t.InitGenerator(m);
+            t.WarmUpCritic(data, 1);
+            t.Step(data); t.Step(data); t.Step(data);
+            Assert.Equal(2e-4, t.CriticLearningRate, 12);
+            Assert.True(critic.Zip(Weights(t.D)).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the schedule acts
+        }
+        Assert.Contains("critic's learning-rate half-life", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { CriticLrHalfLife = -1 })).Message);
+        Assert.Contains("critic's learning-rate half-life", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { CriticLrHalfLife = double.PositiveInfinity })).Message);
+    }
+
+    [Fact]
     public void ModelFileAndLatentsRegenerateTheSameCube()
     {
         var arch = new GanArchitecture(32, 20, "lean");
