@@ -203,6 +203,18 @@ public sealed class GeneratorModel : IDisposable
     /// <summary>Raw generator output (tanh, +1 = pore) for a batch of latents, each Latent long.</summary>
     public float[][] Forward(IReadOnlyList<float[]> latents) => Forward(latents, Size);
 
+    /// <summary>Raw output in training mode: every batch norm normalises with the statistics of this
+    /// batch of latents, as the critic saw the generator in training (each cube then depends on its
+    /// batch-mates, so this is a diagnostic, not a sampler). The running statistics are left as they were.</summary>
+    public float[][] ForwardAsTrained(IReadOnlyList<float[]> latents)
+    {
+        if (latents.Count < 2) throw new BadInputException("training-mode sampling needs a batch of at least 2 latents");
+        using var keep = Network.PreserveBatchNormStatistics();
+        Network.train();
+        try { return Forward(latents, Size); }
+        finally { Network.eval(); }
+    }
+
     /// <summary>Raw output of edge <paramref name="edge"/> (the convolutional generator's grid makes
     /// one voxel more on every side than <see cref="Size"/>, which the median filter uses).</summary>
     float[][] Forward(IReadOnlyList<float[]> latents, int edge)
@@ -232,7 +244,7 @@ public sealed class GeneratorModel : IDisposable
     /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold.
     /// <paramref name="median"/> null follows the card (<see cref="ModelCard.MedianFilter"/>); the
     /// other post-processings are for comparing them (report gan).</summary>
-    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool? median = null, int despeckle = 0, double smooth = 0)
+    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool? median = null, int despeckle = 0, double smooth = 0, bool asTrained = false)
     {
         threshold ??= Card.Threshold;
         bool filter = median ?? MedianFilter;
@@ -240,7 +252,8 @@ public sealed class GeneratorModel : IDisposable
         // the real neighbours of the face voxels (one voxel more per side), so a cube is post-processed
         // exactly as the same block inside a larger volume (with a fixed threshold)
         int margin = Card.Architecture.IsConvolutional && filter ? 1 : 0, edge = Size + 2 * margin;
-        var raw = Forward(latents, edge);
+        if (asTrained && margin > 0) throw new BadInputException("training-mode sampling is for the paper generator");
+        var raw = asTrained ? ForwardAsTrained(latents) : Forward(latents, edge);
         var cubes = new Volume[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {

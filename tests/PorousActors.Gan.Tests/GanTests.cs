@@ -568,4 +568,37 @@ public class BatchNormCalibrationTests
         Assert.All(a.buffers().Zip(b.buffers()), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
         Assert.All(a.parameters().Zip(weights), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
     }
+
+    [Fact]
+    public void TrainingModeSamplingNormalisesByTheBatchAndLeavesTheSamplerAsItWas()
+    {
+        using var scope = NewDisposeScope();
+        var g = Spoiled();
+        g.eval();
+        using var m = new GeneratorModel(g, new ModelCard { Architecture = g.Architecture, VoxelSize = 5e-6 });
+        var rng = new Random(3);
+        var batch = Enumerable.Range(0, 4).Select(_ => StandardNormal.Vector(rng, 20)).ToList();
+        var evalBefore = m.Forward(batch);
+        var buffers = g.buffers().Select(t => t.clone()).ToList();
+        var asTrained = m.ForwardAsTrained(batch);
+        // training mode: the network's own forward pass on the batch with batch statistics
+        float[] expected;
+        using (g.PreserveBatchNormStatistics())
+        using (no_grad())
+        {
+            g.train();
+            var flat = batch.SelectMany(v => v).ToArray();
+            expected = g.forward(tensor(flat, new long[] { 4, 20 })).data<float>().ToArray();
+            g.eval();
+        }
+        Assert.Equal(expected.AsSpan(0, asTrained[0].Length).ToArray(), asTrained[0]);
+        Assert.True(evalBefore[0].Zip(asTrained[0]).Max(p => Math.Abs(p.First - p.Second)) > 1e-3); // not the eval-mode cube
+        // a cube depends on its batch-mates
+        var other = new List<float[]> { batch[0], StandardNormal.Vector(rng, 20), StandardNormal.Vector(rng, 20), StandardNormal.Vector(rng, 20) };
+        Assert.True(m.ForwardAsTrained(other)[0].Zip(asTrained[0]).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
+        // and the sampler is left as it was: eval mode, the same statistics, the same cubes
+        Assert.All(g.buffers().Zip(buffers), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
+        Assert.Equal(evalBefore[0], m.Forward(batch)[0]);
+        Assert.Contains("batch of at least 2", Assert.Throws<BadInputException>(() => m.ForwardAsTrained([batch[0]])).Message);
+    }
 }

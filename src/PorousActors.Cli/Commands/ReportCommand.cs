@@ -33,10 +33,11 @@ public static class ReportCommand
         var device = DeviceOptions.Create();
         var noMedian = new Option<bool>("--no-median") { Description = "Generated cubes without the 3³ median filter of the model's post-processing (threshold only), to measure what the filter does" };
         var despeckle = new Option<int>("--despeckle") { Description = "After the threshold, remove pore clusters (26-connected) and solid clusters (6-connected) of fewer than N voxels; 0 = none (the model's own post-processing)" };
+        var asTrained = new Option<int>("--batch-norm-batch") { Description = "Diagnostic: generate in training mode, in batches of N latents normalised by their own batch statistics, as the critic judged the generator (0 = eval mode with the calibrated statistics, how every command samples)", DefaultValueFactory = _ => 0 };
         var smooth = new Option<double>("--smooth") { Description = "Gaussian-smooth the generator's tanh output with this σ (voxels) before the threshold; 0 = none" };
         var trim = new Option<int>("--trim") { Description = "Analyse only the interior of every cube, generated and real alike: N voxels cut from each face (a diagnostic of what a generator does at its faces; 0 = whole cubes)" };
         var gan = new Command("gan", "Quality report of a generator: N generated and N training sub-cubes through the forward model (porosity, S/V, Euler, permeability along z, mean pore and throat diameters); two-sample KS D and p per property, also against median-filtered training cubes; two-point correlation S2(r); corr(φ, k), corr(φ, log k), spread of log k, percolating fraction; PNG slices, box plots, correlation maps, φ–k scatter, training curve; report.md, summary.json, properties.csv")
-            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, despeckle, smooth, trim, output, device };
+            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, despeckle, smooth, asTrained, trim, output, device };
         gan.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count);
@@ -57,7 +58,16 @@ public static class ReportCommand
             var trainingAgain = Enumerable.Range(0, n).Select(_ => set.Cube(againRng.Next(set.Count))).ToList();
             bool medianOn = !p.GetValue(noMedian) && m.MedianFilter;
             var generated = new List<Volume>();
-            for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
+            int trainBatch = p.GetValue(asTrained);
+            if (trainBatch == 1 || trainBatch < 0) throw new BadInputException($"--batch-norm-batch must be 0 or at least 2, got {trainBatch}");
+            if (trainBatch == 0)
+                for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
+            else
+                for (int i = 0; i < n; i += trainBatch)
+                {
+                    var batch = Enumerable.Range(0, trainBatch).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList();
+                    generated.AddRange(m.Generate(batch, p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth), asTrained: true).Take(n - i));
+                }
             if (cut > 0)
             {
                 Volume Interior(Volume v) => v.Crop(cut, cut, cut, v.Nz - 2 * cut, v.Ny - 2 * cut, v.Nx - 2 * cut);
@@ -93,6 +103,7 @@ public static class ReportCommand
                 + (medianOn ? "3³ median filter, then threshold" : "threshold only (no median filter)")
                 + (fixedThreshold is { } t ? $" at {t}" : " (Otsu)")
                 + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : "")
+                + (trainBatch > 0 ? $"; generated in training mode, batch norm over batches of {trainBatch}" : "")
                 + (cut > 0 ? $"; every cube, real and generated, trimmed by {cut} voxels at each face ({m.Size - 2 * cut}³ analysed)" : "");
             var meta = new Dictionary<string, object?>
             {
