@@ -244,7 +244,7 @@ public sealed class GeneratorModel : IDisposable
     /// <summary>Binary cubes for a batch of latents: median filter + Otsu, or a fixed threshold.
     /// <paramref name="median"/> null follows the card (<see cref="ModelCard.MedianFilter"/>); the
     /// other post-processings are for comparing them (report gan).</summary>
-    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool? median = null, int despeckle = 0, double smooth = 0, bool asTrained = false)
+    public Volume[] Generate(IReadOnlyList<float[]> latents, float? threshold = null, bool? median = null, int despeckle = 0, double smooth = 0, bool asTrained = false, int? despeckleSolid = null)
     {
         threshold ??= Card.Threshold;
         bool filter = median ?? MedianFilter;
@@ -261,7 +261,7 @@ public sealed class GeneratorModel : IDisposable
             var g = new GrayVolume(edge, edge, edge, Card.VoxelSize, raw[i]);
             var v = PostProcess(g, Card.VoxelSize, threshold, filter);
             cubes[i] = margin == 0 ? v : v.Crop(margin, margin, margin, Size, Size, Size);
-            if (despeckle > 1) Despeckle.Apply(cubes[i], despeckle);
+            Despeckle.Apply(cubes[i], despeckle, despeckleSolid ?? despeckle);
         }
         return cubes;
     }

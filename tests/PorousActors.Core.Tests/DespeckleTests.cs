@@ -19,6 +19,21 @@ public class DespeckleTests
     }
 
     [Theory]
+    [InlineData(0, 2, 126)]   // solid specks only: the pore speck stays, the solid speck is filled
+    [InlineData(2, 0, 124)]   // pore specks only
+    public void EachPhaseHasItsOwnSize(int minPore, int minSolid, int poreLeft)
+    {
+        var v = Shapes.Empty(9);
+        v[1, 1, 1] = 1;
+        for (int z = 4; z < 9; z++) for (int y = 4; y < 9; y++) for (int x = 4; x < 9; x++) v[z, y, x] = 1;
+        v[6, 6, 6] = 0;
+        Assert.Equal(1, Despeckle.Apply(v, minPore, minSolid));
+        Assert.Equal(poreLeft, v.PoreVoxelCount());
+        Assert.Equal(minPore > 1 ? 0 : 1, v[1, 1, 1]);
+        Assert.Equal(minSolid > 1 ? 1 : 0, v[6, 6, 6]);
+    }
+
+    [Theory]
     [InlineData(8, 8)]   // a 2³ block is a cluster of 8: kept at 8
     [InlineData(9, 0)]   // and removed at 9
     public void AClusterIsRemovedOnlyWhenSmallerThanTheSize(int minVoxels, int poreLeft)

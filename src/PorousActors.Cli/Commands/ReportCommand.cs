@@ -34,10 +34,11 @@ public static class ReportCommand
         var noMedian = new Option<bool>("--no-median") { Description = "Generated cubes without the 3³ median filter of the model's post-processing (threshold only), to measure what the filter does" };
         var despeckle = new Option<int>("--despeckle") { Description = "After the threshold, remove pore clusters (26-connected) and solid clusters (6-connected) of fewer than N voxels; 0 = none (the model's own post-processing)" };
         var asTrained = new Option<int>("--batch-norm-batch") { Description = "Diagnostic: generate in training mode, in batches of N latents normalised by their own batch statistics, as the critic judged the generator (0 = eval mode with the calibrated statistics, how every command samples)", DefaultValueFactory = _ => 0 };
+        var despeckleSolid = new Option<int?>("--despeckle-solid") { Description = "Solid clusters (6-connected) of fewer than N voxels become pore, whatever --despeckle says of the pore clusters; 0 = none" };
         var smooth = new Option<double>("--smooth") { Description = "Gaussian-smooth the generator's tanh output with this σ (voxels) before the threshold; 0 = none" };
         var trim = new Option<int>("--trim") { Description = "Analyse only the interior of every cube, generated and real alike: N voxels cut from each face (a diagnostic of what a generator does at its faces; 0 = whole cubes)" };
         var gan = new Command("gan", "Quality report of a generator: N generated and N training sub-cubes through the forward model (porosity, S/V, Euler, permeability along z, mean pore and throat diameters); two-sample KS D and p per property, also against median-filtered training cubes; two-point correlation S2(r); corr(φ, k), corr(φ, log k), spread of log k, percolating fraction; PNG slices, box plots, correlation maps, φ–k scatter, training curve; report.md, summary.json, properties.csv")
-            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, despeckle, smooth, asTrained, trim, output, device };
+            { model, data, poreValue, voxel, count, seed, curve, threshold, noMedian, despeckle, despeckleSolid, smooth, asTrained, trim, output, device };
         gan.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count);
@@ -45,6 +46,7 @@ public static class ReportCommand
             int cut = p.GetValue(trim);
             if (cut < 0) throw new BadInputException($"--trim must be a number of voxels >= 0, got {cut}");
             if (!(p.GetValue(smooth) >= 0) || double.IsInfinity(p.GetValue(smooth))) throw new BadInputException($"--smooth must be a finite σ ≥ 0 voxels, got {p.GetValue(smooth)}");
+            if (p.GetValue(despeckleSolid) < 0) throw new BadInputException($"--despeckle-solid must be ≥ 0 voxels, got {p.GetValue(despeckleSolid)}");
             if (p.GetValue(despeckle) < 0) throw new BadInputException($"--despeckle must be ≥ 0 voxels, got {p.GetValue(despeckle)}");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             var volumes = p.GetValue(data)!.Select(f => VolumeInputOptions.ReadRockLike(m, f, p.GetValue(voxel), p.GetValue(poreValue))).ToList();
@@ -61,12 +63,12 @@ public static class ReportCommand
             int trainBatch = p.GetValue(asTrained);
             if (trainBatch == 1 || trainBatch < 0) throw new BadInputException($"--batch-norm-batch must be 0 or at least 2, got {trainBatch}");
             if (trainBatch == 0)
-                for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth))[0]);
+                for (int i = 0; i < n; i++) generated.Add(m.Generate([StandardNormal.Vector(rng, m.Latent)], p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth), despeckleSolid: p.GetValue(despeckleSolid))[0]);
             else
                 for (int i = 0; i < n; i += trainBatch)
                 {
                     var batch = Enumerable.Range(0, trainBatch).Select(_ => StandardNormal.Vector(rng, m.Latent)).ToList();
-                    generated.AddRange(m.Generate(batch, p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth), asTrained: true).Take(n - i));
+                    generated.AddRange(m.Generate(batch, p.GetValue(threshold), median: medianOn, despeckle: p.GetValue(despeckle), smooth: p.GetValue(smooth), asTrained: true, despeckleSolid: p.GetValue(despeckleSolid)).Take(n - i));
                 }
             if (cut > 0)
             {
@@ -102,7 +104,8 @@ public static class ReportCommand
             string postProcessing = (p.GetValue(smooth) > 0 ? $"Gaussian σ {p.GetValue(smooth)} voxels, " : "")
                 + (medianOn ? "3³ median filter, then threshold" : "threshold only (no median filter)")
                 + (fixedThreshold is { } t ? $" at {t}" : " (Otsu)")
-                + (p.GetValue(despeckle) > 1 ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : "")
+                + (p.GetValue(despeckle) > 1 && p.GetValue(despeckleSolid) is null ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : "")
+                + (p.GetValue(despeckleSolid) is { } ds ? (p.GetValue(despeckle) > 1 ? $", then pore clusters under {p.GetValue(despeckle)} voxels removed" : "") + (ds > 1 ? $", then solid clusters under {ds} voxels made pore" : "") : "")
                 + (trainBatch > 0 ? $"; generated in training mode, batch norm over batches of {trainBatch}" : "")
                 + (cut > 0 ? $"; every cube, real and generated, trimmed by {cut} voxels at each face ({m.Size - 2 * cut}³ analysed)" : "");
             var meta = new Dictionary<string, object?>

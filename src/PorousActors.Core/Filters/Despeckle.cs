@@ -12,14 +12,19 @@ namespace PorousActors.Core.Filters;
 public static class Despeckle
 {
     /// <returns>the number of voxels changed.</returns>
-    public static long Apply(Volume v, int minVoxels)
+    public static long Apply(Volume v, int minVoxels) => Apply(v, minVoxels, minVoxels);
+
+    /// <summary>Pore clusters under <paramref name="minPoreVoxels"/> and solid clusters under
+    /// <paramref name="minSolidVoxels"/> (either ≤ 1: that phase is left alone).</summary>
+    /// <returns>the number of voxels changed.</returns>
+    public static long Apply(Volume v, int minPoreVoxels, int minSolidVoxels)
     {
-        if (minVoxels < 0) throw new BadInputException($"despeckle size must be ≥ 0 voxels, got {minVoxels}");
-        if (minVoxels <= 1) return 0;
+        if (minPoreVoxels < 0 || minSolidVoxels < 0) throw new BadInputException($"despeckle size must be ≥ 0 voxels, got {Math.Min(minPoreVoxels, minSolidVoxels)}");
+        if (minPoreVoxels <= 1 && minSolidVoxels <= 1) return 0;
         // Both phases are judged on the original image, so removing pore specks cannot create a
         // solid speck that is then judged (or the other way round).
-        var pore = SmallClusters(v, phase: 1, faceOnly: false, minVoxels);
-        var solid = SmallClusters(v, phase: 0, faceOnly: true, minVoxels);
+        var pore = minPoreVoxels > 1 ? SmallClusters(v, phase: 1, faceOnly: false, minPoreVoxels) : [];
+        var solid = minSolidVoxels > 1 ? SmallClusters(v, phase: 0, faceOnly: true, minSolidVoxels) : [];
         var d = v.Data;
         foreach (int i in pore) d[i] = 0;
         foreach (int i in solid) d[i] = 1;
