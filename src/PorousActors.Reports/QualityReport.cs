@@ -128,6 +128,28 @@ public static class QualityReport
         if (filtered is not null) md.Append(inv, $" (vs training filtered: {Statistics.MaxAbsDifference(s2[2], s2[1]):F4})");
         md.Append(".\n\n![S2](s2.png)\n\n");
 
+        // lineal path: S2 asks only whether both ends of a segment are pore, L(r) that all of it is,
+        // so it sees a pore space cut by thin walls that S2 does not
+        var lp = sets.Select(st => Statistics.MeanLinealPath(st.Cubes, S2MaxLag)).ToList();
+        if (trainingAgain is not null) lp.Add(Statistics.MeanLinealPath(trainingAgain.Cubes, S2MaxLag));
+        double lpDiff = Statistics.MaxAbsDifference(lp[0], lp[1]);
+        // relative gap at 10 and 20 voxels (where k's paths run), generated / training; undefined
+        // where no training segment of that length is open
+        int r10 = Math.Min(10, lp[0].Length - 1), r20 = Math.Min(20, lp[0].Length - 1);
+        static double? Ratio(double a, double b) => b > 0 ? a / b : null;
+        static string Show(double? r) => r is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "undefined";
+        var lpSummary = new Dictionary<string, object?> { ["lengths"] = Enumerable.Range(0, lp[0].Length).ToArray(), ["maxAbsDifference"] = lpDiff,
+            ["ratioAt10"] = Ratio(lp[1][r10], lp[0][r10]), ["ratioAt20"] = Ratio(lp[1][r20], lp[0][r20]) };
+        for (int i = 0; i < sets.Count; i++) lpSummary[sets[i].Name] = lp[i];
+        if (trainingAgain is not null) { lpSummary["training, second draw"] = lp[^1]; lpSummary["ratioAt10RealVsReal"] = Ratio(lp[^1][r10], lp[0][r10]); lpSummary["ratioAt20RealVsReal"] = Ratio(lp[^1][r20], lp[0][r20]); }
+        summary["linealPath"] = lpSummary;
+        var lpNames = sets.Select(st => st.Name).ToList();
+        if (trainingAgain is not null) lpNames.Add("training, second draw");
+        CurvePlot(Path.Combine(dir, "lineal-path.png"), lpNames, lp, training.Cubes[0].VoxelSize, "segment length r (µm)", "L(r) (–)", "lineal path of the pore phase: a segment of length r wholly in pore", logY: true);
+        md.Append(inv, $"Lineal path L(r) of the pore phase (the chance that a segment of r voxels lies wholly in pore; mean over cubes and the three axes): largest |generated − training| = {lpDiff:F4}; generated / training at {r10} voxels {Show(Ratio(lp[1][r10], lp[0][r10]))}, at {r20} voxels {Show(Ratio(lp[1][r20], lp[0][r20]))}");
+        if (trainingAgain is not null) md.Append(inv, $" (second real draw / training: {Show(Ratio(lp[^1][r10], lp[0][r10]))} and {Show(Ratio(lp[^1][r20], lp[0][r20]))})");
+        md.Append(".\n\n![lineal path](lineal-path.png)\n\n");
+
         // stationarity: porosity by plane position (real cubes are cut at random places, so flat)
         var profiles = sets.Select(st => Statistics.MeanPlaneProfiles(st.Cubes)).ToList();
         if (trainingAgain is not null) profiles.Add(Statistics.MeanPlaneProfiles(trainingAgain.Cubes));
@@ -200,6 +222,21 @@ public static class QualityReport
             sc.LegendText = names[i];
         }
         plt.XLabel("lag r (µm)"); plt.YLabel("S2(r) (–)"); plt.Title("two-point correlation of the pore phase"); plt.ShowLegend();
+        plt.SavePng(path, 640, 480);
+    }
+
+    static void CurvePlot(string path, IReadOnlyList<string> names, IReadOnlyList<double[]> curves, double voxel, string xLabel, string yLabel, string title, bool logY)
+    {
+        var plt = new ScottPlot.Plot();
+        for (int i = 0; i < names.Count; i++)
+        {
+            // r = 0 is 1 by convention and has no place on a log axis
+            var xs = Enumerable.Range(1, curves[i].Length - 1).Select(r => r * voxel * 1e6).ToArray();
+            var ys = curves[i].Skip(1).Select(y => logY ? Math.Log10(Math.Max(y, 1e-6)) : y).ToArray();
+            plt.Add.Scatter(xs, ys).LegendText = names[i];
+        }
+        if (logY) plt.Axes.Left.TickGenerator = LogTicks.Generator();
+        plt.XLabel(xLabel); plt.YLabel(yLabel); plt.Title(title); plt.ShowLegend();
         plt.SavePng(path, 640, 480);
     }
 

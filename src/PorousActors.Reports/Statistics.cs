@@ -26,6 +26,21 @@ public static class Statistics
     /// <summary>Largest |a[i] − b[i]| over the indices both hold (curves such as S2(r)).</summary>
     public static double MaxAbsDifference(IEnumerable<double> a, IEnumerable<double> b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
 
+    /// <summary>Lineal path L(r) of the pore phase for r = 0..<paramref name="maxLength"/> voxels,
+    /// averaged over volumes (over the lengths every volume holds).</summary>
+    public static double[] MeanLinealPath(IReadOnlyList<Core.Volume> volumes, int maxLength)
+    {
+        var acc = new double[maxLength + 1];
+        int lengths = acc.Length;
+        foreach (var v in volumes)
+        {
+            var l = Core.Metrics.LinealPath.Compute(v, maxLength);
+            lengths = Math.Min(lengths, l.Length);
+            for (int i = 0; i < l.Length; i++) acc[i] += l[i];
+        }
+        return acc.Take(lengths).Select(x => x / volumes.Count).ToArray();
+    }
+
     /// <summary>S2(r) of the pore phase for lags 0..<paramref name="maxLag"/>, averaged over volumes
     /// (over the lags every volume holds).</summary>
     public static double[] MeanS2(IReadOnlyList<Core.Volume> volumes, int maxLag)

@@ -71,6 +71,15 @@ public class QualityReportTests
             Assert.Equal(planes.GetProperty("generated").GetProperty("spread").EnumerateArray().Max(e => e.GetDouble()),
                 root.GetProperty("planePorositySpreadGenerated").GetDouble(), 12);
             Assert.True(File.Exists(Path.Combine(dir, "plane-porosity.png")));
+            // lineal path: capped at the 8-voxel cubes; the all-pore "generated" cubes are open at
+            // every length, the random training cubes (φ ≈ 0.2) at none of 8, so the ratio there is undefined
+            var lp = root.GetProperty("linealPath");
+            Assert.Equal(9, lp.GetProperty("training").GetArrayLength());
+            Assert.Equal(1.0, lp.GetProperty("generated")[8].GetDouble(), 12);
+            Assert.Equal(0.0, lp.GetProperty("training")[8].GetDouble(), 12);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, lp.GetProperty("ratioAt10").ValueKind);
+            Assert.Equal(lp.GetProperty("training")[1].GetDouble(), lp.GetProperty("training, second draw")[1].GetDouble(), 12); // the same draw
+            Assert.True(File.Exists(Path.Combine(dir, "lineal-path.png")));
             // an independent draw of the same distribution differs by sampling noise only
             QualityReport.Write(dir, "t", ["porosity", "permeability_mD"], training, generated, trainingAgain: Set("again", 30, 0, 3));
             using var second = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
