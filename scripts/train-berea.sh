@@ -20,6 +20,7 @@ lr=()
 [ -n "${POROUS_PROFILE_WEIGHT:-}" ] && lr+=(--profile-weight "$POROUS_PROFILE_WEIGHT") # new runs only: plane-profile term
 [ -n "${POROUS_GENERATOR_LR_HALF_LIFE:-}" ] && lr+=(--generator-lr-half-life "$POROUS_GENERATOR_LR_HALF_LIFE") # new runs only: iterations
 [ -n "${POROUS_CRITIC_LR_HALF_LIFE:-}" ] && lr+=(--critic-lr-half-life "$POROUS_CRITIC_LR_HALF_LIFE") # new runs only: iterations
+[ -n "${POROUS_LINEAL_PATH_WEIGHT:-}" ] && lr+=(--lineal-path-weight "$POROUS_LINEAL_PATH_WEIGHT") # new runs only: lineal-path term
 [ -n "${POROUS_CRITIC_SEES:-}" ] && lr+=(--critic-sees "$POROUS_CRITIC_SEES")        # new runs only: tanh | binary
 dotnet build -c Release src/PorousActors.Cli >/dev/null
 # Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.

@@ -45,6 +45,8 @@ public sealed record ModelCard
     [JsonPropertyName("generatorLrHalfLife")] public double? GeneratorLrHalfLife { get; init; }
     /// <summary>Half-life of the critic's learning rate in iterations (null: constant).</summary>
     [JsonPropertyName("criticLrHalfLife")] public double? CriticLrHalfLife { get; init; }
+    /// <summary>Weight of the lineal-path term in training (null: none, the paper).</summary>
+    [JsonPropertyName("linealPathWeight")] public double? LinealPathWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

@@ -267,6 +267,82 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheTensorLinealPathIsTheImageMetricOnABinaryCube()
+    {
+        var rng = new Random(5);
+        var v = new Volume(12, 14, 16, 5e-6);
+        for (int i = 0; i < v.Count; i++) v.Data[i] = (byte)(rng.NextDouble() < 0.75 ? 1 : 0);
+        using var pore = torch.tensor(v.Data.Select(b => (float)b).ToArray(), new long[] { 1, 1, 12, 14, 16 });
+        int[] lengths = [1, 3, 7, 12];
+        for (int axis = 0; axis < 3; axis++)
+        {
+            var expected = Core.Metrics.LinealPath.Axis(v, axis, 12);
+            var l = WganTrainer.LinealPath(pore, axis + 2, lengths);
+            for (int i = 0; i < lengths.Length; i++) Assert.Equal(expected[lengths[i]], l[i].item<float>(), 5);
+        }
+        Assert.Throws<ArgumentException>(() => WganTrainer.LinealPath(pore, 2, [13]));
+    }
+
+    [Fact]
+    public void TheLinealPathTermOpensTheSolidVoxelThatAloneShutsLongRuns()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { LinealPathWeight = 1 });
+        // all pore but one solid voxel, against a "rock" whose runs are all open at every length:
+        // descent on the term must open that voxel and close nothing
+        var data = new float[32 * 32 * 32];
+        Array.Fill(data, 1f);
+        int blocker = (16 * 32 + 16) * 32 + 16;
+        data[blocker] = -0.5f;
+        using var raw = torch.tensor(data, new long[] { 1, 1, 32, 32, 32 }).requires_grad_(true);
+        double[] rock = WganTrainer.LinealPathLengths.Select(_ => 1.0).ToArray();
+        var term = t.LinealPathTerm(raw, rock);
+        float before = term.item<float>();
+        Assert.True(before > 0);
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        Assert.True(g[blocker] < 0, $"the blocking voxel's gradient {g[blocker]} should point towards pore");
+        Assert.All(g, x => Assert.True(x <= 0));                 // no voxel is pushed towards solid
+        // one descent step large enough to carry the blocker over the threshold: every run open
+        float step = 1f / -g[blocker];
+        using var next = torch.tensor(data.Zip(g, (d, dg) => d - step * dg).ToArray(), new long[] { 1, 1, 32, 32, 32 });
+        Assert.Equal(0f, t.LinealPathTerm(next, rock).item<float>(), 6);
+        Assert.Contains("lineal-path weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { LinealPathWeight = -1 })).Message);
+    }
+
+    [Fact]
+    public void ARunWithTheLinealPathTermMeasuresTheRockOnceAndResumesExactly()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { LinealPathWeight = 5 };
+        float[] straight, plain;
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); t.Step(data); plain = Weights(t.G); }
+        double[] rock;
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.Step(data); t.Step(data); straight = Weights(t.G);
+            rock = t.RockLinealPathValues!;
+        }
+        Assert.True(plain.Zip(straight).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the term acts
+        // L(1) is the rock's porosity, and L falls with length
+        Assert.InRange(rock[0], 0.2, 0.4);
+        for (int i = 1; i < rock.Length; i++) Assert.True(rock[i] < rock[i - 1]);
+        string ckpt = Path.Combine(dir, "lp.ckpt");
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.Step(data);
+            var card = new TrainingRun(t, data, dir, "blobs").Card();
+            Assert.Equal(5, card.LinealPathWeight);
+            t.SaveCheckpoint(ckpt, card);
+        }
+        using var r = WganTrainer.Resume(ckpt);
+        r.Step(data);
+        Assert.Equal(rock, r.RockLinealPathValues);
+        Assert.True(straight.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
+    [Fact]
     public void ARunWithThePlaneProfileTermResumesExactly()
     {
         var arch = new GanArchitecture(32, 20, "lean");
