@@ -26,30 +26,23 @@ public static class Statistics
     /// <summary>Largest |a[i] − b[i]| over the indices both hold (curves such as S2(r)).</summary>
     public static double MaxAbsDifference(IEnumerable<double> a, IEnumerable<double> b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
 
-    /// <summary>Lineal path L(r) of the pore phase for r = 0..<paramref name="maxLength"/> voxels,
-    /// averaged over volumes (over the lengths every volume holds).</summary>
-    public static double[] MeanLinealPath(IReadOnlyList<Core.Volume> volumes, int maxLength)
-    {
-        var acc = new double[maxLength + 1];
-        int lengths = acc.Length;
-        foreach (var v in volumes)
-        {
-            var l = Core.Metrics.LinealPath.Compute(v, maxLength);
-            lengths = Math.Min(lengths, l.Length);
-            for (int i = 0; i < l.Length; i++) acc[i] += l[i];
-        }
-        return acc.Take(lengths).Select(x => x / volumes.Count).ToArray();
-    }
-
     /// <summary>S2(r) of the pore phase for lags 0..<paramref name="maxLag"/>, averaged over volumes
     /// (over the lags every volume holds).</summary>
-    public static double[] MeanS2(IReadOnlyList<Core.Volume> volumes, int maxLag)
+    public static double[] MeanS2(IReadOnlyList<Core.Volume> volumes, int maxLag) =>
+        MeanCurve(volumes, maxLag, Core.Metrics.TwoPointCorrelation.Compute);
+
+    /// <summary>Lineal path L(r) of the pore phase for r = 0..<paramref name="maxLength"/> voxels,
+    /// averaged over volumes (over the lengths every volume holds).</summary>
+    public static double[] MeanLinealPath(IReadOnlyList<Core.Volume> volumes, int maxLength) =>
+        MeanCurve(volumes, maxLength, Core.Metrics.LinealPath.Compute);
+
+    static double[] MeanCurve(IReadOnlyList<Core.Volume> volumes, int maxLag, Func<Core.Volume, int, double[]> curve)
     {
         var acc = new double[maxLag + 1];
         int lags = acc.Length;
         foreach (var v in volumes)
         {
-            var s = Core.Metrics.TwoPointCorrelation.Compute(v, maxLag);
+            var s = curve(v, maxLag);
             lags = Math.Min(lags, s.Length);
             for (int i = 0; i < s.Length; i++) acc[i] += s[i];
         }

@@ -7,8 +7,10 @@ namespace PorousActors.Core.Metrics;
 /// </summary>
 public static class ChordLength
 {
+    /// <param name="trimEdges">leave out runs touching the first or last plane (PoreSpy's default);
+    /// false counts every run, as the lineal path needs</param>
     /// <returns>count[L] = number of chords of L voxels (index 0 unused).</returns>
-    public static long[] Histogram(Volume v, int axis)
+    public static long[] Histogram(Volume v, int axis, bool trimEdges = true)
     {
         int[] dims = [v.Nz, v.Ny, v.Nx];
         int n = dims[axis];
@@ -27,7 +29,7 @@ public static class ChordLength
                 {
                     bool pore = k < n && v.Data[start + k * stride[axis]] != 0;
                     if (pore) { if (run == 0) touchesStart = k == 0; run++; continue; }
-                    if (run > 0 && !touchesStart && k < n) local[run]++;
+                    if (run > 0 && (!trimEdges || (!touchesStart && k < n))) local[run]++;
                     run = 0;
                 }
             }

@@ -33,7 +33,7 @@ public static class LinealPath
         if (maxLength > n) throw new BadInputException($"a segment of {maxLength} voxels does not fit along an axis of {n}");
         // every run of pore voxels, those at the image's faces included: a run of l voxels holds
         // l − r + 1 segments of r voxels, and only segments inside the image are counted
-        var runs = RunHistogram(v, axis);
+        var runs = ChordLength.Histogram(v, axis, trimEdges: false);
         long lines = (long)v.Count / n;
         var result = new double[maxLength + 1];
         result[0] = 1;
@@ -44,34 +44,5 @@ public static class LinealPath
             result[r] = segments / ((double)lines * (n - r + 1));
         }
         return result;
-    }
-
-    /// <returns>count[l] = runs of l consecutive pore voxels along the axis, runs at the faces included.</returns>
-    static long[] RunHistogram(Volume v, int axis)
-    {
-        int[] dims = [v.Nz, v.Ny, v.Nx];
-        int n = dims[axis];
-        long[] stride = [(long)v.Ny * v.Nx, v.Nx, 1];
-        int a1 = axis == 0 ? 1 : 0, a2 = axis == 2 ? 1 : 2;
-        var count = new long[n + 1];
-        var sync = new object();
-        var data = v.Data;
-        Parallel.For(0, dims[a1], KernelParallelism.Options, () => new long[n + 1], (i, _, local) =>
-        {
-            for (int j = 0; j < dims[a2]; j++)
-            {
-                long start = i * stride[a1] + j * stride[a2];
-                int run = 0;
-                for (int k = 0; k < n; k++)
-                {
-                    if (data[start + k * stride[axis]] != 0) { run++; continue; }
-                    if (run > 0) local[run]++;
-                    run = 0;
-                }
-                if (run > 0) local[run]++;
-            }
-            return local;
-        }, local => { lock (sync) for (int l = 0; l <= n; l++) count[l] += local[l]; });
-        return count;
     }
 }
