@@ -41,18 +41,38 @@ public sealed class ConditioningChain
     /// persisted: a measure of work saved, which never changes the chain's course.</summary>
     public int ScreenedOut { get; private set; }
 
-    /// <summary>Starts a chain at z₀ ~ N(0, I) drawn from the seed.</summary>
-    public ConditioningChain(long seed, TargetSet targets, int latentSize, Func<ISearchPolicy> policy, int maxEvaluations = 200)
-        : this(new ChainState(seed, 0, Draw(seed, 0, latentSize), double.PositiveInfinity, new Dictionary<string, double>(), 0, 0, ChainStatus.Running),
-               targets, policy, maxEvaluations) { }
+    /// <summary>Starts a chain at z₀ ~ N(0, I) drawn from the seed, or, given a <paramref name="prior"/>,
+    /// at a draw of z given the targets (<see cref="LatentPrior"/>).</summary>
+    public ConditioningChain(long seed, TargetSet targets, int latentSize, Func<ISearchPolicy> policy, int maxEvaluations = 200, ConditionalLatent? prior = null)
+        : this(new ChainState(seed, 0, Start(seed, latentSize, prior), double.PositiveInfinity, new Dictionary<string, double>(), 0, 0, ChainStatus.Running),
+               targets, policy, maxEvaluations, prior) { }
 
-    /// <summary>Continues from a saved state (e.g. recovered from a journal).</summary>
-    public ConditioningChain(ChainState state, TargetSet targets, Func<ISearchPolicy> policy, int maxEvaluations = 200)
+    /// <summary>Continues from a saved state (e.g. recovered from a journal); a chain started with a
+    /// prior must continue with the same one to take the same course.</summary>
+    public ConditioningChain(ChainState state, TargetSet targets, Func<ISearchPolicy> policy, int maxEvaluations = 200, ConditionalLatent? prior = null)
     {
         if (maxEvaluations < 1) throw new BadInputException($"the evaluation budget must be at least 1, got {maxEvaluations}", InputField.MaxEvaluations);
         State = state; this.targets = targets; newPolicy = policy; latentSize = state.Latent.Length;
-        MaxEvaluations = maxEvaluations;
+        MaxEvaluations = maxEvaluations; Prior = prior;
     }
+
+    /// <summary>When set, the chain deforms within z given the targets: mean + r cos t + u sin t, u a
+    /// fresh residual draw (<see cref="ConditionalLatent"/>), instead of within N(0, I).</summary>
+    public ConditionalLatent? Prior { get; }
+
+    static float[] Start(long seed, int length, ConditionalLatent? prior) =>
+        prior is null ? Draw(seed, 0, length) : Add(prior.Mean, DrawResidual(prior, seed, 0, Draw(seed, 0, length), 0xe95));
+
+    // ε of the prior's residual draws has its own stream per step and direction
+    static float[] DrawResidual(ConditionalLatent prior, long seed, int step, float[] w, int stream) =>
+        prior.Residual(w, new Random(SeedMixer.Derive(seed, step, stream)));
+
+    static float[] Add(float[] a, float[] b) { var r = new float[a.Length]; for (int i = 0; i < r.Length; i++) r[i] = a[i] + b[i]; return r; }
+    static float[] Subtract(float[] a, float[] b) { var r = new float[a.Length]; for (int i = 0; i < r.Length; i++) r[i] = a[i] - b[i]; return r; }
+
+    /// <summary>The candidate at angle t (or sphere point p) from the current state, within the prior when there is one.</summary>
+    float[] Deform(double t) => Prior is null ? Combine(State.Latent, u!, t, Deformable) : Add(Prior.Mean, Combine(Subtract(State.Latent, Prior.Mean), u!, t));
+    float[] Deform(SpherePoint p) => Prior is null ? Combine(State.Latent, u!, u2!, p, Deformable) : Add(Prior.Mean, Combine(Subtract(State.Latent, Prior.Mean), u!, u2!, p));
 
     public bool Finished => State.Status != ChainStatus.Running;
 
@@ -94,8 +114,14 @@ public sealed class ConditioningChain
             int n = State.Step + 1;
             policy = newPolicy();
             stepRng = new Random(SeedMixer.Derive(State.Seed, n, 0x7a9));
+            if (Prior is not null && Deformable is not null) throw new BadInputException("local deformation and a latent prior cannot be combined");
             u = Draw(State.Seed, n, latentSize);
             u2 = policy.Directions == 2 ? DrawSecond(State.Seed, n, latentSize) : null;
+            if (Prior is not null)
+            {
+                u = DrawResidual(Prior, State.Seed, n, u, 0xe95);
+                if (u2 is not null) u2 = DrawResidual(Prior, State.Seed, n, u2, 0xe96);
+            }
             seen.Clear();
         }
         int budget = MaxEvaluations - State.Evaluations;
@@ -104,7 +130,7 @@ public sealed class ConditioningChain
             var points = budget <= 0 ? [] : policy.NextPoints(stepRng!, seen.Select(s => (s.P, s.Error)).ToList(), State.Error).Take(budget).ToList();
             if (points.Count == 0) { AcceptStep(); return Next(); }
             return pending = new CandidateBatch(State.Step + 1, points.Select(p => p.Angle).ToList(),
-                points.Select(p => Combine(State.Latent, u!, u2, p, Deformable)).ToList(), points);
+                points.Select(Deform).ToList(), points);
         }
         var angles = budget <= 0 ? [] : policy.NextRound(stepRng!, seen.Select(s => (s.T, s.Error)).ToList(), State.Error).Take(budget).ToList();
         if (angles.Count == 0)
@@ -112,7 +138,7 @@ public sealed class ConditioningChain
             AcceptStep();
             return Next();
         }
-        return pending = new CandidateBatch(State.Step + 1, angles, angles.Select(t => Combine(State.Latent, u!, t, Deformable)).ToList());
+        return pending = new CandidateBatch(State.Step + 1, angles, angles.Select(t => Deform(t)).ToList());
     }
 
     /// <summary>
@@ -178,7 +204,7 @@ public sealed class ConditioningChain
         if (best.Props is not null && (best.Error < State.Error || targets.Satisfied(best.Props)))
         {
             Current = best.Props;
-            var latent = u2 is null ? Combine(State.Latent, u!, best.T, Deformable) : Combine(State.Latent, u!, u2, best.P, Deformable);
+            var latent = u2 is null ? Deform(best.T) : Deform(best.P);
             State = State with { Step = n, Latent = latent, Error = best.Error, Properties = Snapshot(best.Props), T = best.T };
         }
         else State = State with { Step = n, T = 0 }; // t = 0: keep z

@@ -45,7 +45,7 @@ public static class ModelCommand
             else foreach (var (k, v) in o) if (v is not JsonArray) io.Out.WriteLine($"{k,-28} {v}");
             return 0;
         }));
-        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration") { info, Calibrate(io), PostProcess(io) };
+        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration, latent priors") { info, Calibrate(io), PostProcess(io), Prior(io) };
     }
 
     static Command Calibrate(CliIO io)
@@ -86,6 +86,46 @@ public static class ModelCommand
             string outPath = p.GetValue(output)!;
             SaveWithCard(m, m.Card with { MedianFilter = on }, outPath);
             io.Out.WriteLine($"{outPath}: median filter {(on ? "on" : "off")}");
+            return 0;
+        }));
+        return c;
+    }
+
+    static Command Prior(CliIO io)
+    {
+        var model = new Option<string>("--model") { Description = "Generator model file", Required = true };
+        var count = new Option<int>("--count") { Description = "Independent latents drawn and evaluated (forward runs spent once for the model)", DefaultValueFactory = _ => 400 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the latents (use one no benchmark or campaign uses)", DefaultValueFactory = _ => 101 };
+        var output = new Option<string>("--out") { Description = "Latent prior file to write (JSON)", Required = true };
+        var device = DeviceOptions.Create();
+        var c = new Command("prior",
+            "Fit a latent prior: a linear-Gaussian model of the generator's latent → (φ, log k_z, mean pore and throat diameter) map on independent " +
+            "draws, with its held-out R²; `condition --prior` and `bench conditioning --method golden+prior` then start and deform chains within " +
+            "the latents the model expects to meet the targets") { model, count, seed, output, device };
+        c.SetAction(p => io.Guard(() =>
+        {
+            int n = p.GetValue(count);
+            if (n < 1) throw new Core.BadInputException($"--count must be at least 1, got {n}");
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
+            string[] names = ["porosity", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
+            var rng = new Random(p.GetValue(seed));
+            var latents = Enumerable.Range(0, n).Select(_ => Core.StandardNormal.Vector(rng, m.Latent)).ToList();
+            var forward = new Conditioning.PnmForwardModel();
+            var needs = new Conditioning.PropertyNeeds(true, [Pnm.Flow.FlowAxis.Z]);
+            var props = new List<Pnm.RockProperties>(n);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 0; i < n; i += 10)
+            {
+                var batch = latents.Skip(i).Take(10).ToList();
+                props.AddRange(m.Generate(batch).Select(v => forward.Evaluate(v, needs)));
+                io.Err.WriteLine($"evaluated {props.Count}/{n} draws ({sw.Elapsed.TotalSeconds:F0} s)");
+            }
+            var prior = Conditioning.LatentPrior.Fit(latents, props, names, m.Sha256 ?? "");
+            string outPath = p.GetValue(output)!;
+            prior.Save(outPath);
+            io.Out.WriteLine($"{outPath}: {prior.Samples} of {n} draws usable; held-out R² (5-fold) on each property's scale:");
+            for (int i = 0; i < names.Length; i++)
+                io.Out.WriteLine($"  {names[i] + (Conditioning.LatentPrior.ToScale(names[i], 2) != 2 ? " (log)" : ""),-28} {prior.HeldOutR2[i]:F3}");
             return 0;
         }));
         return c;

@@ -83,17 +83,33 @@ public static class ConditioningBenchmark
 
 
 
-    /// <summary>Runs every target with every method (same seed, same budget), in-process.</summary>
-    public static List<BenchmarkChain> Run(IReadOnlyList<BenchmarkTarget> targets, IReadOnlyList<string> methods, int budget,
-        IGenerator generator, IForwardModel forward, PropertyNeeds allProperties, Action<BenchmarkChain, int, int>? progress = null)
+    /// <summary>A benchmark method: a search policy, and with the suffix "+prior" (e.g. golden+prior) the
+    /// same policy run within z given the targets (<see cref="LatentPrior"/>).</summary>
+    public static (string Policy, bool UsesPrior) ParseMethod(string method)
     {
+        bool prior = method.EndsWith("+prior", StringComparison.OrdinalIgnoreCase);
+        string policy = prior ? method[..^"+prior".Length] : method;
+        SearchPolicies.Parse(policy); // refuses an unknown policy
+        return (policy, prior);
+    }
+
+    /// <summary>Runs every target with every method (same seed, same budget), in-process. Methods with
+    /// "+prior" need <paramref name="prior"/>.</summary>
+    public static List<BenchmarkChain> Run(IReadOnlyList<BenchmarkTarget> targets, IReadOnlyList<string> methods, int budget,
+        IGenerator generator, IForwardModel forward, PropertyNeeds allProperties, Action<BenchmarkChain, int, int>? progress = null,
+        LatentPrior? prior = null)
+    {
+        foreach (var m in methods)
+            if (ParseMethod(m).UsesPrior && prior is null) throw new BadInputException($"method {m} needs a latent prior (--prior)");
         var results = new List<BenchmarkChain>();
         int total = targets.Count * methods.Count;
         foreach (var method in methods)
             foreach (var t in targets)
             {
                 var ts = TargetSet.Parse([t.Targets]);
-                var chain = new ConditioningChain(t.Seed, ts, generator.LatentSize, () => SearchPolicies.Parse(method), budget);
+                var (policy, usesPrior) = ParseMethod(method);
+                var chain = new ConditioningChain(t.Seed, ts, generator.LatentSize, () => SearchPolicies.Parse(policy), budget,
+                    usesPrior ? prior!.Condition(ts, generator.LatentSize) : null);
                 var sw = Stopwatch.StartNew();
                 ChainRunner.Run(chain, generator, forward);
                 double seconds = sw.Elapsed.TotalSeconds;
