@@ -313,6 +313,44 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ALatentPriorIsFittedForAModelAndConditionStartsWithinIt()
+    {
+        var rock = Core.Generators.OverlappingSpheres.Generate(56, 56, 56, 0.3, 4, 7, 5e-6);
+        string data = Path.Combine(dir, "prior-rock.raw"), run = Path.Combine(dir, "prior-run"), prior = Path.Combine(dir, "prior.json");
+        Core.IO.VolumeIO.Write(rock, data);
+        var t = Run("train", "--data", data, "--size", "32", "--stride", "12", "--batch", "2", "--iterations", "1", "--out", run);
+        Assert.True(t.Code == 0, t.Err);
+        string model = Path.Combine(run, "generator.model");
+        var f = Run("model", "prior", "--model", model, "--count", "120", "--seed", "3", "--out", prior);
+        Assert.True(f.Code == 0, f.Err);
+        Assert.Contains("held-out R²", f.Out);
+        var lp = Conditioning.LatentPrior.Load(prior);
+        Assert.Equal(["porosity", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"], lp.Properties);
+        Assert.True(lp.Samples >= 105 && lp.Samples <= 120);
+        Assert.All(lp.HeldOutR2, r => Assert.True(r <= 1));
+        // a chain within the prior, on a porosity the model makes (its prediction at z = 0)
+        string phi = lp.Intercept[0].ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        var c = Run("condition", "--model", model, "--prior", prior, "--target", $"porosity={phi}:0.02", "--max-evaluations", "20", "--out", Path.Combine(dir, "cond-prior"));
+        Assert.True(c.Code is 0 or 3, c.Err);
+        Assert.Contains("prior.json", File.ReadAllText(Path.Combine(dir, "cond-prior", "properties.json")));
+        // refusals: with --latent, for another model, for none of the targets
+        var both = Run("condition", "--model", model, "--prior", prior, "--latent", Path.Combine(dir, "cond-prior", "latent.csv"), "--target", $"porosity={phi}:0.02", "--out", Path.Combine(dir, "no1"));
+        Assert.Equal(2, both.Code);
+        Assert.Contains("cannot be combined", both.Err);
+        string other = Path.Combine(dir, "other-prior.json");
+        File.WriteAllText(other, File.ReadAllText(prior).Replace(lp.ModelSha256, new string('0', 64)));
+        var wrong = Run("condition", "--model", model, "--prior", other, "--target", $"porosity={phi}:0.02", "--out", Path.Combine(dir, "no2"));
+        Assert.Equal(2, wrong.Code);
+        Assert.Contains("fitted for another model", wrong.Err);
+        var none = Run("condition", "--model", model, "--prior", prior, "--target", "specificSurface_per_m=100000:1000", "--out", Path.Combine(dir, "no3"));
+        Assert.Equal(2, none.Code);
+        Assert.Contains("models none of the targets", none.Err);
+        var bench = Run("bench", "conditioning", "--model", model, "--data", data, "--method", "golden+prior", "--out", Path.Combine(dir, "no4"));
+        Assert.Equal(2, bench.Code);
+        Assert.Contains("need --prior", bench.Err);
+    }
+
+    [Fact]
     public void AConvolutionalGeneratorMakesConditionsAndReportsVolumesBeyondItsTrainingSize()
     {
         // the whole path on a tiny model: train 1 iteration at 32³ (doublings from a paper model),

@@ -27,9 +27,10 @@ public static class ConditionCommand
         var region = new Option<string?>("--region") { Description = "Local deformation (convolutional generator): only the latent cells whose reach lies inside this voxel box z0:z1,y0:y1,x0:x1 move, so the rock outside it stays exactly as the start latent made it; targets still apply to the whole volume" };
         var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json (or .tif/.npy), latent.csv, properties.json, trace.csv", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var prior = new Option<string?>("--prior") { Description = "Latent prior of this model (`porous model prior`): start and deform within the latents it expects to meet the targets (not with --latent or --region)" };
         var device = DeviceOptions.Create();
         var cmd = new Command("condition", "Generate a rock cube that matches target properties by gradual Gaussian deformation of the generator's latent vector (Ren & Srinivasan, Algorithm 1)")
-            { model, target, policy, maxEval, seed, output, json, device, format, size, start, region };
+            { model, target, policy, maxEval, seed, output, json, device, format, size, start, region, prior };
         cmd.SetAction(p => io.Guard(() =>
         {
             var targets = TargetSet.Parse(p.GetValue(target)!);
@@ -37,12 +38,28 @@ public static class ConditionCommand
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)), p.GetValue(size));
             var gen = new GanGenerator(m);
             Func<ISearchPolicy> newPolicy = () => SearchPolicies.Parse(p.GetValue(policy)!);
-            var z0 = p.GetValue(start) is { } lf ? Latents.Read(lf, m.Latent)[0] : ConditioningChain.Draw(p.GetValue(seed), 0, m.Latent);
-            var chain = new ConditioningChain(new ChainState(p.GetValue(seed), 0, z0, double.PositiveInfinity, new Dictionary<string, double>(), 0, 0, ChainStatus.Running),
-                targets, newPolicy, p.GetValue(maxEval))
+            ConditionalLatent? conditional = null;
+            if (p.GetValue(prior) is { } priorPath)
             {
-                Deformable = p.GetValue(region) is { } box ? Deformable(m, box) : null,
-            };
+                if (p.GetValue(start) is not null || p.GetValue(region) is not null)
+                    throw new BadInputException("--prior chooses the start latent and deforms the whole latent: it cannot be combined with --latent or --region");
+                var lp = LatentPrior.Load(priorPath);
+                if (lp.ModelSha256 != (m.Sha256 ?? "")) throw new BadInputException($"{priorPath} was fitted for another model (sha256 {lp.ModelSha256}, this one {m.Sha256})");
+                conditional = lp.Condition(targets, m.Latent)
+                    ?? throw new BadInputException($"{priorPath} models none of the targets (it models {string.Join(", ", lp.Properties)})");
+            }
+            ConditioningChain chain;
+            if (conditional is not null)
+                chain = new ConditioningChain(p.GetValue(seed), targets, m.Latent, newPolicy, p.GetValue(maxEval), conditional);
+            else
+            {
+                var z0 = p.GetValue(start) is { } lf ? Latents.Read(lf, m.Latent)[0] : ConditioningChain.Draw(p.GetValue(seed), 0, m.Latent);
+                chain = new ConditioningChain(new ChainState(p.GetValue(seed), 0, z0, double.PositiveInfinity, new Dictionary<string, double>(), 0, 0, ChainStatus.Running),
+                    targets, newPolicy, p.GetValue(maxEval))
+                {
+                    Deformable = p.GetValue(region) is { } box ? Deformable(m, box) : null,
+                };
+            }
             if (chain.Deformable is { } mask) io.Err.WriteLine($"local deformation: {mask.Count(b => b)} of {mask.Length} latent values may move");
             string dir = p.GetValue(output)!;
             Directory.CreateDirectory(dir);
@@ -61,6 +78,7 @@ public static class ConditionCommand
                 ["status"] = s.Status.ToString(),
                 ["targets"] = targets.ToString(),
                 ["policy"] = p.GetValue(policy),
+                ["prior"] = p.GetValue(prior),
                 ["seed"] = p.GetValue(seed),
                 ["steps"] = s.Step,
                 ["evaluations"] = s.Evaluations,
