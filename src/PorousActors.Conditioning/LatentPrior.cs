@@ -123,13 +123,22 @@ public sealed record LatentPrior(
         return new ConditionalLatent((gain * y).Select(v => (float)v).ToArray(), gain, A, noiseFactor);
     }
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+
+    /// <summary>The prior as JSON (what <see cref="Save"/> writes; the campaign journal keeps it whole).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static LatentPrior Load(string path)
     {
         if (!File.Exists(path)) throw new BadInputException($"latent prior file not found: {path}");
+        return FromJson(File.ReadAllText(path), path);
+    }
+
+    public static LatentPrior FromJson(string json, string what = "the latent prior")
+    {
+        string path = what;
         LatentPrior? p;
-        try { p = JsonSerializer.Deserialize<LatentPrior>(File.ReadAllText(path), Json); }
+        try { p = JsonSerializer.Deserialize<LatentPrior>(json, Json); }
         catch (JsonException e) { throw new BadInputException($"{path} is not a latent prior: {e.Message}"); }
         if (p is null || p.Properties is null || p.Intercept?.Length != p.Properties.Length || p.Weights?.Length != p.Properties.Length
             || p.Weights.Any(w => w?.Length != p.LatentSize) || p.ResidualCovariance?.Length != p.Properties.Length
@@ -138,7 +147,11 @@ public sealed record LatentPrior(
         return p;
     }
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, // an R² of NaN (a constant property)
+    };
 }
 
 /// <summary>

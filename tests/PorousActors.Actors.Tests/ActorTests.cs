@@ -158,6 +158,37 @@ public class ActorTests : TestKit
     }
 
     [Fact]
+    public void AChainActorWithALatentPriorEndsAsTheEngineRunWithThatPriorAcrossARestart()
+    {
+        // a prior fitted on the fake generator's own draws; a tail target, and a tight tolerance so the chain runs long
+        var rng = new Random(3);
+        var zs = Enumerable.Range(0, 200).Select(_ => Core.StandardNormal.Vector(rng, 8)).ToList();
+        var props = new FakeGenerator().Generate(zs).Select(v => new PorosityOnly().Evaluate(v, PropertyNeeds.ImageOnly)).ToList();
+        var prior = LatentPrior.Fit(zs, props, ["porosity"], "sha");
+        var spec = new ChainSpec("p1", "porosity=0.8901:0.00001", 6);
+        var targets = TargetSet.Parse([spec.Targets]);
+        var reference = new ConditioningChain(6, targets, 8, () => SearchPolicies.Parse("golden"), 100, prior.Condition(targets, 8));
+        ChainRunner.Run(reference, new FakeGenerator(), new PorosityOnly());
+        var plain = new ConditioningChain(6, targets, 8, () => SearchPolicies.Parse("golden"), 100);
+        Assert.NotEqual(plain.State.Latent, reference.State.Latent); // the prior moved the start
+
+        var genModel = new RecordingGenerator(new FakeGenerator(), delayMs: 20) { PauseAfter = 30 };
+        var gen = Sys.ActorOf(GeneratorActor.Props(genModel, 4, TimeSpan.Zero));
+        var pnm = Sys.ActorOf(PnmNode.Props(new PorosityOnly(), 2, 3));
+        IActorRef Spawn() => Sys.ActorOf(Props.Create(() => new Parent(ctx => ctx.ActorOf(ChainActor.Props("prior", spec, 8, gen, pnm, "golden", 100, false, null, prior), "chain"), TestActor)));
+        var first = Spawn();
+        AwaitCondition(() => genModel.BatchSizes.Sum() >= 30, TimeSpan.FromSeconds(20));
+        Sys.Stop(first);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        genModel.Release();
+        Spawn();
+        var done = ExpectMsg<ChainFinished>(TimeSpan.FromSeconds(30)).Result;
+        Assert.Equal(reference.State.Status.ToString(), done.Status);
+        Assert.Equal(reference.State.Evaluations, done.Evaluations);
+        Assert.Equal(reference.State.Latent, done.Latent);
+    }
+
+    [Fact]
     public void AnActorChainScreensByPorosityAndEndsAsTheFullyEvaluatedEngineRun()
     {
         // joint φ + k: the actor leaves screened candidates without a forward run and still ends

@@ -72,6 +72,13 @@ public sealed class JournalFormatTests : IDisposable
         var step = new ChainStepPersisted(3, [1.25f, float.Epsilon], null, new() { ["porosity"] = 0.3 }, 9, -1.2345678901234, "Running", 0.75).WithChecksum() with { LastFailure = "solver did not converge" };
         var started = new CampaignStarted(Definition);
         var sized = new CampaignStarted(Definition with { Size = 128, CubeFormat = "npy" });
+        var prior = new Conditioning.LatentPrior("0123456789abcdef", 2, ["porosity"], [0.2], [[0.01, -1e-17]], [[1e-4]], 100, [0.42]);
+        var withPrior = new CampaignStarted(Definition with { Prior = prior });
+        Assert.NotNull(Definition.DifferenceFrom(withPrior.Definition)); // a prior is part of the work
+        Assert.NotNull((Definition with { Prior = prior with { Intercept = [0.3] } }).DifferenceFrom(withPrior.Definition));
+        var priorBack = ((CampaignStarted)s.FromBinary(s.ToBinary(withPrior), s.Manifest(withPrior))).Definition;
+        Assert.Null(withPrior.Definition.DifferenceFrom(priorBack));
+        Assert.Equal(prior.Weights[0], priorBack.Prior!.Weights[0]);
         foreach (object e in new object[] { step, ChainCompleted.Of(result), started, sized })
         {
             var back = s.FromBinary(s.ToBinary(e), s.Manifest(e));

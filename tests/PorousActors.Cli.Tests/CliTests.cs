@@ -345,6 +345,16 @@ public sealed class CliTests : IDisposable
         var none = Run("condition", "--model", model, "--prior", prior, "--target", "specificSurface_per_m=100000:1000", "--out", Path.Combine(dir, "no3"));
         Assert.Equal(2, none.Code);
         Assert.Contains("models none of the targets", none.Err);
+        // a campaign within the prior; the prior is part of the campaign's work
+        string targets = Path.Combine(dir, "prior-targets.csv"), db = Path.Combine(dir, "prior-camp.db");
+        File.WriteAllText(targets, $"id,target,seed\na,porosity={phi}:0.05,1\nb,porosity={phi}:0.05,2\n");
+        var camp = Run("campaign", "run", "--targets", targets, "--model", model, "--prior", prior, "--name", "withprior", "--max-evaluations", "4",
+            "--concurrency", "2", "--journal", "sqlite:" + db, "--out", Path.Combine(dir, "prior-camp"));
+        Assert.True(camp.Code == 0, camp.Err + camp.Out);
+        var again = Run("campaign", "run", "--targets", targets, "--model", model, "--name", "withprior", "--max-evaluations", "4",
+            "--concurrency", "2", "--journal", "sqlite:" + db, "--out", Path.Combine(dir, "prior-camp"));
+        Assert.Equal(2, again.Code);
+        Assert.Contains("latent prior", again.Err);
         var bench = Run("bench", "conditioning", "--model", model, "--data", data, "--method", "golden+prior", "--out", Path.Combine(dir, "no4"));
         Assert.Equal(2, bench.Code);
         Assert.Contains("need --prior", bench.Err);

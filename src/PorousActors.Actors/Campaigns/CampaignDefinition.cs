@@ -8,7 +8,8 @@ namespace PorousActors.Actors.Campaigns;
 /// <summary>A campaign: many independent chains on one model, with a search policy, a budget per
 /// chain and how many chains run at once. Stored as the first event of the campaign's journal.
 /// <c>Size</c> is the edge of the generated volumes when not the model's training size (a
-/// convolutional generator makes any size).</summary>
+/// convolutional generator makes any size). <c>Prior</c>, when set, is the latent prior every chain
+/// starts and deforms within (kept whole in the journal, so a resumed campaign uses the same one).</summary>
 public sealed record CampaignDefinition(
     string Name,
     string Model,
@@ -18,7 +19,8 @@ public sealed record CampaignDefinition(
     int Concurrency,
     List<ChainSpec> Chains,
     string CubeFormat = "raw",
-    int? Size = null)
+    int? Size = null,
+    LatentPrior? Prior = null)
 {
     /// <summary>Where a chain's accepted cube is written, relative to the campaign's folder.</summary>
     public string CubeFile(string id) => Path.Combine("cubes", id + Core.IO.VolumeIO.CubeExtension(CubeFormat));
@@ -36,14 +38,19 @@ public sealed record CampaignDefinition(
         if (MaxEvaluations != other.MaxEvaluations) return $"max evaluations ({MaxEvaluations} vs {other.MaxEvaluations})";
         if (CubeFormat != other.CubeFormat) return $"cube format ({CubeFormat} vs {other.CubeFormat})";
         if (Size != other.Size) return $"volume size ({Size?.ToString() ?? "the model's"} vs {other.Size?.ToString() ?? "the model's"})";
+        if (PriorText(Prior) != PriorText(other.Prior)) return $"latent prior ({(Prior is null ? "none" : "one")} vs {(other.Prior is null ? "none" : "a different one")})";
         if (Chains.Count != other.Chains.Count) return $"number of targets ({Chains.Count} vs {other.Chains.Count})";
         for (int i = 0; i < Chains.Count; i++)
             if (Chains[i] != other.Chains[i]) return $"target {i + 1} ({Chains[i].Id}: {Chains[i].Targets}, seed {Chains[i].Seed} vs {other.Chains[i].Id}: {other.Chains[i].Targets}, seed {other.Chains[i].Seed})";
         return null;
     }
 
+    static string PriorText(LatentPrior? p) => p is null ? "" : System.Text.Json.JsonSerializer.Serialize(p);
+
     public void Validate()
     {
+        if (Prior is not null && Prior.ModelSha256 != ModelSha256)
+            throw new BadInputException($"the latent prior was fitted for another model (sha256 {Prior.ModelSha256}, the campaign's {ModelSha256})");
         SafeNames.CheckCampaignName(Name);
         if (Chains.Count == 0) throw new BadInputException("the campaign has no targets");
         if (Concurrency < 1) throw new BadInputException($"concurrency must be at least 1, got {Concurrency}");

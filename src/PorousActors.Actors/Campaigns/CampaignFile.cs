@@ -5,11 +5,11 @@ using PorousActors.Core;
 namespace PorousActors.Actors.Campaigns;
 
 /// <summary>What a campaign file and the options given beside it say; options win over the file.</summary>
-public sealed record CampaignRequest(string? File, string? Targets, string? Model, string? Name, int? Concurrency, string? Policy, int? MaxEvaluations, string? CubeFormat, int? Size = null);
+public sealed record CampaignRequest(string? File, string? Targets, string? Model, string? Name, int? Concurrency, string? Policy, int? MaxEvaluations, string? CubeFormat, int? Size = null, string? Prior = null);
 
 /// <summary>
 /// The campaign file (HOCON): <c>campaign { name, model, targets-csv | targets = [{id, target, seed}],
-/// concurrency, cube-format, size }</c> plus any <c>porous.*</c> runtime settings, relative paths taken from
+/// concurrency, cube-format, size, prior }</c> plus any <c>porous.*</c> runtime settings, relative paths taken from
 /// the file's folder. Turns a file and options into a <see cref="CampaignDefinition"/>.
 /// </summary>
 public static class CampaignFile
@@ -56,6 +56,8 @@ public static class CampaignFile
             r.MaxEvaluations ?? cfg.GetInt("porous.campaign.max-evaluations", 200),
             r.Concurrency ?? cfg.GetInt("campaign.concurrency", cfg.GetInt("porous.campaign.concurrency", 4)),
             chains, format, size);
+        if ((r.Prior ?? Relative(r.File, cfg.GetString("campaign.prior", null))) is { } priorPath)
+            def = def with { Prior = Conditioning.LatentPrior.Load(priorPath) };
         def.Validate();
         return def;
     }
