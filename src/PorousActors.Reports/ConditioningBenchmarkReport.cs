@@ -24,6 +24,8 @@ public static class ConditioningBenchmarkReport
         var md = new StringBuilder($"# {title}\n\n");
         var summary = new Dictionary<string, object?>(meta) { ["budget"] = budget };
         md.Append(inv, $"Evaluation budget per chain: {budget}. Targets: real Berea sub-cubes' 10–90 % band of each property through the same forward model; joint targets are real cubes' own value pairs. Tolerances: τ = 0.0625 (φ), 0.067 (pore diameter), 0.083 (throat diameter) × the band's width, 7.5 % relative for k (log-scale error). Every method runs the same targets with the same chain seeds.\n\n");
+        if (meta.GetValueOrDefault("latentPrior") is IReadOnlyDictionary<string, object?> prior && prior["heldOutR2"] is double[] r2 && prior["properties"] is string[] names)
+            md.Append(inv, $"Methods marked +prior start and deform within the latent prior {prior["file"]} (fitted once on {prior["draws"]} usable independent draws of this model, not counted in the evaluations below; held-out R² {string.Join(", ", names.Select((n, i) => $"{n} {r2[i]:F2}"))}).\n\n");
 
         // 1. success and cost
         var groups = chains.Select(c => c.Group).Distinct().ToList();

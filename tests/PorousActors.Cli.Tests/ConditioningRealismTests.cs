@@ -59,6 +59,26 @@ public sealed class ConditioningRealismTests : IDisposable
     }
 
     [Fact]
+    public void APriorMethodsReportNamesThePriorItsDrawsAndItsHeldOutFit()
+    {
+        var rng = new Random(4);
+        var real = Enumerable.Range(0, 60).Select(_ => Cube(rng, 1)).ToList();
+        var runs = new[] { "golden", "golden+prior" }.Select((m, i) => new BenchmarkChain("porosity", "phi1", m, "porosity=0.2:0.01", 1, true, 5 + i, 0.1,
+            new float[20], Cube(rng, 1), 5 + i)).ToList();
+        var bands = new Dictionary<string, (double, double)> { ["porosity"] = (0.15, 0.25), ["permeability_mD"] = (300, 3000), ["meanPoreDiameter_m"] = (3e-5, 4e-5) };
+        var meta = new Dictionary<string, object?>
+        {
+            ["latentPrior"] = new Dictionary<string, object?> { ["file"] = "m.prior.json", ["draws"] = 290, ["properties"] = new[] { "porosity", "permeability_mD" }, ["heldOutR2"] = new[] { 0.385, 0.199 } },
+        };
+        ConditioningBenchmarkReport.Write(dir, "t", runs, 200, real, real, bands, ["porosity", "permeability_mD", "meanPoreDiameter_m"], meta);
+        string md = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("within the latent prior m.prior.json (fitted once on 290 usable independent draws", md);
+        Assert.Contains("porosity 0.39, permeability_mD 0.20", md);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal(290, doc.RootElement.GetProperty("latentPrior").GetProperty("draws").GetInt32());
+    }
+
+    [Fact]
     public void WithoutEnoughRealCubesForTwoSetsThereIsNoFloor()
     {
         var r = Realism(dir, 30, 45, 1);
