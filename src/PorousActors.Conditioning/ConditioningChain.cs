@@ -11,7 +11,8 @@ public sealed record CandidateBatch(int Step, IReadOnlyList<double> Angles, IRea
 /// The gradual-deformation chain (Hu 2000; the paper's stage 2) as a pure, seedable state machine.
 /// Step n draws u_n ~ N(0, I) from (seed, n) and searches t for z(t) = z cos t + u_n sin t, which
 /// stays N(0, I) for any t (a two-direction policy also draws a second u and searches the sphere
-/// a z + b u₁ + c u₂ instead: <see cref="SphereSearch"/>). The chain asks for batches (<see cref="Next"/>), is told their
+/// a z + b u₁ + c u₂ instead: <see cref="SphereSearch"/>; with a latent <see cref="Prior"/> the same
+/// deformation runs about the mean of z given the targets, with residual draws for z and u). The chain asks for batches (<see cref="Next"/>), is told their
 /// properties (<see cref="Report"/>), and accepts the best candidate of a step — or keeps z
 /// (t = 0) — so the error never increases (except to accept a candidate that meets every target). It is a deterministic function of (seed, targets,
 /// model): stopped after any accepted step and continued from that <see cref="ChainState"/>, it
