@@ -24,8 +24,9 @@ public sealed record LatentPrior(
     double[] HeldOutR2)
 {
     /// <summary>The scale a property is modelled on: log for permeability, as-is otherwise.</summary>
-    public static double ToScale(string property, double value) =>
-        RockPropertyCatalog.Find(property)?.LogScale == true ? Math.Log(value) : value;
+    public static double ToScale(string property, double value) => IsLogScale(property) ? Math.Log(value) : value;
+
+    public static bool IsLogScale(string property) => RockPropertyCatalog.Find(property)?.LogScale == true;
 
     /// <summary>
     /// Least-squares fit with an intercept on the draws whose properties are all usable (finite, and
@@ -134,16 +135,16 @@ public sealed record LatentPrior(
         return FromJson(File.ReadAllText(path), path);
     }
 
+    /// <summary>Reads a prior from JSON; <paramref name="what"/> names its source in errors.</summary>
     public static LatentPrior FromJson(string json, string what = "the latent prior")
     {
-        string path = what;
         LatentPrior? p;
         try { p = JsonSerializer.Deserialize<LatentPrior>(json, Json); }
-        catch (JsonException e) { throw new BadInputException($"{path} is not a latent prior: {e.Message}"); }
+        catch (JsonException e) { throw new BadInputException($"{what} is not a latent prior: {e.Message}"); }
         if (p is null || p.Properties is null || p.Intercept?.Length != p.Properties.Length || p.Weights?.Length != p.Properties.Length
             || p.Weights.Any(w => w?.Length != p.LatentSize) || p.ResidualCovariance?.Length != p.Properties.Length
             || p.ResidualCovariance.Any(r => r?.Length != p.Properties.Length) || p.LatentSize < 1)
-            throw new BadInputException($"{path} is not a complete latent prior (properties, intercept, weights and residual covariance must agree in size)");
+            throw new BadInputException($"{what} is not a complete latent prior (properties, intercept, weights and residual covariance must agree in size)");
         return p;
     }
 

@@ -125,7 +125,7 @@ public static class ModelCommand
             prior.Save(outPath);
             io.Out.WriteLine($"{outPath}: {prior.Samples} of {n} draws usable; held-out R² (5-fold) on each property's scale:");
             for (int i = 0; i < names.Length; i++)
-                io.Out.WriteLine($"  {names[i] + (Conditioning.LatentPrior.ToScale(names[i], 2) != 2 ? " (log)" : ""),-28} {prior.HeldOutR2[i]:F3}");
+                io.Out.WriteLine($"  {names[i] + (Conditioning.LatentPrior.IsLogScale(names[i]) ? " (log)" : ""),-28} {prior.HeldOutR2[i]:F3}");
             return 0;
         }));
         return c;
