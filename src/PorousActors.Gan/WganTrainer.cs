@@ -52,6 +52,14 @@ public sealed record TrainingOptions
     /// <see cref="WganTrainer.LinealPathLengths"/>, r = 1 (porosity) included so that it lengthens
     /// the pore runs rather than adding pore.</summary>
     [JsonPropertyName("linealPathWeight")] public double LinealPathWeight { get; init; }
+    /// <summary>Segment lengths (voxels, ascending) the lineal-path term compares; null means
+    /// <see cref="WganTrainer.LinealPathLengths"/>. L(2) is S2(1), the chance that two neighbours are
+    /// both pore, which with L(1) fixes the specific surface: with 2 in the list the term cannot
+    /// lengthen the pore runs by coarsening the structure (what it did without), only by joining it.</summary>
+    [JsonPropertyName("linealPathLengths")] public int[]? LinealPathLengths { get; init; }
+
+    /// <summary>The lengths the lineal-path term uses.</summary>
+    public int[] LinealPathLengthsUsed => LinealPathLengths ?? WganTrainer.LinealPathLengths;
 
     public void Validate()
     {
@@ -62,6 +70,8 @@ public sealed record TrainingOptions
         if (!(ProfileWeight >= 0 && ProfileWeight < 1e6)) throw new BadInputException($"the plane-profile weight must be in [0, 1e6), got {ProfileWeight}");
         if (!(GeneratorLrHalfLife >= 0 && GeneratorLrHalfLife < 1e9)) throw new BadInputException($"the learning-rate half-life must be a number of iterations >= 0, got {GeneratorLrHalfLife}");
         if (!(LinealPathWeight >= 0 && LinealPathWeight < 1e6)) throw new BadInputException($"the lineal-path weight must be in [0, 1e6), got {LinealPathWeight}");
+        if (LinealPathLengths is { } lengths && (lengths.Length == 0 || lengths[0] < 1 || lengths.Zip(lengths.Skip(1)).Any(p => p.Second <= p.First)))
+            throw new BadInputException($"the lineal-path lengths must be ascending whole numbers of voxels >= 1, got '{string.Join(",", lengths)}'");
         if (!(CriticLrHalfLife >= 0 && CriticLrHalfLife < 1e9)) throw new BadInputException($"the critic's learning-rate half-life must be a number of iterations >= 0, got {CriticLrHalfLife}");
         if (CriticSees is not (null or "tanh" or "binary")) throw new BadInputException($"the critic sees 'tanh' or 'binary', got '{CriticSees}'");
     }
@@ -99,6 +109,8 @@ public sealed class WganTrainer : IDisposable
     public WganTrainer(GanArchitecture arch, TrainingOptions options, Device? device = null)
     {
         arch.Validate(); options.Validate();
+        if (options.LinealPathLengthsUsed[^1] > arch.Size)
+            throw new BadInputException($"a lineal-path length of {options.LinealPathLengthsUsed[^1]} voxels does not fit in a {arch.Size}³ cube");
         Architecture = arch; Options = options; Device = device ?? CPU;
         // module constructors draw their initial weights from libtorch's global generator: seed and
         // build under one lock, so two trainers in one process never interleave their draws
@@ -272,13 +284,13 @@ public sealed class WganTrainer : IDisposable
         return term.mul(weight).squeeze();
     }
 
-    /// <summary>Segment lengths (voxels) the lineal-path term compares: 1 is the porosity.</summary>
+    /// <summary>Segment lengths (voxels) the lineal-path term compares by default: 1 is the porosity.</summary>
     public static readonly int[] LinealPathLengths = [1, 5, 10, 15, 20];
 
     /// <summary>Real cubes the rock's lineal path is averaged over (drawn once, seeded from (seed, −2)).</summary>
     const int LinealPathCubes = 256;
 
-    /// <summary>The training rock's L(r) at <see cref="LinealPathLengths"/>, mean over the three axes
+    /// <summary>The training rock's L(r) at <see cref="TrainingOptions.LinealPathLengthsUsed"/>, mean over the three axes
     /// (training flips and permutes the axes, so the generator is judged isotropic).</summary>
     public double[]? RockLinealPathValues { get; private set; }
 
@@ -286,14 +298,15 @@ public sealed class WganTrainer : IDisposable
     {
         if (RockLinealPathValues is { } known) return known;
         var rng = new Random(SeedMixer.Derive(Options.Seed, -2));
-        int longest = LinealPathLengths.Max();
+        int[] lengths = Options.LinealPathLengthsUsed;
+        int longest = lengths[^1];
         var mean = new double[longest + 1];
         for (int i = 0; i < LinealPathCubes; i++)
         {
             var l = Core.Metrics.LinealPath.Compute(data.Cube(rng.Next(data.Count)), longest);
             for (int r = 0; r <= longest; r++) mean[r] += l[r] / LinealPathCubes;
         }
-        return RockLinealPathValues = LinealPathLengths.Select(r => mean[r]).ToArray();
+        return RockLinealPathValues = lengths.Select(r => mean[r]).ToArray();
     }
 
     /// <summary>
@@ -310,8 +323,8 @@ public sealed class WganTrainer : IDisposable
         Tensor term = zeros(1, device: Device);
         for (int axis = 2; axis <= 4; axis++)
         {
-            var l = LinealPath(pore, axis, LinealPathLengths);
-            for (int i = 0; i < LinealPathLengths.Length; i++)
+            var l = LinealPath(pore, axis, Options.LinealPathLengthsUsed);
+            for (int i = 0; i < l.Length; i++)
             {
                 using var target = rock[i].ToScalar();
                 term = term + l[i].sub(target).div(target).square();

@@ -311,6 +311,61 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void WithTwoVoxelsInTheLengthsTheLinealPathTermRefusesACoarserRockOfTheSamePorosity()
+    {
+        // a fine rock (2-voxel cells) and a coarse one (8-voxel slabs), both of porosity 1/4
+        const int n = 32;
+        var fine = new Volume(n, n, n, 5e-6);
+        var coarse = new Volume(n, n, n, 5e-6);
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                {
+                    int i = (z * n + y) * n + x;
+                    fine.Data[i] = (byte)((x / 2 % 2 == 0 && y / 2 % 2 == 0) ? 1 : 0);
+                    coarse.Data[i] = (byte)(x / 8 % 4 == 0 ? 1 : 0);
+                }
+        var arch = new GanArchitecture(n, 20, "lean");
+        using var raw = torch.tensor(coarse.Data.Select(b => b == 1 ? 1f : -1f).ToArray(), new long[] { 1, 1, n, n, n });
+        double Term(int[] lengths)
+        {
+            using var t = new WganTrainer(arch, Options with { LinealPathWeight = 1, LinealPathLengths = lengths });
+            var rock = lengths.Select(r => Core.Metrics.LinealPath.Compute(fine, r)[r]).ToArray();
+            return t.LinealPathTerm(raw, rock).item<float>();
+        }
+        Assert.Equal(0, Term([1]), 6);        // porosity alone cannot tell them apart
+        Assert.True(Term([1, 2]) > 0.3);      // S2 at one voxel (the surface) can
+        // refused: not ascending, below 1, longer than the cube
+        foreach (int[] bad in new[] { new[] { 5, 2 }, new[] { 0, 2 }, new[] { 2, 2 } })
+            Assert.Contains("lineal-path lengths", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { LinealPathWeight = 1, LinealPathLengths = bad })).Message);
+        Assert.Contains("does not fit", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { LinealPathWeight = 1, LinealPathLengths = [1, 33] })).Message);
+    }
+
+    [Fact]
+    public void ARunWithItsOwnLinealPathLengthsRecordsThemAndResumesWithThem()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { LinealPathWeight = 5, LinealPathLengths = [1, 2, 6] };
+        string ckpt = Path.Combine(dir, "lpl.ckpt");
+        double[] rock;
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.Step(data);
+            rock = t.RockLinealPathValues!;
+            Assert.Equal(3, rock.Length);
+            Assert.True(rock[0] > rock[1] && rock[1] > rock[2]);
+            var card = new TrainingRun(t, data, dir, "blobs").Card();
+            Assert.Equal([1, 2, 6], card.LinealPathLengths!);
+            t.SaveCheckpoint(ckpt, card);
+        }
+        using var r = WganTrainer.Resume(ckpt);
+        Assert.Equal([1, 2, 6], r.Options.LinealPathLengths!);
+        r.Step(data);
+        Assert.Equal(rock, r.RockLinealPathValues);
+    }
+
+    [Fact]
     public void ARunWithTheLinealPathTermMeasuresTheRockOnceAndResumesExactly()
     {
         var arch = new GanArchitecture(32, 20, "lean");
