@@ -20,15 +20,18 @@ public sealed record PropertyBand(string Property, double P10, double P90, int U
 public static class PropertyBands
 {
     /// <summary>Rock properties of <paramref name="count"/> cubes generated from N(0, I) latents drawn
-    /// from <paramref name="rng"/>, in batches of 10 (progress after each).</summary>
+    /// from <paramref name="rng"/>, in batches of 10 (progress after each). The latents drawn are
+    /// appended to <paramref name="latents"/> when given (a latent prior is fitted on both).</summary>
     public static List<RockProperties> Sample(Func<IReadOnlyList<float[]>, IReadOnlyList<Volume>> generate, int latentSize, Random rng, int count,
-        PropertyNeeds needs, IForwardModel forward, Action<int>? progress = null)
+        PropertyNeeds needs, IForwardModel forward, Action<int>? progress = null, List<float[]>? latents = null)
     {
         var result = new List<RockProperties>(count);
         while (result.Count < count)
         {
             int b = Math.Min(10, count - result.Count);
-            result.AddRange(generate(Enumerable.Range(0, b).Select(_ => StandardNormal.Vector(rng, latentSize)).ToList()).Select(v => forward.Evaluate(v, needs)));
+            var batch = Enumerable.Range(0, b).Select(_ => StandardNormal.Vector(rng, latentSize)).ToList();
+            latents?.AddRange(batch);
+            result.AddRange(generate(batch).Select(v => forward.Evaluate(v, needs)));
             progress?.Invoke(result.Count);
         }
         return result;

@@ -108,18 +108,11 @@ public static class ModelCommand
             if (n < 1) throw new Core.BadInputException($"--count must be at least 1, got {n}");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             string[] names = ["porosity", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
-            var rng = new Random(p.GetValue(seed));
-            var latents = Enumerable.Range(0, n).Select(_ => Core.StandardNormal.Vector(rng, m.Latent)).ToList();
-            var forward = new Conditioning.PnmForwardModel();
-            var needs = new Conditioning.PropertyNeeds(true, [Pnm.Flow.FlowAxis.Z]);
-            var props = new List<Pnm.RockProperties>(n);
+            var latents = new List<float[]>(n);
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            for (int i = 0; i < n; i += 10)
-            {
-                var batch = latents.Skip(i).Take(10).ToList();
-                props.AddRange(m.Generate(batch).Select(v => forward.Evaluate(v, needs)));
-                io.Err.WriteLine($"evaluated {props.Count}/{n} draws ({sw.Elapsed.TotalSeconds:F0} s)");
-            }
+            var props = Conditioning.PropertyBands.Sample(batch => m.Generate(batch), m.Latent, new Random(p.GetValue(seed)), n,
+                new Conditioning.PropertyNeeds(true, [Pnm.Flow.FlowAxis.Z]), new Conditioning.PnmForwardModel(),
+                done => io.Err.WriteLine($"evaluated {done}/{n} draws ({sw.Elapsed.TotalSeconds:F0} s)"), latents);
             var prior = Conditioning.LatentPrior.Fit(latents, props, names, m.Sha256 ?? "");
             string outPath = p.GetValue(output)!;
             prior.Save(outPath);
