@@ -12,23 +12,34 @@ public static class Resampling
     /// bound means the edge) and crops to it.</summary>
     public static Volume Crop(Volume v, string spec)
     {
-        var parts = spec.Split(',');
-        if (parts.Length != 3) throw new BadInputException($"a crop needs three ranges z0:z1,y0:y1,x0:x1, got '{spec}'", InputField.Crop);
+        var ranges = ParseCrop(spec);
         int[] dims = [v.Nz, v.Ny, v.Nx];
         var lo = new int[3]; var hi = new int[3];
         for (int a = 0; a < 3; a++)
         {
-            var ends = parts[a].Split(':');
-            if (ends.Length != 2) throw new BadInputException($"crop range '{parts[a]}' is not of the form start:end", InputField.Crop);
-            lo[a] = Bound(ends[0], 0, parts[a]);
-            hi[a] = Bound(ends[1], dims[a], parts[a]);
+            lo[a] = ranges[a].Start ?? 0;
+            hi[a] = ranges[a].End ?? dims[a];
             if (lo[a] < 0 || hi[a] > dims[a] || lo[a] >= hi[a])
-                throw new BadInputException($"crop range '{parts[a]}' is empty or outside 0:{dims[a]} of the {v.Nz}x{v.Ny}x{v.Nx} volume", InputField.Crop);
+                throw new BadInputException($"crop range '{ranges[a].Text}' is empty or outside 0:{dims[a]} of the {v.Nz}x{v.Ny}x{v.Nx} volume", InputField.Crop);
         }
         return v.Crop(lo[0], lo[1], lo[2], hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+    }
 
-        static int Bound(string text, int edge, string range) =>
-            text.Trim().Length == 0 ? edge
+    /// <summary>The three ranges of a crop "z0:z1,y0:y1,x0:x1" (null: the edge), refused by their text
+    /// when malformed; a command checks this before it reads a volume that may take long to read.</summary>
+    public static (int? Start, int? End, string Text)[] ParseCrop(string spec)
+    {
+        var parts = spec.Split(',');
+        if (parts.Length != 3) throw new BadInputException($"a crop needs three ranges z0:z1,y0:y1,x0:x1, got '{spec}'", InputField.Crop);
+        return parts.Select(range =>
+        {
+            var ends = range.Split(':');
+            if (ends.Length != 2) throw new BadInputException($"crop range '{range}' is not of the form start:end", InputField.Crop);
+            return (Bound(ends[0], range), Bound(ends[1], range), range);
+        }).ToArray();
+
+        static int? Bound(string text, string range) =>
+            text.Trim().Length == 0 ? null
             : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) ? b
             : throw new BadInputException($"crop range '{range}': '{text}' is not a voxel index", InputField.Crop);
     }

@@ -86,6 +86,24 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AMalformedCropOrFactorIsRefusedBeforeTheVolumeIsRead()
+    {
+        // the file does not exist: an answer about the crop shows it was checked first
+        string missing = Path.Combine(dir, "not-there.raw");
+        var crop = Run("analyze", missing, "--crop", "0:10,,0:10");
+        Assert.Equal(2, crop.Code);
+        Assert.Contains("crop range ''", crop.Err);
+        var notIndex = Run("analyze", missing, "--crop", "0:10,0:a,0:10");
+        Assert.Equal(2, notIndex.Code);
+        Assert.Contains("'a' is not a voxel index", notIndex.Err);
+        var factor = Run("analyze", missing, "--downsample", "0");
+        Assert.Equal(2, factor.Code);
+        Assert.Contains("downsampling factor", factor.Err);
+        // well formed, the missing file is what is reported
+        Assert.Contains("not-there.raw", Run("analyze", missing, "--crop", "0:10,:,:").Err);
+    }
+
+    [Fact]
     public void AnalyzeWritesTheFieldsMeasuresAndTheirFiles()
     {
         string path = Path.Combine(dir, "rock.raw");

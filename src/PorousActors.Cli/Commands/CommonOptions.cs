@@ -62,6 +62,9 @@ public sealed class VolumeInputOptions
     {
         var options = Options(p);
         if (options.Shape is { } s) Core.Shape.Validate(s.Z, s.Y, s.X);
+        // refuse a malformed crop or factor before a read that may take long
+        if (p.GetValue(Crop) is { } spec) Resampling.ParseCrop(spec);
+        if (p.GetValue(Downsample) < 1) throw new BadInputException($"the downsampling factor must be a whole number of at least 1, got {p.GetValue(Downsample)}", InputField.Downsample);
         var volume = VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
         if (p.GetValue(Crop) is { } crop) volume = Resampling.Crop(volume, crop);
         return Resampling.Downsample(volume, p.GetValue(Downsample));
