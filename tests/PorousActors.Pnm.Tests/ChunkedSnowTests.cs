@@ -60,6 +60,50 @@ public class ChunkedSnowTests
     }
 
     [Fact]
+    public void TheWatershedPassReadsTheFirstPassesDistancesAndGetsTheSameNetwork()
+    {
+        var rock = Rock("polydisperse");
+        var kept = ChunkedSnowExtractor.Extract(new VolumePlanes(rock), 4, 16);
+        var again = ChunkedSnowExtractor.Extract(new VolumePlanes(rock), 4, 16, keepDistances: false);
+        Assert.Equal(kept.Report.WatershedChunks, kept.Report.KeptDistanceSlabs); // every slab read them
+        Assert.Equal(0, again.Report.KeptDistanceSlabs);
+        SameNetwork(again.Network, kept.Network);
+        SameNetwork(SnowExtractor.Extract(rock).Network, kept.Network);
+    }
+
+    [Fact]
+    public void StoredDistancesComeBackToTheBitAndWhatDoesNotFitIsNotStored()
+    {
+        var rock = OverlappingSpheres.Generate(24, 20, 18, 0.35, 3, 2, 1e-6);
+        var dt = Core.Filters.DistanceTransform.Compute(rock);
+        int plane = 20 * 18;
+        using (var store = new DistanceStore(24, 20, 18))
+        {
+            store.Write(dt, 0, 0, 24);
+            Assert.Equal(24, store.StoredPlanes);
+            var back = new float[10 * plane];
+            Assert.True(store.TryRead(7, 17, back));
+            Assert.Equal(dt.AsSpan(7 * plane, 10 * plane).ToArray(), back);
+            Assert.False(store.TryRead(20, 25, new float[5 * plane])); // beyond the image
+        }
+        using (var store = new DistanceStore(24, 20, 18))
+        {
+            // planes 3..5 given from a slab starting at plane 2; plane 4 holds a cap (not a square root
+            // of an integer) and plane 5 a distance of 300 voxels: neither is stored
+            var slab = dt.AsSpan(2 * plane, 4 * plane).ToArray();
+            slab[2 * plane + 5] = 24f + 0.5f;
+            slab[3 * plane + 7] = 300f;
+            store.Write(slab, 2, 3, 6);
+            Assert.Equal(1, store.StoredPlanes);
+            var back = new float[plane];
+            Assert.True(store.TryRead(3, 4, back));
+            Assert.Equal(dt.AsSpan(3 * plane, plane).ToArray(), back);
+            Assert.False(store.TryRead(3, 5, new float[2 * plane]));
+            Assert.False(store.TryRead(2, 3, new float[plane])); // never written
+        }
+    }
+
+    [Fact]
     public void AHaloTooThinForTheWatershedIsSeenAtTheSeamsAndWidened()
     {
         // a 2-plane halo cannot carry the floods across the seams of a rock with large pores: the

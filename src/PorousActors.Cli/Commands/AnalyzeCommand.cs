@@ -264,6 +264,7 @@ public static class AnalyzeCommand
             ["retries"] = r.Retries,
             ["seamMismatchVoxels"] = r.SeamMismatches,
             ["largestSlab_voxels"] = r.MaxSlabVoxels,
+            ["keptDistanceSlabs"] = r.KeptDistanceSlabs,
             ["notComputed"] = new JsonArray("connectedPorosity", "chordLengths", "porosityProfile", "twoPointCorrelation"),
         };
         if (r.SeamMismatches > 0)

@@ -19,7 +19,8 @@ namespace PorousActors.Pnm.Extraction;
 /// <item>Nearby trimming over all peaks at once (they are few): 26-connected clusters, their
 /// truncated centroids' distances found exactly by search, then PoreSpy's rule.</item>
 /// <item>Watershed and network, slab by slab: each slab floods its core and a halo of
-/// <c>watershedHalo</c> planes from the global markers, and its core is added to the network
+/// <c>watershedHalo</c> planes from the global markers, on the distances the first pass proved
+/// exact and kept on disk (<see cref="DistanceStore"/>; computed again only where it could not), and its core is added to the network
 /// (<see cref="NetworkAccumulator"/>). The halo's labels are a slab's view of its neighbour's core;
 /// every plane a slab read beyond its core is compared with what the neighbour computed there. A
 /// disagreement doubles the halo and the pass is redone; if it persists it is reported.</item>
@@ -36,13 +37,18 @@ public static class ChunkedSnowExtractor
 
     /// <summary>How the slabs went: <see cref="SeamMismatches"/> = 0 means every plane a slab read
     /// beyond its core held the labels its neighbour gave it, so the network is the whole-image one.</summary>
-    public sealed record Report(int Chunks, int WatershedChunks, int WatershedHalo, int HaloWidenings, int DistanceMargin, int Retries, long SeamMismatches, long PeakVoxels, int Markers, long MaxSlabVoxels);
+    /// <param name="KeptDistanceSlabs">watershed slabs (over every pass) that read their distances from
+    /// the first pass's store instead of computing them again</param>
+    public sealed record Report(int Chunks, int WatershedChunks, int WatershedHalo, int HaloWidenings, int DistanceMargin, int Retries, long SeamMismatches, long PeakVoxels, int Markers, long MaxSlabVoxels, int KeptDistanceSlabs = 0);
 
     public sealed record Result(PoreNetwork Network, ImageMetrics Metrics, Report Report, IReadOnlyDictionary<string, double> TimingsMs);
 
     /// <param name="distanceMargin">planes read beyond where the distance transform must be exact,
     /// to start with (widened as needed); it also widens the flood's halo</param>
-    public static Result Extract(IPlaneSource src, int chunks, int watershedHalo = DefaultWatershedHalo, Action<string>? progress = null, int distanceMargin = 16)
+    /// <param name="keepDistances">keep the first pass's exact distances on disk for the watershed
+    /// pass (false: compute them again, slab by slab, as before the store)</param>
+    public static Result Extract(IPlaneSource src, int chunks, int watershedHalo = DefaultWatershedHalo, Action<string>? progress = null, int distanceMargin = 16,
+        bool keepDistances = true)
     {
         int nz = src.Nz, ny = src.Ny, nx = src.Nx;
         if (chunks < 1) throw new BadInputException($"chunks must be at least 1, got {chunks}");
@@ -50,8 +56,10 @@ public static class ChunkedSnowExtractor
         // every core must hold as many planes as a neighbour may read into it
         chunks = Math.Max(1, Math.Min(chunks, nz / Math.Max(watershedHalo, 1)));
         var bounds = Bounds(nz, chunks);
-        var t = new Dictionary<string, double> { ["distanceTransform"] = 0, ["peaks"] = 0, ["watershed"] = 0, ["network"] = 0, ["porosity"] = 0, ["specificSurface"] = 0, ["euler"] = 0 };
+        var t = new Dictionary<string, double> { ["distanceTransform"] = 0, ["distanceStore"] = 0, ["peaks"] = 0, ["watershed"] = 0, ["network"] = 0, ["porosity"] = 0, ["specificSurface"] = 0, ["euler"] = 0 };
         var state = new PassState { DistanceMargin = Math.Max(1, distanceMargin) };
+        using var store = keepDistances && chunks > 1 ? new DistanceStore(nz, ny, nx) : null;
+        state.Store = store;
         int bounds0 = chunks;
 
         // --- Pass 1: peaks and image metrics, slab by slab.
@@ -94,7 +102,7 @@ public static class ChunkedSnowExtractor
         {
             ["porosity"] = t["porosity"], ["specificSurface"] = t["specificSurface"], ["euler"] = t["euler"],
         });
-        var report = new Report(bounds0, chunks, halo, widenings, state.DistanceMargin, state.Retries, mismatches, peaks.Count, markerCount, state.MaxSlabVoxels);
+        var report = new Report(bounds0, chunks, halo, widenings, state.DistanceMargin, state.Retries, mismatches, peaks.Count, markerCount, state.MaxSlabVoxels, state.KeptDistanceSlabs);
         return new Result(net, metrics, report, t);
     }
 
@@ -185,6 +193,7 @@ public static class ChunkedSnowExtractor
                 if (l >= 0 && ours(l) && keep[l]) peaks.Add((long)e0 * plane + i);
             }
             t["peaks"] += Lap(sw);
+            if (state.Store is { } store) { store.Write(dt, e0, a, b); t["distanceStore"] += Lap(sw); } // the core is exact
             break;
         }
         state.MaxSlabVoxels = Math.Max(state.MaxSlabVoxels, (long)slabNz * ny * nx);
@@ -192,8 +201,9 @@ public static class ChunkedSnowExtractor
 
     sealed class PassState
     {
-        public int DistanceMargin = 16, Retries, MetricsDone;
+        public int DistanceMargin = 16, Retries, MetricsDone, KeptDistanceSlabs;
         public long MaxSlabVoxels;
+        public DistanceStore? Store;
     }
 
     /// <summary>Reads planes around [x0, x1) and computes their distance transform, widening the
@@ -233,6 +243,23 @@ public static class ChunkedSnowExtractor
             state.DistanceMargin = (int)Math.Min(Math.Max(2.0 * state.DistanceMargin, Math.Ceiling(Math.Min(worst, cap)) + 1), cap);
             state.Retries++;
         }
+    }
+
+    /// <summary>The watershed slab's planes (as <see cref="ExactDistances"/> would read them for the same
+    /// halo) with the distances the first pass stored, all exact; null when any plane is not stored.</summary>
+    static (byte[] Pore, int SlabNz, int E0, float[] Dt)? KeptDistances(IPlaneSource src, int a, int b, int halo, PassState state, Dictionary<string, double> t)
+    {
+        if (state.Store is not { } store) return null;
+        var sw = Stopwatch.StartNew();
+        int nz = src.Nz, plane = src.Ny * src.Nx, margin = Math.Max(state.DistanceMargin, halo);
+        int e0 = Math.Max(0, a - margin), e1 = Math.Min(nz, b + margin), slabNz = e1 - e0;
+        var dt = new float[(long)slabNz * plane];
+        if (!store.TryRead(e0, e1, dt)) return null;
+        var pore = new byte[(long)slabNz * plane];
+        src.ReadPlanes(e0, slabNz, pore);
+        state.KeptDistanceSlabs++;
+        t["distanceStore"] += sw.Elapsed.TotalMilliseconds;
+        return (pore, slabNz, e0, dt);
     }
 
     static long CountPore(byte[] pore, int from, int to) => pore.AsSpan(from, to - from).Count((byte)1);
@@ -326,7 +353,7 @@ public static class ChunkedSnowExtractor
     {
         int nz = src.Nz, ny = src.Ny, nx = src.Nx, plane = ny * nx;
         // the flood's halo: at least the watershed halo, and the distance margin the core needs
-        var (pore, slabNz, e0, dt) = ExactDistances(src, a, b, state, t, minMargin: halo);
+        var (pore, slabNz, e0, dt) = KeptDistances(src, a, b, halo, state, t) ?? ExactDistances(src, a, b, state, t, minMargin: halo);
         var sw = Stopwatch.StartNew();
         var labels = Flood(pore, dt, slabNz, ny, nx, e0, markerVoxels, ref cursor, markerCount);
         ReleaseMemory();

@@ -1,0 +1,104 @@
+namespace PorousActors.Pnm.Extraction;
+
+/// <summary>
+/// The exact distance map of a slab analysis, kept on disk between its two passes: the peak pass
+/// proves each slab's core exact and writes it here, and the watershed pass reads its slab and
+/// halos back instead of computing a second, wider distance transform (which was about half of
+/// the distance-transform time, and left the halo's outer planes inexact).
+/// Stored as squared distances in 16 bits (2 bytes per voxel: 2 GB at 1000³): a distance is the
+/// square root of an integer, so MathF.Sqrt of the stored value gives it back to the bit. A plane
+/// holding a distance that does not fit (above 255 voxels, or the cap of an image without solid)
+/// is not stored, and a pass that needs it computes its distances as before.
+/// The file is temporary (deleted on close) in <see cref="Path.GetTempPath"/> ($TMPDIR); if it
+/// cannot be written (e.g. a full disk) the store gives up and the analysis goes on without it.
+/// </summary>
+public sealed class DistanceStore : IDisposable
+{
+    /// <summary>Squared distances from 0 to this are stored; larger ones make their plane unstored.</summary>
+    public const int MaxSquared = ushort.MaxValue - 1;
+
+    readonly int nz, plane;
+    readonly bool[] stored;
+    FileStream? file;
+    readonly ushort[] buffer;
+
+    public DistanceStore(int nz, int ny, int nx, string? directory = null)
+    {
+        this.nz = nz; plane = ny * nx;
+        stored = new bool[nz];
+        buffer = new ushort[plane];
+        try
+        {
+            string path = Path.Combine(directory ?? Path.GetTempPath(), $"porous-distances-{Environment.ProcessId}-{Guid.NewGuid():N}.u16");
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { file = null; }
+    }
+
+    /// <summary>Planes stored so far.</summary>
+    public int StoredPlanes => stored.Count(s => s);
+
+    /// <summary>Stores planes [z0, z1) of the image from <paramref name="dt"/>, whose first plane is the
+    /// image's plane <paramref name="e0"/>; each must be exact.</summary>
+    public void Write(float[] dt, int e0, int z0, int z1)
+    {
+        if (file is null) return;
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
+        try
+        {
+            for (int z = z0; z < z1; z++)
+            {
+                if (!Encode(dt.AsSpan((z - e0) * plane, plane), buffer)) continue;
+                file.Position = (long)z * plane * sizeof(ushort);
+                file.Write(bytes);
+                stored[z] = true;
+            }
+        }
+        catch (IOException) { GiveUp(); }
+    }
+
+    /// <summary>True, with planes [z0, z1) of the distance map in <paramref name="dt"/> from its start,
+    /// when every one of them is stored; false otherwise (dt then holds nothing useful).</summary>
+    public bool TryRead(int z0, int z1, float[] dt)
+    {
+        if (file is null || z0 < 0 || z1 > nz) return false;
+        for (int z = z0; z < z1; z++) if (!stored[z]) return false;
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
+        try
+        {
+            for (int z = z0; z < z1; z++)
+            {
+                file.Position = (long)z * plane * sizeof(ushort);
+                file.ReadExactly(bytes);
+                var o = dt.AsSpan((z - z0) * plane, plane);
+                for (int i = 0; i < o.Length; i++) o[i] = MathF.Sqrt(buffer[i]);
+            }
+            return true;
+        }
+        catch (IOException) { GiveUp(); return false; }
+    }
+
+    /// <summary>Squared distances of one plane, or false when one does not fit or is not the square
+    /// root of an integer (the cap of an image without solid).</summary>
+    static bool Encode(ReadOnlySpan<float> d, ushort[] into)
+    {
+        for (int i = 0; i < d.Length; i++)
+        {
+            float v = d[i];
+            if (!(v <= 256f)) return false;
+            int s = (int)MathF.Round(v * v);
+            if (s > MaxSquared || MathF.Sqrt(s) != v) return false;
+            into[i] = (ushort)s;
+        }
+        return true;
+    }
+
+    void GiveUp()
+    {
+        file?.Dispose();
+        file = null;
+        Array.Clear(stored);
+    }
+
+    public void Dispose() => GiveUp();
+}
