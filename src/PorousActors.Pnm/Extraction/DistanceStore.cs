@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace PorousActors.Pnm.Extraction;
 
 /// <summary>
@@ -20,13 +22,11 @@ public sealed class DistanceStore : IDisposable
     readonly int nz, plane;
     readonly bool[] stored;
     FileStream? file;
-    readonly ushort[] buffer;
 
     public DistanceStore(int nz, int ny, int nx, string? directory = null)
     {
         this.nz = nz; plane = ny * nx;
         stored = new bool[nz];
-        buffer = new ushort[plane];
         try
         {
             string path = Path.Combine(directory ?? Path.GetTempPath(), $"porous-distances-{Environment.ProcessId}-{Guid.NewGuid():N}.u16");
@@ -39,44 +39,56 @@ public sealed class DistanceStore : IDisposable
     public int StoredPlanes => stored.Count(s => s);
 
     /// <summary>Stores planes [z0, z1) of the image from <paramref name="dt"/>, whose first plane is the
-    /// image's plane <paramref name="e0"/>; each must be exact.</summary>
+    /// image's plane <paramref name="e0"/>; each must be exact. Planes are encoded and written in parallel.</summary>
     public void Write(float[] dt, int e0, int z0, int z1)
     {
         if (file is null) return;
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
+        var handle = file.SafeFileHandle;
         try
         {
-            for (int z = z0; z < z1; z++)
+            Parallel.For(z0, z1, Core.KernelParallelism.Options, () => new ushort[plane], (z, _, buffer) =>
             {
-                if (!Encode(dt.AsSpan((z - e0) * plane, plane), buffer)) continue;
-                file.Position = (long)z * plane * sizeof(ushort);
-                file.Write(bytes);
+                if (!Encode(dt.AsSpan((z - e0) * plane, plane), buffer)) return buffer;
+                RandomAccess.Write(handle, MemoryMarshal.AsBytes(buffer.AsSpan()), (long)z * plane * sizeof(ushort));
                 stored[z] = true;
-            }
+                return buffer;
+            }, _ => { });
         }
-        catch (IOException) { GiveUp(); }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is IOException)) { GiveUp(); }
     }
 
     /// <summary>True, with planes [z0, z1) of the distance map in <paramref name="dt"/> from its start,
-    /// when every one of them is stored; false otherwise (dt then holds nothing useful).</summary>
+    /// when every one of them is stored; false otherwise (dt then holds nothing useful). Planes are
+    /// read and decoded (a table of square roots) in parallel.</summary>
     public bool TryRead(int z0, int z1, float[] dt)
     {
         if (file is null || z0 < 0 || z1 > nz) return false;
         for (int z = z0; z < z1; z++) if (!stored[z]) return false;
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
+        var handle = file.SafeFileHandle;
         try
         {
-            for (int z = z0; z < z1; z++)
+            Parallel.For(z0, z1, Core.KernelParallelism.Options, () => new ushort[plane], (z, _, buffer) =>
             {
-                file.Position = (long)z * plane * sizeof(ushort);
-                file.ReadExactly(bytes);
+                var bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
+                long offset = (long)z * plane * sizeof(ushort);
+                for (int done = 0; done < bytes.Length;)
+                {
+                    int got = RandomAccess.Read(handle, bytes[done..], offset + done);
+                    if (got == 0) throw new IOException("the distance store ended early");
+                    done += got;
+                }
                 var o = dt.AsSpan((z - z0) * plane, plane);
-                for (int i = 0; i < o.Length; i++) o[i] = MathF.Sqrt(buffer[i]);
-            }
+                var root = Roots.Value;
+                for (int i = 0; i < o.Length; i++) o[i] = root[buffer[i]];
+                return buffer;
+            }, _ => { });
             return true;
         }
-        catch (IOException) { GiveUp(); return false; }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is IOException)) { GiveUp(); return false; }
     }
+
+    /// <summary>MathF.Sqrt of every storable squared distance (256 KB): decoding is a table look-up.</summary>
+    static readonly Lazy<float[]> Roots = new(() => Enumerable.Range(0, MaxSquared + 1).Select(s => MathF.Sqrt(s)).ToArray());
 
     /// <summary>Squared distances of one plane, or false when one does not fit or is not the square
     /// root of an integer (the cap of an image without solid).</summary>
