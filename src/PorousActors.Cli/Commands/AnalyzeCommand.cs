@@ -120,10 +120,12 @@ public static class AnalyzeCommand
             // measures the field asks for first: connected (percolating) porosity per flow axis; with
             // --json also the porosity profile along each axis and S2(r) of the pore phase
             if (solver is not null) VoxelFlowRunner.Run(io, v, axes, solver, flowSettings, result, timings);
+            Core.StageMemory.Recycle(v.Count);
             var stage = Stopwatch.StartNew();
             var connected = Core.Metrics.Porosity.ConnectedAll(v);
             foreach (var a in axes)
                 result[$"connectedPorosity_{a.ToString().ToLowerInvariant()}"] = connected[(int)a];
+            Core.StageMemory.Recycle(v.Count);
             timings["connectedPorosity"] = stage.Elapsed.TotalMilliseconds;
             stage.Restart();
             var chords = new JsonObject();

@@ -15,7 +15,7 @@ public sealed record ImageMetrics(
         var t = new Dictionary<string, double>();
         var sw = Stopwatch.StartNew();
         double phi = Metrics.Porosity.Compute(v); t["porosity"] = Lap(sw);
-        double sv = SpecificSurface.Compute(v, ws); t["specificSurface"] = Lap(sw);
+        double sv = SpecificSurface.Compute(v, ws); if (ws is null) StageMemory.Recycle(v.Count); t["specificSurface"] = Lap(sw);
         long e26 = EulerCharacteristic.Compute26(v); t["euler26"] = Lap(sw);
         long e6 = EulerCharacteristic.Compute6(v); t["euler6"] = Lap(sw);
         return new ImageMetrics(phi, sv, e26, e6, t);

@@ -41,8 +41,10 @@ public static class SnowExtractor
         // A large image's smoothed map is garbage now: hand it back before the watershed takes its
         // 8 bytes per voxel, or it stays in the peak memory (Berea 400³: 2.14 → 1.52 GB measured).
         if (ws is null && dt.Length >= LargeImageVoxels) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        else if (ws is null) StageMemory.Recycle(dt.Length);
 
         var regions = Watershed.Flood(markers, count, dt, pore, nz, ny, nx, ws, into: markers); // markers are not needed after
+        if (ws is null) StageMemory.Recycle(dt.Length); // the network's arrays reuse the flood's cells and queues
         t["watershed"] = Lap(sw);
 
         var net = NetworkBuilder.Build(regions, count, dt, pore, nz, ny, nx, v.VoxelSize, ws);
