@@ -15,8 +15,16 @@ public static class StageMemory
 
     public static void Recycle(long voxels)
     {
-        if (voxels < MinVoxels) return;
+        if (voxels >= MinVoxels) Collect(keep: true);
+    }
+
+    /// <summary>A full, compacting collection, the large-object heap included. With <paramref name="keep"/>
+    /// the freed memory stays with the process for the next arrays; without, it is handed back to the
+    /// system (an aggressive collection), which lowers the working set but makes the next arrays
+    /// touch new memory.</summary>
+    public static void Collect(bool keep)
+    {
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(GC.MaxGeneration, keep ? GCCollectionMode.Forced : GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }

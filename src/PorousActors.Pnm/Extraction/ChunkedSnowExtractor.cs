@@ -414,11 +414,7 @@ public static class ChunkedSnowExtractor
     /// the peak stays that of the largest slab. Memory touched for the first time costs a page fault
     /// per 4 KB: on this project's VM 3–4 s per GB against 0.05 s to reuse it, and handing every
     /// slab's ~6 GB back made the 1000³ analysis spend ~100 s of its ~270 s in the kernel.</summary>
-    static void ReleaseMemory(bool keep = true)
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, keep ? GCCollectionMode.Forced : GCCollectionMode.Aggressive, blocking: true, compacting: true);
-    }
+    static void ReleaseMemory(bool keep = true) => StageMemory.Collect(keep);
 
     /// <summary>Planes slab <paramref name="c"/> reads with <paramref name="margin"/> planes on each side
     /// that has a neighbour.</summary>

@@ -40,7 +40,7 @@ public static class SnowExtractor
         t["peaks"] = Lap(sw);
         // A large image's smoothed map is garbage now: hand it back before the watershed takes its
         // 8 bytes per voxel, or it stays in the peak memory (Berea 400³: 2.14 → 1.52 GB measured).
-        if (ws is null && dt.Length >= LargeImageVoxels) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (ws is null && dt.Length >= LargeImageVoxels) StageMemory.Collect(keep: false);
         else if (ws is null) StageMemory.Recycle(dt.Length);
 
         var regions = Watershed.Flood(markers, count, dt, pore, nz, ny, nx, ws, into: markers); // markers are not needed after
