@@ -12,17 +12,41 @@ public static class Resampling
     /// bound means the edge) and crops to it.</summary>
     public static Volume Crop(Volume v, string spec)
     {
+        var (lo, hi) = CropBox(spec, v.Nz, v.Ny, v.Nx);
+        return v.Crop(lo[0], lo[1], lo[2], hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+    }
+
+    /// <summary>The crop of an image read plane by plane (a .raw or .npy on disk): only the planes
+    /// inside the box are read, so a region of a scan larger than memory can be cut out. The same
+    /// volume as <see cref="Crop(Volume, string)"/> of the whole image.</summary>
+    public static Volume Crop(IPlaneSource src, string spec)
+    {
+        var (lo, hi) = CropBox(spec, src.Nz, src.Ny, src.Nx);
+        int nz = hi[0] - lo[0], ny = hi[1] - lo[1], nx = hi[2] - lo[2];
+        var v = new Volume(nz, ny, nx, src.VoxelSize);
+        var plane = new byte[(long)src.Ny * src.Nx];
+        for (int z = 0; z < nz; z++)
+        {
+            src.ReadPlanes(lo[0] + z, 1, plane);
+            for (int y = 0; y < ny; y++)
+                plane.AsSpan((lo[1] + y) * src.Nx + lo[2], nx).CopyTo(v.Data.AsSpan((z * ny + y) * nx, nx));
+        }
+        return v;
+    }
+
+    static (int[] Lo, int[] Hi) CropBox(string spec, int nz, int ny, int nx)
+    {
         var ranges = ParseCrop(spec);
-        int[] dims = [v.Nz, v.Ny, v.Nx];
+        int[] dims = [nz, ny, nx];
         var lo = new int[3]; var hi = new int[3];
         for (int a = 0; a < 3; a++)
         {
             lo[a] = ranges[a].Start ?? 0;
             hi[a] = ranges[a].End ?? dims[a];
             if (lo[a] < 0 || hi[a] > dims[a] || lo[a] >= hi[a])
-                throw new BadInputException($"crop range '{ranges[a].Text}' is empty or outside 0:{dims[a]} of the {v.Nz}x{v.Ny}x{v.Nx} volume", InputField.Crop);
+                throw new BadInputException($"crop range '{ranges[a].Text}' is empty or outside 0:{dims[a]} of the {nz}x{ny}x{nx} volume", InputField.Crop);
         }
-        return v.Crop(lo[0], lo[1], lo[2], hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+        return (lo, hi);
     }
 
     /// <summary>The three ranges of a crop "z0:z1,y0:y1,x0:x1" (null: the edge), refused by their text

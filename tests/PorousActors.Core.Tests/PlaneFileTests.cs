@@ -37,6 +37,24 @@ public sealed class PlaneFileTests : IDisposable
         Assert.Equal(VolumeIO.ReadBinary(path).Data, AllPlanes(planes));
     }
 
+    [Theory]
+    [InlineData(".raw", "3:11,:9,4:")]
+    [InlineData(".npy", ":,2:3,:")]
+    [InlineData(".raw", "22:23,16:17,0:19")]
+    public void ACropReadPlaneByPlaneIsTheCropOfTheWholeImage(string ext, string spec)
+    {
+        var rock = OverlappingSpheres.Generate(23, 17, 19, 0.3, 3, 4, 2e-6);
+        string path = Path.Combine(dir, "rock" + ext);
+        VolumeIO.Write(rock, path);
+        var whole = Resampling.Crop(VolumeIO.ReadBinary(path), spec);
+        using var planes = PlaneFile.TryOpen(path, new ReadOptions(), out _);
+        var cut = Resampling.Crop(planes!, spec);
+        Assert.Equal((whole.Nz, whole.Ny, whole.Nx, whole.VoxelSize), (cut.Nz, cut.Ny, cut.Nx, cut.VoxelSize));
+        Assert.Equal(whole.Data, cut.Data);
+        Assert.Equal(whole.Data, Resampling.Crop(new VolumePlanes(VolumeIO.ReadBinary(path)), spec).Data);
+        Assert.Contains("outside 0:23", Assert.Throws<BadInputException>(() => Resampling.Crop(planes!, "0:24,:,:")).Message);
+    }
+
     [Fact]
     public void A16BitLabelledImageIsSegmentedByItsPoreValuePlaneByPlane()
     {

@@ -65,8 +65,19 @@ public sealed class VolumeInputOptions
         // refuse a malformed crop or factor before a read that may take long
         if (p.GetValue(Crop) is { } spec) Resampling.ParseCrop(spec);
         if (p.GetValue(Downsample) < 1) throw new BadInputException($"the downsampling factor must be a whole number of at least 1, got {p.GetValue(Downsample)}", InputField.Downsample);
-        var volume = VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
-        if (p.GetValue(Crop) is { } crop) volume = Resampling.Crop(volume, crop);
+        Volume volume;
+        // a crop of a segmented .raw or .npy reads only its planes: a region of a scan larger than memory
+        if (p.GetValue(Crop) is { } crop && PlaneFile.TryOpen(p.GetValue(Path)!, options, out _) is { } file)
+            using (file)
+            {
+                volume = Resampling.Crop(file, crop);
+                info = new SegmentationInfo("labelled", file.PoreValue, file.PoreValueSource, -1, null);
+            }
+        else
+        {
+            volume = VolumeIO.ReadBinary(p.GetValue(Path)!, options, out info);
+            if (p.GetValue(Crop) is { } whole) volume = Resampling.Crop(volume, whole);
+        }
         return Resampling.Downsample(volume, p.GetValue(Downsample));
     }
 }
