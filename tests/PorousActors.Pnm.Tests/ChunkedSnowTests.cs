@@ -104,6 +104,16 @@ public class ChunkedSnowTests
     }
 
     [Fact]
+    public void AStoreThatCannotBeWrittenGivesUpQuietly()
+    {
+        // no such directory: the analysis must go on computing its distances, not fail
+        using var store = new DistanceStore(4, 3, 3, Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"), "deeper"));
+        store.Write(new float[4 * 9], 0, 0, 4);
+        Assert.Equal(0, store.StoredPlanes);
+        Assert.False(store.TryRead(0, 4, new float[4 * 9]));
+    }
+
+    [Fact]
     public void AHaloTooThinForTheWatershedIsSeenAtTheSeamsAndWidened()
     {
         // a 2-plane halo cannot carry the floods across the seams of a rock with large pores: the
