@@ -35,6 +35,10 @@ public static class ChunkedSnowExtractor
     /// each costing a second watershed pass; 64 agreed on both.</summary>
     public const int DefaultWatershedHalo = 64;
 
+    /// <summary>Planes a peak slab first reads beyond its core for the peak clusters, and at least for
+    /// the saddle walks (each doubled when a cluster or walk reaches the edge).</summary>
+    const int ClusterPlanes = 4, WalkPlanes = 6;
+
     /// <summary>How the slabs went: <see cref="SeamMismatches"/> = 0 means every plane a slab read
     /// beyond its core held the labels its neighbour gave it, so the network is the whole-image one.</summary>
     /// <param name="KeptDistanceSlabs">watershed slabs (over every pass) that read their distances from
@@ -69,9 +73,7 @@ public static class ChunkedSnowExtractor
         {
             progress?.Invoke($"peaks: slab {c + 1} of {chunks} ({Memory()})");
             SlabPeaks(src, c, bounds[c], bounds[c + 1], state, t, peaks, sums);
-            int margin = state.DistanceMargin + 10; // the distance margin beyond the cluster and saddle-walk planes
-            held = Math.Max(held, SlabPlanes(bounds, c, margin, nz));
-            ReleaseMemory(keep: c + 1 < chunks && SlabPlanes(bounds, c + 1, margin, nz) <= held);
+            ReleaseAfterSlab(bounds, c, state.DistanceMargin + ClusterPlanes + WalkPlanes, nz, ref held);
         }
         peaks.Sort();
 
@@ -143,9 +145,9 @@ public static class ChunkedSnowExtractor
     {
         int nz = src.Nz, ny = src.Ny, nx = src.Nx;
         var (pore, slabNz, e0, sw) = (Array.Empty<byte>(), 0, 0, Stopwatch.StartNew());
-        for (int cluster = 4, walk = 6; ;)
+        for (int cluster = ClusterPlanes, walk = WalkPlanes; ;)
         {
-            int m = cluster + Math.Max(walk, 6);
+            int m = cluster + Math.Max(walk, WalkPlanes);
             int x0 = Math.Max(0, a - m), x1 = Math.Min(nz, b + m);
             (pore, slabNz, e0, var dt) = ExactDistances(src, x0, x1, state, t);
             sw.Restart();
@@ -332,9 +334,7 @@ public static class ChunkedSnowExtractor
         {
             progress?.Invoke($"watershed: slab {c + 1} of {chunks} ({Memory()})");
             FloodSlab(src, bounds[c], bounds[c + 1], halo, markerVoxels, ref cursor, markerCount, acc, seams, state, t);
-            int margin = Math.Max(state.DistanceMargin, halo);
-            held = Math.Max(held, SlabPlanes(bounds, c, margin, nz));
-            ReleaseMemory(keep: c + 1 < chunks && SlabPlanes(bounds, c + 1, margin, nz) <= held);
+            ReleaseAfterSlab(bounds, c, Math.Max(state.DistanceMargin, halo), nz, ref held);
         }
         long mismatches = seams.Mismatches;
         return (acc, mismatches);
@@ -416,9 +416,17 @@ public static class ChunkedSnowExtractor
     /// slab's ~6 GB back made the 1000³ analysis spend ~100 s of its ~270 s in the kernel.</summary>
     static void ReleaseMemory(bool keep = true) => StageMemory.Collect(keep);
 
-    /// <summary>Planes slab <paramref name="c"/> reads with <paramref name="margin"/> planes on each side
-    /// that has a neighbour.</summary>
-    static int SlabPlanes(int[] bounds, int c, int margin, int nz) => Math.Min(nz, bounds[c + 1] + margin) - Math.Max(0, bounds[c] - margin);
+    /// <summary>After slab <paramref name="c"/> of a pass whose slabs read <paramref name="margin"/> planes
+    /// beyond their cores: its memory is kept for the next slab when that one is no larger than the
+    /// largest so far (<paramref name="held"/>, in planes), and handed back before a larger slab or
+    /// after the last.</summary>
+    static void ReleaseAfterSlab(int[] bounds, int c, int margin, int nz, ref int held)
+    {
+        held = Math.Max(held, SlabPlanes(c));
+        ReleaseMemory(keep: c + 2 < bounds.Length && SlabPlanes(c + 1) <= held);
+
+        int SlabPlanes(int k) => Math.Min(nz, bounds[k + 1] + margin) - Math.Max(0, bounds[k] - margin);
+    }
 
     static string Memory() => $"memory {Environment.WorkingSet / 1e9:F1} GB, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F1} GB";
 
