@@ -22,6 +22,7 @@ lr=()
 [ -n "${POROUS_CRITIC_LR_HALF_LIFE:-}" ] && lr+=(--critic-lr-half-life "$POROUS_CRITIC_LR_HALF_LIFE") # new runs only: iterations
 [ -n "${POROUS_LINEAL_PATH_WEIGHT:-}" ] && lr+=(--lineal-path-weight "$POROUS_LINEAL_PATH_WEIGHT") # new runs only: lineal-path term
 [ -n "${POROUS_LINEAL_PATH_LENGTHS:-}" ] && lr+=(--lineal-path-lengths "$POROUS_LINEAL_PATH_LENGTHS") # new runs only: e.g. 1,2,5,10,15,20
+[ -n "${POROUS_EULER_WEIGHT:-}" ] && lr+=(--euler-weight "$POROUS_EULER_WEIGHT")        # new runs only: Euler-characteristic term
 [ -n "${POROUS_CRITIC_SEES:-}" ] && lr+=(--critic-sees "$POROUS_CRITIC_SEES")        # new runs only: tanh | binary
 dotnet build -c Release src/PorousActors.Cli >/dev/null
 # Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.

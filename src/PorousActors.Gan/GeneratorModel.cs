@@ -49,6 +49,8 @@ public sealed record ModelCard
     [JsonPropertyName("linealPathWeight")] public double? LinealPathWeight { get; init; }
     /// <summary>The segment lengths (voxels) that term compared (null: none, or the default 1, 5, 10, 15, 20).</summary>
     [JsonPropertyName("linealPathLengths")] public int[]? LinealPathLengths { get; init; }
+    /// <summary>Weight of the Euler term in training (null: none, the paper).</summary>
+    [JsonPropertyName("eulerWeight")] public double? EulerWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

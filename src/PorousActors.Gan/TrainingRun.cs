@@ -37,6 +37,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         CriticLrHalfLife = trainer.Options.CriticLrHalfLife > 0 ? trainer.Options.CriticLrHalfLife : null,
         LinealPathWeight = trainer.Options.LinealPathWeight > 0 ? trainer.Options.LinealPathWeight : null,
         LinealPathLengths = trainer.Options.LinealPathWeight > 0 ? trainer.Options.LinealPathLengths : null,
+        EulerWeight = trainer.Options.EulerWeight > 0 ? trainer.Options.EulerWeight : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

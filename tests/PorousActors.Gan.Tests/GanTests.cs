@@ -341,6 +341,117 @@ public sealed class TrainingTests : IDisposable
         Assert.Contains("does not fit", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { LinealPathWeight = 1, LinealPathLengths = [1, 33] })).Message);
     }
 
+    static Tensor PoreTensor(Volume v) =>
+        torch.tensor(v.Data.Select(b => (float)b).ToArray(), new long[] { 1, 1, v.Nz, v.Ny, v.Nx });
+
+    [Fact]
+    public void TheTensorEulerCharacteristicIsTheImageOnes()
+    {
+        // analytic shapes: a ball is one object (χ 1), a pore shell round a solid core one object
+        // and one cavity (2), a ring one object and one tunnel (0)
+        const int n = 20;
+        Volume Shape(Func<double, double, double, bool> pore)
+        {
+            var v = new Volume(n, n, n, 5e-6);
+            for (int z = 0; z < n; z++)
+                for (int y = 0; y < n; y++)
+                    for (int x = 0; x < n; x++)
+                        v.Data[(z * n + y) * n + x] = (byte)(pore(x - 9.5, y - 9.5, z - 9.5) ? 1 : 0);
+            return v;
+        }
+        var ball = Shape((x, y, z) => x * x + y * y + z * z < 36);
+        var shell = Shape((x, y, z) => x * x + y * y + z * z is > 9 and < 64);
+        var ring = Shape((x, y, z) => Math.Pow(Math.Sqrt(x * x + y * y) - 6, 2) + z * z < 4);
+        foreach (var (shape, chi) in new[] { (ball, 1), (shell, 2), (ring, 0) })
+        {
+            Assert.Equal(chi, Core.Metrics.EulerCharacteristic.Compute26(shape));
+            using var t = PoreTensor(shape);
+            Assert.Equal(chi, WganTrainer.Euler26(t).item<float>());
+        }
+        // random images of several porosities, non-cubic, two in one batch
+        var rng = new Random(5);
+        foreach (double phi in new[] { 0.1, 0.3, 0.6 })
+        {
+            var a = new Volume(13, 11, 9, 5e-6); var b = new Volume(13, 11, 9, 5e-6);
+            for (int i = 0; i < a.Data.Length; i++) { a.Data[i] = (byte)(rng.NextDouble() < phi ? 1 : 0); b.Data[i] = (byte)(rng.NextDouble() < phi ? 1 : 0); }
+            using var batch = torch.cat(new[] { PoreTensor(a), PoreTensor(b) }, 0);
+            var chi = WganTrainer.Euler26(batch).data<float>().ToArray();
+            Assert.Equal(Core.Metrics.EulerCharacteristic.Compute26(a), chi[0]);
+            Assert.Equal(Core.Metrics.EulerCharacteristic.Compute26(b), chi[1]);
+        }
+    }
+
+    [Fact]
+    public void EachVoxelsEulerGradientIsTheChangeOfItsFlip()
+    {
+        // multilinear in every voxel: ∂χ/∂voxel is χ(voxel pore) − χ(voxel solid) exactly
+        const int n = 9;
+        var v = new Volume(n, n, n, 5e-6);
+        var rng = new Random(8);
+        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = (byte)(rng.NextDouble() < 0.35 ? 1 : 0);
+        using var pore = PoreTensor(v).requires_grad_(true);
+        WganTrainer.Euler26(pore).sum().backward();
+        var g = pore.grad!.data<float>().ToArray();
+        int changing = 0;
+        for (int i = 0; i < v.Data.Length; i++)
+        {
+            byte keep = v.Data[i];
+            v.Data[i] = 1; long open = Core.Metrics.EulerCharacteristic.Compute26(v);
+            v.Data[i] = 0; long shut = Core.Metrics.EulerCharacteristic.Compute26(v);
+            v.Data[i] = keep;
+            Assert.Equal(open - shut, g[i]);
+            if (open != shut) changing++;
+        }
+        Assert.True(changing > 50, $"only {changing} voxels change χ: the image tests too little");
+    }
+
+    [Fact]
+    public void TheEulerTermJoinsTwoPoreHalvesThroughTheVoxelBetween()
+    {
+        // two pore slabs split by one solid plane, against a rock of one connected piece per cube:
+        // descent must open the plane and shut nothing
+        const int n = 32;
+        var arch = new GanArchitecture(n, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { EulerWeight = 1 });
+        var data = new float[n * n * n];
+        for (int i = 0; i < data.Length; i++) data[i] = i / (n * n) == 16 ? -0.5f : 1f;
+        using var raw = torch.tensor(data, new long[] { 1, 1, n, n, n }).requires_grad_(true);
+        var term = t.EulerTerm(raw, (1, 1));
+        Assert.Equal(1, term.item<float>(), 5);                  // χ 2 against 1, σ 1
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        Assert.All(g, x => Assert.True(x <= 0));                 // nothing is pushed towards solid
+        Assert.True(g.Count(x => x < 0) > 0);
+        Assert.Contains("Euler weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { EulerWeight = double.NaN })).Message);
+    }
+
+    [Fact]
+    public void ARunWithTheEulerTermMeasuresTheRockOnceRecordsItAndResumesExactly()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { EulerWeight = 3 };
+        float[] plain, withTerm;
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); t.Step(data); plain = Weights(t.G); }
+        (double Mean, double Sd) rock;
+        using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockEulerValues!.Value; }
+        Assert.True(plain.Zip(withTerm).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the term acts
+        Assert.True(rock.Sd >= 1);
+        string ckpt = Path.Combine(dir, "euler.ckpt");
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.Step(data);
+            var card = new TrainingRun(t, data, dir, "blobs").Card();
+            Assert.Equal(3, card.EulerWeight);
+            t.SaveCheckpoint(ckpt, card);
+        }
+        using var r = WganTrainer.Resume(ckpt);
+        Assert.Equal(3, r.Options.EulerWeight);
+        r.Step(data);
+        Assert.Equal(rock, r.RockEulerValues!.Value);
+        Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
     [Fact]
     public void ARunWithItsOwnLinealPathLengthsRecordsThemAndResumesWithThem()
     {
