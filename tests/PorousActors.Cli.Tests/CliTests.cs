@@ -339,12 +339,25 @@ public sealed class CliTests : IDisposable
         var t = Run("train", "--data", data, "--size", "32", "--stride", "12", "--batch", "2", "--iterations", "1", "--out", run);
         Assert.True(t.Code == 0, t.Err);
         string model = Path.Combine(run, "generator.model");
-        var f = Run("model", "prior", "--model", model, "--count", "120", "--seed", "3", "--out", prior);
+        string draws = Path.Combine(dir, "prior-draws.csv");
+        var f = Run("model", "prior", "--model", model, "--count", "120", "--seed", "3", "--out", prior, "--draws", draws);
         Assert.True(f.Code == 0, f.Err);
         Assert.Contains("held-out R²", f.Out);
         var lp = Conditioning.LatentPrior.Load(prior);
         Assert.Equal(["porosity", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"], lp.Properties);
         Assert.True(lp.Samples >= 105 && lp.Samples <= 120);
+        // the draws file holds what the fit saw: refitting φ on its usable rows gives the prior's coefficients
+        var lines = File.ReadAllLines(draws);
+        Assert.Equal(121, lines.Length);
+        Assert.Equal(string.Join(",", Enumerable.Range(1, 20).Select(i => $"z{i}").Concat(lp.Properties)), lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+            .Where(r => r.Skip(20).All(double.IsFinite) && r[21] > 0).ToList();
+        Assert.Equal(lp.Samples, rows.Count);
+        var X = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(rows.Count, 21, (i, j) => j == 0 ? 1 : rows[i][j - 1]);
+        var y = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(rows.Count, i => rows[i][20]);
+        var b = X.QR().Solve(y);
+        Assert.Equal(lp.Intercept[0], b[0], 1e-8); // z is written as the float it was, read back as a double
+        for (int j = 0; j < 20; j++) Assert.Equal(lp.Weights[0][j], b[j + 1], 1e-8);
         Assert.All(lp.HeldOutR2, r => Assert.True(r <= 1));
         // a chain within the prior, on a porosity the model makes (its prediction at z = 0)
         string phi = lp.Intercept[0].ToString("F3", System.Globalization.CultureInfo.InvariantCulture);

@@ -97,11 +97,12 @@ public static class ModelCommand
         var count = new Option<int>("--count") { Description = "Independent latents drawn and evaluated (forward runs spent once for the model)", DefaultValueFactory = _ => 400 };
         var seed = new Option<int>("--seed") { Description = "Seed of the latents (use one no benchmark or campaign uses)", DefaultValueFactory = _ => 101 };
         var output = new Option<string>("--out") { Description = "Latent prior file to write (JSON)", Required = true };
+        var draws = new Option<string?>("--draws") { Description = "Also write every draw to this CSV: its latent z1..zN and its properties (φ, k_z in mD, mean pore and throat diameter in m), to audit or refit the map" };
         var device = DeviceOptions.Create();
         var c = new Command("prior",
             "Fit a latent prior: a linear-Gaussian model of the generator's latent → (φ, log k_z, mean pore and throat diameter) map on independent " +
             "draws, with its held-out R²; `condition --prior` and `bench conditioning --method golden+prior` then start and deform chains within " +
-            "the latents the model expects to meet the targets") { model, count, seed, output, device };
+            "the latents the model expects to meet the targets") { model, count, seed, output, draws, device };
         c.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count);
@@ -113,6 +114,7 @@ public static class ModelCommand
             var props = Conditioning.PropertyBands.Sample(batch => m.Generate(batch), m.Latent, new Random(p.GetValue(seed)), n,
                 new Conditioning.PropertyNeeds(true, [Pnm.Flow.FlowAxis.Z]), new Conditioning.PnmForwardModel(),
                 done => io.Err.WriteLine($"evaluated {done}/{n} draws ({sw.Elapsed.TotalSeconds:F0} s)"), latents);
+            if (p.GetValue(draws) is { } csv) WriteDraws(csv, latents, props, names);
             var prior = Conditioning.LatentPrior.Fit(latents, props, names, m.Sha256 ?? "");
             string outPath = p.GetValue(output)!;
             prior.Save(outPath);
@@ -122,6 +124,16 @@ public static class ModelCommand
             return 0;
         }));
         return c;
+    }
+
+    /// <summary>One row per draw: z1..zN, then each property in SI units (k in mD), invariant culture.</summary>
+    static void WriteDraws(string path, IReadOnlyList<float[]> latents, IReadOnlyList<Pnm.RockProperties> props, string[] names)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        using var w = new StreamWriter(path);
+        w.WriteLine(string.Join(",", Enumerable.Range(1, latents[0].Length).Select(i => $"z{i}").Concat(names)));
+        for (int i = 0; i < latents.Count; i++)
+            w.WriteLine(string.Join(",", latents[i].Select(v => v.ToString("R", ci)).Concat(names.Select(n => props[i].Get(n).ToString("R", ci)))));
     }
 
     /// <summary>Writes <paramref name="m"/>'s network with a new card, replacing the file only once
