@@ -100,6 +100,8 @@ public class ChunkedSnowTests
             Assert.Equal(dt.AsSpan(3 * plane, plane).ToArray(), back);
             Assert.False(store.TryRead(3, 5, new float[2 * plane]));
             Assert.False(store.TryRead(2, 3, new float[plane])); // never written
+            Assert.True(store.Holds(3, 4));
+            Assert.False(store.Holds(3, 5));                    // asked before a reader allocates
         }
     }
 
@@ -111,6 +113,7 @@ public class ChunkedSnowTests
         store.Write(new float[4 * 9], 0, 0, 4);
         Assert.Equal(0, store.StoredPlanes);
         Assert.False(store.TryRead(0, 4, new float[4 * 9]));
+        Assert.False(store.Holds(0, 4));
     }
 
     [Fact]

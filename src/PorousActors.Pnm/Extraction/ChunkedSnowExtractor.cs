@@ -257,6 +257,7 @@ public static class ChunkedSnowExtractor
         var sw = Stopwatch.StartNew();
         int nz = src.Nz, plane = src.Ny * src.Nx, margin = Math.Max(state.DistanceMargin, halo);
         int e0 = Math.Max(0, a - margin), e1 = Math.Min(nz, b + margin), slabNz = e1 - e0;
+        if (!store.Holds(e0, e1)) return null; // before allocating: the fallback allocates its own
         var dt = new float[(long)slabNz * plane];
         if (!store.TryRead(e0, e1, dt)) return null;
         var pore = new byte[(long)slabNz * plane];

@@ -57,13 +57,20 @@ public sealed class DistanceStore : IDisposable
         catch (AggregateException e) when (e.InnerExceptions.All(x => x is IOException)) { GiveUp(); }
     }
 
+    /// <summary>Whether every plane of [z0, z1) is stored (so a reader can ask before it allocates).</summary>
+    public bool Holds(int z0, int z1)
+    {
+        if (file is null || z0 < 0 || z1 > nz) return false;
+        for (int z = z0; z < z1; z++) if (!stored[z]) return false;
+        return true;
+    }
+
     /// <summary>True, with planes [z0, z1) of the distance map in <paramref name="dt"/> from its start,
     /// when every one of them is stored; false otherwise (dt then holds nothing useful). Planes are
     /// read and decoded (a table of square roots) in parallel.</summary>
     public bool TryRead(int z0, int z1, float[] dt)
     {
-        if (file is null || z0 < 0 || z1 > nz) return false;
-        for (int z = z0; z < z1; z++) if (!stored[z]) return false;
+        if (!Holds(z0, z1) || file is null) return false;
         var handle = file.SafeFileHandle;
         try
         {
