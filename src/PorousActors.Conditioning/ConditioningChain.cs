@@ -57,6 +57,10 @@ public sealed class ConditioningChain
         MaxEvaluations = maxEvaluations; Prior = prior;
     }
 
+    /// <summary>The latent surrogate the <see cref="SurrogateChoice"/> policy predicts candidates with
+    /// (required by that policy, ignored by the others).</summary>
+    public LatentSurrogate? Surrogate { get; init; }
+
     /// <summary>When set, the chain deforms within z given the targets: mean + r cos t + u sin t, u a
     /// fresh residual draw (<see cref="ConditionalLatent"/>), instead of within N(0, I).</summary>
     public ConditionalLatent? Prior { get; }
@@ -118,6 +122,7 @@ public sealed class ConditioningChain
             if (Prior is not null && Deformable is not null) throw new BadInputException("local deformation and a latent prior cannot be combined");
             u = Draw(State.Seed, n, latentSize);
             u2 = policy.Directions == 2 ? DrawSecond(State.Seed, n, latentSize) : null;
+            if (policy is SurrogateChoice choice) (u, choice.Angle) = ChooseBySurrogate(n);
             if (Prior is not null)
             {
                 u = DrawResidual(Prior, State.Seed, n, u, 0xe95);
@@ -140,6 +145,60 @@ public sealed class ConditioningChain
             return Next();
         }
         return pending = new CandidateBatch(State.Step + 1, angles, angles.Select(t => Deform(t)).ToList());
+    }
+
+    /// <summary>
+    /// The direction and angle of step n whose candidate the surrogate predicts closest to the
+    /// targets (smallest summed squared normalised error), among <see cref="SurrogateChoice.Directions"/>
+    /// fresh directions (each from (seed, n, j)) and ± <see cref="SurrogateChoice.Magnitudes"/>. The
+    /// prediction is anchored on what the current cube measured: its residual from the surrogate is
+    /// added back, fading with distance as the kernel does, so near the current latent the chain
+    /// trusts its measurement and far away the surrogate. It depends only on the state and the seed,
+    /// so a chain resumed from a state takes the same course.
+    /// </summary>
+    (float[] U, double T) ChooseBySurrogate(int n)
+    {
+        var s = Surrogate ?? throw new BadInputException("the surrogate policy needs a latent surrogate (fit one with `porous model surrogate`)");
+        if (Prior is not null || Deformable is not null) throw new BadInputException("the surrogate policy cannot be combined with a latent prior or local deformation");
+        if (s.LatentSize != latentSize) throw new BadInputException($"the latent surrogate was fitted for a {s.LatentSize}-value latent; this generator has {latentSize}");
+        var used = targets.Targets.Select(t => (t, c: Array.IndexOf(s.Properties, t.Property))).ToList();
+        if (used.Any(x => x.c < 0))
+            throw new BadInputException($"the latent surrogate does not model {string.Join(", ", used.Where(x => x.c < 0).Select(x => x.t.Property))}; it models {string.Join(", ", s.Properties)}");
+        var dist = new double[s.Latents.Length];
+        s.Distances(State.Latent, dist);
+        var residual = new double[used.Count];
+        for (int k = 0; k < used.Count; k++)
+        {
+            var (t, c) = used[k];
+            // the measured value where it is usable (a cube that did not percolate has no log k)
+            if (State.Properties.TryGetValue(t.Property, out double v) && PropertyBands.Usable([v], t.Property).Count == 1)
+                residual[k] = LatentPrior.ToScale(t.Property, v) - s.Predict(c, dist);
+        }
+        float[] bestU = Draw(State.Seed, n, latentSize);
+        double bestT = SurrogateChoice.Magnitudes[^1], bestError = double.PositiveInfinity;
+        for (int j = 0; j < SurrogateChoice.Directions; j++)
+        {
+            var uj = StandardNormal.Vector(new Random(SeedMixer.Derive(State.Seed, n, 0x5a00 + j)), latentSize);
+            foreach (double m in SurrogateChoice.Magnitudes)
+                foreach (double t in new[] { m, -m })
+                {
+                    var z = Combine(State.Latent, uj, t);
+                    s.Distances(z, dist);
+                    double move = 0;
+                    for (int i = 0; i < z.Length; i++) { double e = z[i] - State.Latent[i]; move += e * e; }
+                    double error = 0;
+                    for (int k = 0; k < used.Count; k++)
+                    {
+                        var (target, c) = used[k];
+                        double l = s.Maps[c].LengthScale;
+                        double y = s.Predict(c, dist) + residual[k] * Math.Exp(-move / (2 * l * l));
+                        double e = target.NormalisedError(target.LogScale ? Math.Exp(y) : y);
+                        error += e * e;
+                    }
+                    if (error < bestError) { bestError = error; bestU = uj; bestT = t; }
+                }
+        }
+        return (bestU, bestT);
     }
 
     /// <summary>

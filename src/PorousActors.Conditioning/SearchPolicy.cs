@@ -55,7 +55,8 @@ public static class SearchPolicies
         "paper" => new PaperDescent(),
         "random" => new RandomSampling(),
         "sphere" => new SphereSearch(),
-        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, adaptive, sphere, paper or random"),
+        "surrogate" => new SurrogateChoice(),
+        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, adaptive, sphere, paper, random or surrogate"),
     };
 }
 
@@ -136,6 +137,28 @@ public sealed class PaperDescent(int rounds = 4, double h = 0.05) : ISearchPolic
         t = BracketSearch.Wrap(t0 - Math.Sign(slope) * step);
         return [t, BracketSearch.Wrap(t + h)];
     }
+}
+
+/// <summary>
+/// Deformation steered by a <see cref="LatentSurrogate"/>: each step the chain predicts many
+/// candidates z cos t + u_j sin t (several fresh directions u_j, many angles t) and evaluates only the
+/// one predicted closest to the targets, taking its direction as the step's u. Every candidate is
+/// N(0, I), as in any gradual deformation; the surrogate only chooses which one to pay for. The
+/// chain sets <see cref="Angle"/> before the step's first round (<see cref="ConditioningChain"/>).
+/// </summary>
+public sealed class SurrogateChoice : ISearchPolicy
+{
+    public string Name => "surrogate";
+    /// <summary>Fresh directions and angles predicted per step.</summary>
+    public const int Directions = 16;
+    public static readonly double[] Magnitudes = [0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 1.57, 2.0, 2.6];
+    public double? Angle { get; set; }
+
+    public IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError) =>
+        seen.Count == 0 && Angle is { } t ? [t] : [];
+
+    /// <summary>One candidate per step: it replaces the state only if better (or if it meets every target).</summary>
+    public double ScreenBound(IReadOnlyList<(double T, double Error)> seen, double currentError) => currentError;
 }
 
 /// <summary>

@@ -45,7 +45,7 @@ public static class ModelCommand
             else foreach (var (k, v) in o) if (v is not JsonArray) io.Out.WriteLine($"{k,-28} {v}");
             return 0;
         }));
-        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration, latent priors") { info, Calibrate(io), PostProcess(io), Prior(io) };
+        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration, latent priors") { info, Calibrate(io), PostProcess(io), Prior(io), Surrogate(io) };
     }
 
     static Command Calibrate(CliIO io)
@@ -124,6 +124,64 @@ public static class ModelCommand
             return 0;
         }));
         return c;
+    }
+
+    static Command Surrogate(CliIO io)
+    {
+        var model = new Option<string>("--model") { Description = "Generator model file the draws came from", Required = true };
+        var draws = new Option<string>("--draws") { Description = "Draws CSV written by `porous model prior --draws` for this model", Required = true };
+        var output = new Option<string>("--out") { Description = "Latent surrogate file to write (JSON)", Required = true };
+        var c = new Command("surrogate",
+            "Fit a latent surrogate: kernel ridge regression (Gaussian kernel) of φ, log k_z and mean pore and throat diameter on the latent, from the draws " +
+            "of `model prior --draws`, with each property's held-out R²; `bench conditioning --method surrogate` then chooses each step's candidate by it")
+            { model, draws, output };
+        c.SetAction(p => io.Guard(() =>
+        {
+            using var m = GeneratorModel.Load(p.GetValue(model)!);
+            var (latents, props, names) = ReadDraws(p.GetValue(draws)!, m.Latent);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var s = Conditioning.LatentSurrogate.Fit(latents, props, names, m.Sha256 ?? "", progress: msg => io.Err.WriteLine($"{msg} ({sw.Elapsed.TotalSeconds:F0} s)"));
+            string outPath = p.GetValue(output)!;
+            s.Save(outPath);
+            io.Out.WriteLine($"{outPath}: {s.Samples} of {latents.Count} draws usable; held-out R² (5-fold) on each property's scale:");
+            for (int i = 0; i < names.Length; i++)
+                io.Out.WriteLine($"  {names[i] + (Conditioning.LatentPrior.IsLogScale(names[i]) ? " (log)" : ""),-28} {s.Maps[i].HeldOutR2:F3}  (length scale {s.Maps[i].LengthScale}, ridge {s.Maps[i].Ridge})");
+            return 0;
+        }));
+        return c;
+    }
+
+    /// <summary>Reads a draws CSV back: latents, and properties carrying the four modelled values.</summary>
+    static (List<float[]> Latents, List<Pnm.RockProperties> Props, string[] Names) ReadDraws(string path, int latentSize)
+    {
+        if (!File.Exists(path)) throw new Core.BadInputException($"draws file not found: {path}");
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        var lines = File.ReadAllLines(path);
+        var header = lines.Length > 0 ? lines[0].Split(',') : [];
+        string[] names = ["porosity", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
+        if (header.Length != latentSize + names.Length || !header.Skip(latentSize).SequenceEqual(names))
+            throw new Core.BadInputException($"{path}: expected the header z1..z{latentSize},{string.Join(",", names)} of `model prior --draws` for a {latentSize}-value latent");
+        var latents = new List<float[]>(); var props = new List<Pnm.RockProperties>();
+        for (int r = 1; r < lines.Length; r++)
+        {
+            var f = lines[r].Split(',');
+            if (f.Length != header.Length) throw new Core.BadInputException($"{path}, line {r + 1}: {f.Length} fields, expected {header.Length}");
+            var v = new double[f.Length];
+            for (int i = 0; i < f.Length; i++)
+                if (!double.TryParse(f[i], System.Globalization.NumberStyles.Float, ci, out v[i]))
+                    throw new Core.BadInputException($"{path}, line {r + 1}: '{f[i]}' is not a number");
+            latents.Add(v.Take(latentSize).Select(x => (float)x).ToArray());
+            double k = v[latentSize + 1];
+            props.Add(new Pnm.RockProperties
+            {
+                Porosity = v[latentSize], SpecificSurfacePerM = double.NaN, EulerCharacteristic26 = 0, EulerCharacteristic6 = 0, PoreCount = 0, ThroatCount = 0,
+                MeanPoreDiameterM = v[latentSize + 2], MeanPoreEquivalentDiameterM = double.NaN, MeanThroatDiameterM = v[latentSize + 3],
+                MeanThroatEquivalentDiameterM = double.NaN, CoordinationNumber = double.NaN,
+                Permeability = double.IsFinite(k) ? [new Pnm.Flow.PermeabilityResult(Pnm.Flow.FlowAxis.Z, k * Pnm.Flow.PermeabilityResult.M2PerMilliDarcy, 0, 0, 1, 0, 0, "draws")] : [],
+                TimingsMs = new Dictionary<string, double>(),
+            });
+        }
+        return (latents, props, names);
     }
 
     /// <summary>One row per draw: z1..zN, then each property in SI units (k in mD), invariant culture.</summary>

@@ -90,6 +90,7 @@ public static class ConditioningBenchmark
         bool prior = method.EndsWith("+prior", StringComparison.OrdinalIgnoreCase);
         string policy = prior ? method[..^"+prior".Length] : method;
         SearchPolicies.Parse(policy); // refuses an unknown policy
+        policy = policy.Trim().ToLowerInvariant();
         return (policy, prior);
     }
 
@@ -97,10 +98,13 @@ public static class ConditioningBenchmark
     /// "+prior" need <paramref name="prior"/>.</summary>
     public static List<BenchmarkChain> Run(IReadOnlyList<BenchmarkTarget> targets, IReadOnlyList<string> methods, int budget,
         IGenerator generator, IForwardModel forward, PropertyNeeds allProperties, Action<BenchmarkChain, int, int>? progress = null,
-        LatentPrior? prior = null)
+        LatentPrior? prior = null, LatentSurrogate? surrogate = null)
     {
         foreach (var m in methods)
+        {
             if (ParseMethod(m).UsesPrior && prior is null) throw new BadInputException($"method {m} needs a latent prior (--prior)");
+            if (ParseMethod(m).Policy == "surrogate" && surrogate is null) throw new BadInputException($"method {m} needs a latent surrogate (--surrogate)");
+        }
         var results = new List<BenchmarkChain>();
         int total = targets.Count * methods.Count;
         foreach (var method in methods)
@@ -109,7 +113,7 @@ public static class ConditioningBenchmark
                 var ts = TargetSet.Parse([t.Targets]);
                 var (policy, usesPrior) = ParseMethod(method);
                 var chain = new ConditioningChain(t.Seed, ts, generator.LatentSize, () => SearchPolicies.Parse(policy), budget,
-                    usesPrior ? prior!.Condition(ts, generator.LatentSize) : null);
+                    usesPrior ? prior!.Condition(ts, generator.LatentSize) : null) { Surrogate = policy == "surrogate" ? surrogate : null };
                 var sw = Stopwatch.StartNew();
                 ChainRunner.Run(chain, generator, forward);
                 double seconds = sw.Elapsed.TotalSeconds;

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using MathNet.Numerics.LinearAlgebra;
+using PorousActors.Core;
+using PorousActors.Pnm;
+
+namespace PorousActors.Conditioning;
+
+/// <summary>
+/// A nonlinear model of one generator's latent-to-property map: kernel ridge regression with a
+/// Gaussian kernel (the posterior mean of a Gaussian process) of each property on the latent,
+/// fitted once on independent draws. Where the linear <see cref="LatentPrior"/> explains 25–45 % of
+/// each property's spread on the shipped model, this explains far more of the porosity's (measured:
+/// held-out R² 0.92 against 0.45 on 1,917 draws), so a chain can choose where to deform
+/// (<see cref="SurrogateChoice"/>) by predicting its candidates before it spends forward runs.
+/// Each property is modelled on its own scale (log for permeability) with its own length scale and
+/// ridge, chosen by cross-validation.
+/// </summary>
+public sealed record LatentSurrogate(
+    string ModelSha256,
+    int LatentSize,
+    string[] Properties,
+    float[][] Latents,
+    SurrogateMap[] Maps,
+    int Samples)
+{
+    /// <summary>Kernel length scales and ridges tried in the fit (latents are N(0, I): |z| ≈ √d).</summary>
+    public static readonly double[] LengthScales = [2.5, 3.5, 5.0];
+    public static readonly double[] Ridges = [0.05, 0.2, 0.8];
+
+    /// <summary>
+    /// Fits every property on the draws whose properties are all usable (as <see cref="LatentPrior.Fit"/>).
+    /// For each property the (length scale, ridge) of the best <paramref name="folds"/>-fold held-out R²
+    /// is kept; <see cref="SurrogateMap.ResidualSd"/> is the held-out residual spread on the property's scale.
+    /// </summary>
+    public static LatentSurrogate Fit(IReadOnlyList<float[]> latents, IReadOnlyList<RockProperties> properties,
+        IReadOnlyList<string> names, string modelSha256, int folds = 5, Action<string>? progress = null)
+    {
+        if (latents.Count != properties.Count) throw new ArgumentException("one property set per latent expected");
+        if (names.Count == 0) throw new BadInputException("a latent surrogate needs at least one property");
+        foreach (var n in names)
+            if (RockPropertyCatalog.Find(n) is not { Targetable: true })
+                throw new BadInputException($"unknown target property '{n}' for a latent surrogate");
+        int d = latents[0].Length, p = names.Count;
+        var rows = new List<int>();
+        for (int i = 0; i < latents.Count; i++)
+            if (names.All(n => PropertyBands.Usable([properties[i].Get(n)], n).Count == 1)) rows.Add(i);
+        if (rows.Count < 10 * (d + 1))
+            throw new BadInputException($"a latent surrogate for a {d}-value latent needs at least {10 * (d + 1)} usable draws, got {rows.Count} of {latents.Count}");
+        int m = rows.Count;
+        var z = rows.Select(i => latents[i]).ToArray();
+        var y = new double[p][];
+        for (int c = 0; c < p; c++) y[c] = rows.Select(i => LatentPrior.ToScale(names[c], properties[i].Get(names[c]))).ToArray();
+        var dist = new double[m, m];
+        for (int i = 0; i < m; i++)
+            for (int j = i; j < m; j++) dist[i, j] = dist[j, i] = SquaredDistance(z[i], z[j]);
+
+        var bestR2 = Enumerable.Repeat(double.NegativeInfinity, p).ToArray();
+        var bestCombo = new (double L, double Ridge)[p];
+        var bestResidual = new double[p];
+        foreach (double l in LengthScales)
+            foreach (double ridge in Ridges)
+            {
+                var press = new double[p];
+                for (int f = 0; f < folds; f++)
+                {
+                    var train = Enumerable.Range(0, m).Where(r => r % folds != f).ToArray();
+                    var test = Enumerable.Range(0, m).Where(r => r % folds == f).ToArray();
+                    var (alpha, mean, scale) = Solve(dist, train, y, l, ridge);
+                    foreach (int r in test)
+                        for (int c = 0; c < p; c++)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < train.Length; k++) s += alpha[c][k] * Kernel(dist[r, train[k]], l);
+                            double e = y[c][r] - (mean[c] + scale[c] * s);
+                            press[c] += e * e;
+                        }
+                }
+                for (int c = 0; c < p; c++)
+                {
+                    double mu = y[c].Average(), total = y[c].Sum(v => (v - mu) * (v - mu));
+                    double r2 = 1 - press[c] / total;
+                    if (r2 > bestR2[c]) { bestR2[c] = r2; bestCombo[c] = (l, ridge); bestResidual[c] = Math.Sqrt(press[c] / m); }
+                }
+                progress?.Invoke($"length scale {l}, ridge {ridge}: held-out R² {string.Join(" / ", Enumerable.Range(0, p).Select(c => (1 - press[c] / y[c].Sum(v => (v - y[c].Average()) * (v - y[c].Average()))).ToString("F3")))}");
+            }
+        var all = Enumerable.Range(0, m).ToArray();
+        var maps = new SurrogateMap[p];
+        for (int c = 0; c < p; c++)
+        {
+            var (alpha, mean, scale) = Solve(dist, all, [y[c]], bestCombo[c].L, bestCombo[c].Ridge);
+            maps[c] = new SurrogateMap(bestCombo[c].L, bestCombo[c].Ridge, mean[0], scale[0], alpha[0], bestR2[c], bestResidual[c]);
+        }
+        return new LatentSurrogate(modelSha256, d, names.ToArray(), z, maps, m);
+    }
+
+    /// <summary>Kernel ridge weights of each property on the rows <paramref name="train"/> (standardised
+    /// on them), by one Cholesky factorisation shared by the properties.</summary>
+    static (double[][] Alpha, double[] Mean, double[] Scale) Solve(double[,] dist, int[] train, double[][] y, double l, double ridge)
+    {
+        int n = train.Length, p = y.Length;
+        var K = Matrix<double>.Build.Dense(n, n, (i, j) => Kernel(dist[train[i], train[j]], l) + (i == j ? ridge : 0));
+        var mean = new double[p]; var scale = new double[p];
+        var Y = Matrix<double>.Build.Dense(n, p);
+        for (int c = 0; c < p; c++)
+        {
+            mean[c] = train.Average(r => y[c][r]);
+            scale[c] = Math.Sqrt(train.Sum(r => (y[c][r] - mean[c]) * (y[c][r] - mean[c])) / Math.Max(1, n - 1));
+            if (!(scale[c] > 0)) scale[c] = 1; // a constant property: predicted as its mean
+            for (int i = 0; i < n; i++) Y[i, c] = (y[c][train[i]] - mean[c]) / scale[c];
+        }
+        var A = K.Cholesky().Solve(Y);
+        return (Enumerable.Range(0, p).Select(c => A.Column(c).ToArray()).ToArray(), mean, scale);
+    }
+
+    static double Kernel(double squaredDistance, double l) => Math.Exp(-squaredDistance / (2 * l * l));
+
+    static double SquaredDistance(float[] a, float[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) { double e = a[i] - b[i]; s += e * e; }
+        return s;
+    }
+
+    /// <summary>Squared distances from <paramref name="z"/> to every training latent (reused by every property).</summary>
+    public void Distances(float[] z, Span<double> into)
+    {
+        if (z.Length != LatentSize) throw new ArgumentException($"a {LatentSize}-value latent expected");
+        for (int i = 0; i < Latents.Length; i++) into[i] = SquaredDistance(z, Latents[i]);
+    }
+
+    /// <summary>The model's prediction of property <paramref name="c"/> (on its own scale) from the distances.</summary>
+    public double Predict(int c, ReadOnlySpan<double> distances)
+    {
+        var map = Maps[c];
+        double s = 0, inv = 1 / (2 * map.LengthScale * map.LengthScale);
+        for (int i = 0; i < distances.Length; i++) s += map.Weights[i] * Math.Exp(-distances[i] * inv);
+        return map.Mean + map.Scale * s;
+    }
+
+    /// <summary>Each property's prediction (on its own scale) for a latent.</summary>
+    public double[] Predict(float[] z)
+    {
+        var dist = new double[Latents.Length];
+        Distances(z, dist);
+        return Enumerable.Range(0, Properties.Length).Select(c => Predict(c, dist)).ToArray();
+    }
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    public static LatentSurrogate Load(string path)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"latent surrogate file not found: {path}");
+        LatentSurrogate? s;
+        try { s = JsonSerializer.Deserialize<LatentSurrogate>(File.ReadAllText(path), Json); }
+        catch (JsonException e) { throw new BadInputException($"{path} is not a latent surrogate: {e.Message}"); }
+        if (s is null || s.Properties is null || s.Latents is null || s.Maps is null || s.LatentSize < 1 || s.Maps.Length != s.Properties.Length
+            || s.Latents.Any(z => z?.Length != s.LatentSize) || s.Maps.Any(m => m?.Weights?.Length != s.Latents.Length || !(m.LengthScale > 0)))
+            throw new BadInputException($"{path} is not a complete latent surrogate (properties, latents and weights must agree in size)");
+        return s;
+    }
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}
+
+/// <summary>One property's kernel ridge map: y = Mean + Scale Σ Weights_i exp(−|z − z_i|² / 2ℓ²), on the
+/// property's scale, with its held-out R² and residual spread.</summary>
+public sealed record SurrogateMap(double LengthScale, double Ridge, double Mean, double Scale, double[] Weights, double HeldOutR2, double ResidualSd);
