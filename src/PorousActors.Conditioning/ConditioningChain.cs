@@ -113,7 +113,10 @@ public sealed class ConditioningChain
         if (Finished) return null;
         if (pending is not null) return pending;
         if (State.Step == 0 && State.Evaluations == 0)
+        {
+            if (newPolicy() is SurrogateChoice) State = State with { Latent = ChooseStart() };
             return pending = new CandidateBatch(0, [0.0], [State.Latent]); // evaluate z₀
+        }
         if (policy is null)
         {
             int n = State.Step + 1;
@@ -122,7 +125,7 @@ public sealed class ConditioningChain
             if (Prior is not null && Deformable is not null) throw new BadInputException("local deformation and a latent prior cannot be combined");
             u = Draw(State.Seed, n, latentSize);
             u2 = policy.Directions == 2 ? DrawSecond(State.Seed, n, latentSize) : null;
-            if (policy is SurrogateChoice choice) (u, choice.Angle) = ChooseBySurrogate(n);
+            if (policy is SurrogateChoice choice) (u, choice.Angle) = ChooseBySurrogate(n, choice);
             if (Prior is not null)
             {
                 u = DrawResidual(Prior, State.Seed, n, u, 0xe95);
@@ -148,58 +151,112 @@ public sealed class ConditioningChain
     }
 
     /// <summary>
-    /// The direction and angle of step n whose candidate the surrogate predicts closest to the
-    /// targets (smallest summed squared normalised error), among <see cref="SurrogateChoice.Directions"/>
-    /// fresh directions (each from (seed, n, j)) and ± <see cref="SurrogateChoice.Magnitudes"/>. The
-    /// prediction is anchored on what the current cube measured: its residual from the surrogate is
-    /// added back, fading with distance as the kernel does, so near the current latent the chain
-    /// trusts its measurement and far away the surrogate. It depends only on the state and the seed,
+    /// The direction and angle of step n whose candidate the surrogate gives the best chance of
+    /// meeting every target, among <see cref="SurrogateChoice.Directions"/> fresh directions (each
+    /// from (seed, n, j)) and ± <see cref="SurrogateChoice.Magnitudes"/> (the independent variant:
+    /// t = π/2 only, so each candidate is a fresh draw). It depends only on the state and the seed,
     /// so a chain resumed from a state takes the same course.
     /// </summary>
-    (float[] U, double T) ChooseBySurrogate(int n)
+    (float[] U, double T) ChooseBySurrogate(int n, SurrogateChoice choice)
+    {
+        var s = CheckSurrogate();
+        var anchor = Anchor(s);
+        float[] bestU = Draw(State.Seed, n, latentSize);
+        double bestT = Math.PI / 2;
+        var best = (LogP: double.NegativeInfinity, Error: double.PositiveInfinity);
+        double[] angles = choice.Independent ? [Math.PI / 2] : SurrogateChoice.Magnitudes.SelectMany(m => new[] { m, -m }).ToArray();
+        int directions = choice.Independent ? SurrogateChoice.Directions * SurrogateChoice.Magnitudes.Length * 2 : SurrogateChoice.Directions;
+        var dist = new double[s.Latents.Length];
+        for (int j = 0; j < directions; j++)
+        {
+            var uj = StandardNormal.Vector(new Random(SeedMixer.Derive(State.Seed, n, 0x5a00 + j)), latentSize);
+            foreach (double t in angles)
+            {
+                var score = Score(s, Combine(State.Latent, uj, t), anchor, dist);
+                if (score.LogP > best.LogP || (score.LogP == best.LogP && score.Error < best.Error)) { best = score; bestU = uj; bestT = t; }
+            }
+        }
+        return (bestU, bestT);
+    }
+
+    /// <summary>With a surrogate policy, the chain's first latent is the best of
+    /// <see cref="SurrogateChoice.StartDraws"/> independent draws from (seed, 0, j) by the surrogate.</summary>
+    float[] ChooseStart()
+    {
+        var s = CheckSurrogate();
+        var dist = new double[s.Latents.Length];
+        float[] bestZ = State.Latent;
+        var best = (LogP: double.NegativeInfinity, Error: double.PositiveInfinity);
+        for (int j = 0; j < SurrogateChoice.StartDraws; j++)
+        {
+            var z = StandardNormal.Vector(new Random(SeedMixer.Derive(State.Seed, 0, 0x5b00 + j)), latentSize);
+            var score = Score(s, z, null, dist);
+            if (score.LogP > best.LogP || (score.LogP == best.LogP && score.Error < best.Error)) { best = score; bestZ = z; }
+        }
+        return bestZ;
+    }
+
+    LatentSurrogate CheckSurrogate()
     {
         var s = Surrogate ?? throw new BadInputException("the surrogate policy needs a latent surrogate (fit one with `porous model surrogate`)");
         if (Prior is not null || Deformable is not null) throw new BadInputException("the surrogate policy cannot be combined with a latent prior or local deformation");
         if (s.LatentSize != latentSize) throw new BadInputException($"the latent surrogate was fitted for a {s.LatentSize}-value latent; this generator has {latentSize}");
-        var used = targets.Targets.Select(t => (t, c: Array.IndexOf(s.Properties, t.Property))).ToList();
-        if (used.Any(x => x.c < 0))
-            throw new BadInputException($"the latent surrogate does not model {string.Join(", ", used.Where(x => x.c < 0).Select(x => x.t.Property))}; it models {string.Join(", ", s.Properties)}");
+        var missing = targets.Targets.Where(t => Array.IndexOf(s.Properties, t.Property) < 0).Select(t => t.Property).ToList();
+        if (missing.Count > 0)
+            throw new BadInputException($"the latent surrogate does not model {string.Join(", ", missing)}; it models {string.Join(", ", s.Properties)}");
+        return s;
+    }
+
+    /// <summary>What the current cube measured, as residuals from the surrogate on each target's
+    /// property scale (null entries: not measured or not usable, e.g. no log k).</summary>
+    double?[] Anchor(LatentSurrogate s)
+    {
         var dist = new double[s.Latents.Length];
         s.Distances(State.Latent, dist);
-        var residual = new double[used.Count];
-        for (int k = 0; k < used.Count; k++)
-        {
-            var (t, c) = used[k];
-            // the measured value where it is usable (a cube that did not percolate has no log k)
-            if (State.Properties.TryGetValue(t.Property, out double v) && PropertyBands.Usable([v], t.Property).Count == 1)
-                residual[k] = LatentPrior.ToScale(t.Property, v) - s.Predict(c, dist);
-        }
-        float[] bestU = Draw(State.Seed, n, latentSize);
-        double bestT = SurrogateChoice.Magnitudes[^1], bestError = double.PositiveInfinity;
-        for (int j = 0; j < SurrogateChoice.Directions; j++)
-        {
-            var uj = StandardNormal.Vector(new Random(SeedMixer.Derive(State.Seed, n, 0x5a00 + j)), latentSize);
-            foreach (double m in SurrogateChoice.Magnitudes)
-                foreach (double t in new[] { m, -m })
-                {
-                    var z = Combine(State.Latent, uj, t);
-                    s.Distances(z, dist);
-                    double move = 0;
-                    for (int i = 0; i < z.Length; i++) { double e = z[i] - State.Latent[i]; move += e * e; }
-                    double error = 0;
-                    for (int k = 0; k < used.Count; k++)
-                    {
-                        var (target, c) = used[k];
-                        double l = s.Maps[c].LengthScale;
-                        double y = s.Predict(c, dist) + residual[k] * Math.Exp(-move / (2 * l * l));
-                        double e = target.NormalisedError(target.LogScale ? Math.Exp(y) : y);
-                        error += e * e;
-                    }
-                    if (error < bestError) { bestError = error; bestU = uj; bestT = t; }
-                }
-        }
-        return (bestU, bestT);
+        return targets.Targets.Select(t =>
+            State.Properties.TryGetValue(t.Property, out double v) && PropertyBands.Usable([v], t.Property).Count == 1
+                ? LatentPrior.ToScale(t.Property, v) - s.Predict(Array.IndexOf(s.Properties, t.Property), dist)
+                : (double?)null).ToArray();
     }
+
+    /// <summary>
+    /// The surrogate's log chance that the cube at <paramref name="z"/> meets every target (each
+    /// property Gaussian about its prediction with the fit's held-out residual spread, independent),
+    /// and its predicted summed squared error. With an <paramref name="anchor"/> the current cube's
+    /// residual is added back, fading with distance as the kernel does, and so is the certainty it
+    /// gives: near the current latent the chain trusts its measurement, far away the surrogate.
+    /// </summary>
+    (double LogP, double Error) Score(LatentSurrogate s, float[] z, double?[]? anchor, double[] dist)
+    {
+        s.Distances(z, dist);
+        double move = 0;
+        if (anchor is not null)
+            for (int i = 0; i < z.Length; i++) { double e = z[i] - State.Latent[i]; move += e * e; }
+        double logP = 0, error = 0;
+        for (int k = 0; k < targets.Targets.Count; k++)
+        {
+            var target = targets.Targets[k];
+            int c = Array.IndexOf(s.Properties, target.Property);
+            var map = s.Maps[c];
+            double y = s.Predict(c, dist), sd = map.ResidualSd;
+            if (anchor?[k] is { } r)
+            {
+                double rho = Math.Exp(-move / (2 * map.LengthScale * map.LengthScale));
+                y += rho * r;
+                sd *= Math.Sqrt(Math.Max(1 - rho * rho, 1e-6));
+            }
+            double e = target.NormalisedError(target.LogScale ? Math.Exp(y) : y);
+            error += e * e;
+            double lo = target.Value - target.Tolerance, hi = target.Value + target.Tolerance;
+            if (target.LogScale) { lo = lo > 0 ? Math.Log(lo) : double.NegativeInfinity; hi = Math.Log(hi); }
+            double p = Normal(hi, y, sd) - Normal(lo, y, sd);
+            logP += Math.Log(Math.Max(p, 1e-300));
+        }
+        return (logP, error);
+    }
+
+    static double Normal(double x, double mean, double sd) =>
+        double.IsNegativeInfinity(x) ? 0 : 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-(x - mean) / (sd * Math.Sqrt(2)));
 
     /// <summary>
     /// Which candidates of the pending batch need their forward run. Porosity costs a voxel count,

@@ -56,7 +56,8 @@ public static class SearchPolicies
         "random" => new RandomSampling(),
         "sphere" => new SphereSearch(),
         "surrogate" => new SurrogateChoice(),
-        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, adaptive, sphere, paper, random or surrogate"),
+        "surrogate-random" => new SurrogateChoice(independent: true),
+        _ => throw new Core.BadInputException($"unknown policy '{name}': use golden, adaptive, sphere, paper, random, surrogate or surrogate-random"),
     };
 }
 
@@ -140,18 +141,25 @@ public sealed class PaperDescent(int rounds = 4, double h = 0.05) : ISearchPolic
 }
 
 /// <summary>
-/// Deformation steered by a <see cref="LatentSurrogate"/>: each step the chain predicts many
-/// candidates z cos t + u_j sin t (several fresh directions u_j, many angles t) and evaluates only the
-/// one predicted closest to the targets, taking its direction as the step's u. Every candidate is
-/// N(0, I), as in any gradual deformation; the surrogate only chooses which one to pay for. The
-/// chain sets <see cref="Angle"/> before the step's first round (<see cref="ConditioningChain"/>).
+/// Deformation steered by a <see cref="LatentSurrogate"/>: the chain starts at the best of
+/// <see cref="StartDraws"/> independent draws, and each step it predicts many candidates
+/// z cos t + u_j sin t (several fresh directions u_j, many angles t) and evaluates only the one the
+/// surrogate gives the best chance of meeting the targets, taking its direction as the step's u.
+/// Every candidate is N(0, I), as in any gradual deformation; the surrogate only chooses which one
+/// to pay for. <c>independent</c> ("surrogate-random") is the baseline with the same surrogate:
+/// every candidate a fresh independent draw (t = π/2), as many per step, so what deformation adds
+/// can be told from what the surrogate adds. The chain sets <see cref="Angle"/> before the step's
+/// first round (<see cref="ConditioningChain"/>).
 /// </summary>
-public sealed class SurrogateChoice : ISearchPolicy
+public sealed class SurrogateChoice(bool independent = false) : ISearchPolicy
 {
-    public string Name => "surrogate";
-    /// <summary>Fresh directions and angles predicted per step.</summary>
+    public string Name => independent ? "surrogate-random" : "surrogate";
+    public bool Independent => independent;
+    /// <summary>Fresh directions predicted per step, and the angles tried along each.</summary>
     public const int Directions = 16;
     public static readonly double[] Magnitudes = [0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 1.57, 2.0, 2.6];
+    /// <summary>Independent draws the first latent is chosen from.</summary>
+    public const int StartDraws = 384;
     public double? Angle { get; set; }
 
     public IReadOnlyList<double> NextRound(Random rng, IReadOnlyList<(double T, double Error)> seen, double currentError) =>
