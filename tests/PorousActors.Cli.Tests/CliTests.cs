@@ -340,15 +340,15 @@ public sealed class CliTests : IDisposable
         Assert.True(t.Code == 0, t.Err);
         string model = Path.Combine(run, "generator.model");
         string draws = Path.Combine(dir, "prior-draws.csv");
-        var f = Run("model", "prior", "--model", model, "--count", "120", "--seed", "3", "--out", prior, "--draws", draws);
+        var f = Run("model", "prior", "--model", model, "--count", "230", "--seed", "3", "--out", prior, "--draws", draws);
         Assert.True(f.Code == 0, f.Err);
         Assert.Contains("held-out R²", f.Out);
         var lp = Conditioning.LatentPrior.Load(prior);
         Assert.Equal(["porosity", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"], lp.Properties);
-        Assert.True(lp.Samples >= 105 && lp.Samples <= 120);
+        Assert.True(lp.Samples >= 210 && lp.Samples <= 230, $"{lp.Samples} usable draws");
         // the draws file holds what the fit saw: refitting φ on its usable rows gives the prior's coefficients
         var lines = File.ReadAllLines(draws);
-        Assert.Equal(121, lines.Length);
+        Assert.Equal(231, lines.Length);
         Assert.Equal(string.Join(",", Enumerable.Range(1, 20).Select(i => $"z{i}").Concat(lp.Properties)), lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
             .Where(r => r.Skip(20).All(double.IsFinite) && r[21] > 0).ToList();
@@ -358,6 +358,24 @@ public sealed class CliTests : IDisposable
         var b = X.QR().Solve(y);
         Assert.Equal(lp.Intercept[0], b[0], 1e-8); // z is written as the float it was, read back as a double
         for (int j = 0; j < 20; j++) Assert.Equal(lp.Weights[0][j], b[j + 1], 1e-8);
+        // a latent surrogate from the same draws, and a chain it steers
+        string surrogate = Path.Combine(dir, "surrogate.json");
+        var su = Run("model", "surrogate", "--model", model, "--draws", draws, "--out", surrogate);
+        Assert.True(su.Code == 0, su.Err);
+        Assert.Contains("held-out R²", su.Out);
+        Assert.Equal(lp.Samples, Conditioning.LatentSurrogate.Load(surrogate).Samples);
+        string phiNow = lp.Intercept[0].ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        var steered = Run("condition", "--model", model, "--policy", "surrogate", "--surrogate", surrogate, "--target", $"porosity={phiNow}:0.02",
+            "--max-evaluations", "10", "--json", "--out", Path.Combine(dir, "cond-surrogate"));
+        Assert.True(steered.Code is 0 or 3, steered.Err);
+        Assert.Contains("surrogate.json", File.ReadAllText(Path.Combine(dir, "cond-surrogate", "properties.json")));
+        var noSurrogate = Run("condition", "--model", model, "--policy", "surrogate", "--target", $"porosity={phiNow}:0.02", "--out", Path.Combine(dir, "no5"));
+        Assert.Equal(2, noSurrogate.Code);
+        Assert.Contains("need --surrogate", noSurrogate.Err);
+        File.WriteAllText(Path.Combine(dir, "bad-draws.csv"), "z1,z2\n1,2\n");
+        var badDraws = Run("model", "surrogate", "--model", model, "--draws", Path.Combine(dir, "bad-draws.csv"), "--out", Path.Combine(dir, "no6.json"));
+        Assert.Equal(2, badDraws.Code);
+        Assert.Contains("expected the header", badDraws.Err);
         Assert.All(lp.HeldOutR2, r => Assert.True(r <= 1));
         // a chain within the prior, on a porosity the model makes (its prediction at z = 0)
         string phi = lp.Intercept[0].ToString("F3", System.Globalization.CultureInfo.InvariantCulture);

@@ -24,7 +24,7 @@ public static class BenchConditioningCommand
         var realCubes = new Option<int>("--real-cubes") { Description = "Real sub-cubes sampled to find each property's 10–90 % band", DefaultValueFactory = _ => 150 };
         var perGroup = new Option<int>("--targets") { Description = "Targets per property and per joint pair", DefaultValueFactory = _ => 12 };
         var budget = new Option<int>("--budget") { Description = "Forward evaluations a chain may spend", DefaultValueFactory = _ => 100 };
-        var methods = new Option<string[]>("--method") { Description = "Policies to compare (repeat): golden, sphere, adaptive, paper, random, surrogate (needs --surrogate); add +prior (golden+prior) to run one within z given the targets (--prior)", AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--method") { Description = "Policies to compare (repeat): golden, sphere, adaptive, paper, random, surrogate and surrogate-random (need --surrogate); add +prior (golden+prior) to run one within z given the targets (--prior)", AllowMultipleArgumentsPerToken = true };
         var prior = new Option<string?>("--prior") { Description = "Latent prior file (`porous model prior`) for the +prior methods" };
         var surrogate = new Option<string?>("--surrogate") { Description = "Latent surrogate file (`porous model surrogate`) for the surrogate method" };
         var groups = new Option<string>("--groups") { Description = "Which targets: all, single (one property) or joint", DefaultValueFactory = _ => "all" };
@@ -44,8 +44,8 @@ public static class BenchConditioningCommand
             if (latentPrior is null && ms.Any(x => ConditioningBenchmark.ParseMethod(x).UsesPrior))
                 throw new BadInputException("the +prior methods need --prior FILE (fit one with `porous model prior`)");
             var latentSurrogate = p.GetValue(surrogate) is { } surrogatePath ? LatentSurrogate.Load(surrogatePath) : null;
-            if (latentSurrogate is null && ms.Any(x => ConditioningBenchmark.ParseMethod(x).Policy == "surrogate"))
-                throw new BadInputException("the surrogate method needs --surrogate FILE (fit one with `porous model surrogate`)");
+            if (latentSurrogate is null && ms.Any(ConditioningBenchmark.UsesSurrogate))
+                throw new BadInputException("the surrogate methods need --surrogate FILE (fit one with `porous model surrogate`)");
             int nReal = p.GetValue(realCubes), n = p.GetValue(perGroup), b = p.GetValue(budget);
             if (nReal < 20 || n < 1 || b < 1) throw new BadInputException("--real-cubes must be at least 20, --targets and --budget at least 1");
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));

@@ -18,7 +18,7 @@ public static class ConditionCommand
     {
         var model = new Option<string>("--model") { Description = "Generator model file (e.g. models/berea64.model)", Required = true };
         var target = new Option<string[]>("--target") { Description = "property=value:tolerance, repeatable or joined by ';' (porosity, permeability_mD, permeability_mD_x|y|z, meanPoreDiameter_m, meanThroatDiameter_m, specificSurface_per_m, eulerCharacteristic26)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var policy = new Option<string>("--policy") { Description = "Search of the deformation: golden (batched bracket search on the angle t), sphere (two directions per step, searched on the sphere they span with z), adaptive, paper (random t + finite-difference descent) or random (independent samples, the baseline)", DefaultValueFactory = _ => "golden" };
+        var policy = new Option<string>("--policy") { Description = "Search of the deformation: golden (batched bracket search on the angle t), sphere (two directions per step, searched on the sphere they span with z), adaptive, paper (random t + finite-difference descent) or random (independent samples, the baseline), surrogate (each step's candidate chosen by a latent surrogate, --surrogate) or surrogate-random", DefaultValueFactory = _ => "golden" };
         var maxEval = new Option<int>("--max-evaluations") { Description = "Forward-model evaluations before giving up (the best found is still written)", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Chain seed: the same seed, targets and model give the same chain", DefaultValueFactory = _ => 1 };
         var format = CubeFormat.Option();
@@ -27,10 +27,11 @@ public static class ConditionCommand
         var region = new Option<string?>("--region") { Description = "Local deformation (convolutional generator): only the latent cells whose reach lies inside this voxel box z0:z1,y0:y1,x0:x1 move, so the rock outside it stays exactly as the start latent made it; targets still apply to the whole volume" };
         var output = new Option<string>("--out") { Description = "Output folder: cube.raw + .json (or .tif/.npy), latent.csv, properties.json, trace.csv", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var surrogate = new Option<string?>("--surrogate") { Description = "Latent surrogate of this model (`porous model surrogate`) for --policy surrogate or surrogate-random (not with --latent, --region or --prior)" };
         var prior = new Option<string?>("--prior") { Description = "Latent prior of this model (`porous model prior`): start and deform within the latents it expects to meet the targets (not with --latent or --region)" };
         var device = DeviceOptions.Create();
         var cmd = new Command("condition", "Generate a rock cube that matches target properties by gradual Gaussian deformation of the generator's latent vector (Ren & Srinivasan, Algorithm 1)")
-            { model, target, policy, maxEval, seed, output, json, device, format, size, start, region, prior };
+            { model, target, policy, maxEval, seed, output, json, device, format, size, start, region, prior, surrogate };
         cmd.SetAction(p => io.Guard(() =>
         {
             var targets = TargetSet.Parse(p.GetValue(target)!);
@@ -48,8 +49,21 @@ public static class ConditionCommand
                 conditional = lp.Condition(targets, m.Latent)
                     ?? throw new BadInputException($"{priorPath} models none of the targets (it models {string.Join(", ", lp.Properties)})");
             }
+            LatentSurrogate? steering = null;
+            bool steered = SearchPolicies.Parse(p.GetValue(policy)!) is SurrogateChoice;
+            if (steered != (p.GetValue(surrogate) is not null))
+                throw new BadInputException(steered ? "the surrogate policies need --surrogate FILE (fit one with `porous model surrogate`)" : "--surrogate steers only --policy surrogate or surrogate-random");
+            if (p.GetValue(surrogate) is { } surrogatePath)
+            {
+                if (p.GetValue(start) is not null || p.GetValue(region) is not null || conditional is not null)
+                    throw new BadInputException("--surrogate chooses the start latent and deforms the whole latent: it cannot be combined with --latent, --region or --prior");
+                steering = LatentSurrogate.Load(surrogatePath);
+                if (steering.ModelSha256 != (m.Sha256 ?? "")) throw new BadInputException($"{surrogatePath} was fitted for another model (sha256 {steering.ModelSha256}, this one {m.Sha256})");
+            }
             ConditioningChain chain;
-            if (conditional is not null)
+            if (steering is not null)
+                chain = new ConditioningChain(p.GetValue(seed), targets, m.Latent, newPolicy, p.GetValue(maxEval)) { Surrogate = steering };
+            else if (conditional is not null)
                 chain = new ConditioningChain(p.GetValue(seed), targets, m.Latent, newPolicy, p.GetValue(maxEval), conditional);
             else
             {
@@ -79,6 +93,7 @@ public static class ConditionCommand
                 ["targets"] = targets.ToString(),
                 ["policy"] = p.GetValue(policy),
                 ["prior"] = p.GetValue(prior),
+                ["surrogate"] = p.GetValue(surrogate),
                 ["seed"] = p.GetValue(seed),
                 ["steps"] = s.Step,
                 ["evaluations"] = s.Evaluations,

@@ -94,6 +94,9 @@ public static class ConditioningBenchmark
         return (policy, prior);
     }
 
+    /// <summary>Whether a method's policy chooses its candidates by a latent surrogate.</summary>
+    public static bool UsesSurrogate(string method) => SearchPolicies.Parse(ParseMethod(method).Policy) is SurrogateChoice;
+
     /// <summary>Runs every target with every method (same seed, same budget), in-process. Methods with
     /// "+prior" need <paramref name="prior"/>.</summary>
     public static List<BenchmarkChain> Run(IReadOnlyList<BenchmarkTarget> targets, IReadOnlyList<string> methods, int budget,
@@ -103,7 +106,7 @@ public static class ConditioningBenchmark
         foreach (var m in methods)
         {
             if (ParseMethod(m).UsesPrior && prior is null) throw new BadInputException($"method {m} needs a latent prior (--prior)");
-            if (ParseMethod(m).Policy == "surrogate" && surrogate is null) throw new BadInputException($"method {m} needs a latent surrogate (--surrogate)");
+            if (UsesSurrogate(m) && surrogate is null) throw new BadInputException($"method {m} needs a latent surrogate (--surrogate)");
         }
         var results = new List<BenchmarkChain>();
         int total = targets.Count * methods.Count;
@@ -113,7 +116,7 @@ public static class ConditioningBenchmark
                 var ts = TargetSet.Parse([t.Targets]);
                 var (policy, usesPrior) = ParseMethod(method);
                 var chain = new ConditioningChain(t.Seed, ts, generator.LatentSize, () => SearchPolicies.Parse(policy), budget,
-                    usesPrior ? prior!.Condition(ts, generator.LatentSize) : null) { Surrogate = policy == "surrogate" ? surrogate : null };
+                    usesPrior ? prior!.Condition(ts, generator.LatentSize) : null) { Surrogate = UsesSurrogate(method) ? surrogate : null };
                 var sw = Stopwatch.StartNew();
                 ChainRunner.Run(chain, generator, forward);
                 double seconds = sw.Elapsed.TotalSeconds;
