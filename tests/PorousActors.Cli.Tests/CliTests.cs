@@ -404,6 +404,10 @@ public sealed class CliTests : IDisposable
             "--concurrency", "2", "--journal", "sqlite:" + db, "--out", Path.Combine(dir, "prior-camp"));
         Assert.Equal(2, again.Code);
         Assert.Contains("latent prior", again.Err);
+        var steeredCampaign = Run("campaign", "run", "--targets", targets, "--model", model, "--policy", "surrogate", "--name", "steered", "--max-evaluations", "4",
+            "--journal", "sqlite:" + Path.Combine(dir, "steered.db"), "--out", Path.Combine(dir, "steered-camp"));
+        Assert.Equal(2, steeredCampaign.Code);
+        Assert.Contains("do not run the surrogate policy", steeredCampaign.Err);
         var bench = Run("bench", "conditioning", "--model", model, "--data", data, "--method", "golden+prior", "--out", Path.Combine(dir, "no4"));
         Assert.Equal(2, bench.Code);
         Assert.Contains("need --prior", bench.Err);

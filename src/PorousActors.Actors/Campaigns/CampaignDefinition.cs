@@ -55,7 +55,8 @@ public sealed record CampaignDefinition(
         if (Chains.Count == 0) throw new BadInputException("the campaign has no targets");
         if (Concurrency < 1) throw new BadInputException($"concurrency must be at least 1, got {Concurrency}");
         if (MaxEvaluations < 1) throw new BadInputException($"max evaluations must be at least 1, got {MaxEvaluations}");
-        SearchPolicies.Parse(Policy);
+        if (SearchPolicies.Parse(Policy) is SurrogateChoice)
+            throw new BadInputException($"campaigns do not run the {Policy} policy yet (its surrogate is not kept in the journal); use `porous condition --surrogate` or golden with a latent prior");
         Core.IO.VolumeIO.CubeExtension(CubeFormat);
         if (Size is < 16) throw new BadInputException($"volume size must be at least 16 voxels, got {Size}", InputField.Size);
         var dup = Chains.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
