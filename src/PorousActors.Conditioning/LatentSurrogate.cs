@@ -145,13 +145,22 @@ public sealed record LatentSurrogate(
         return Enumerable.Range(0, Properties.Length).Select(c => Predict(c, dist)).ToArray();
     }
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+
+    /// <summary>The surrogate as JSON (what <see cref="Save"/> writes; a campaign's journal keeps it whole).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static LatentSurrogate Load(string path)
     {
         if (!File.Exists(path)) throw new BadInputException($"latent surrogate file not found: {path}");
+        return FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads a surrogate from JSON; <paramref name="path"/> names its source in errors.</summary>
+    public static LatentSurrogate FromJson(string json, string path = "the latent surrogate")
+    {
         LatentSurrogate? s;
-        try { s = JsonSerializer.Deserialize<LatentSurrogate>(File.ReadAllText(path), Json); }
+        try { s = JsonSerializer.Deserialize<LatentSurrogate>(json, Json); }
         catch (JsonException e) { throw new BadInputException($"{path} is not a latent surrogate: {e.Message}"); }
         if (s is null || s.Properties is null || s.Latents is null || s.Maps is null || s.LatentSize < 1 || s.Maps.Length != s.Properties.Length
             || s.Latents.Any(z => z?.Length != s.LatentSize) || s.Maps.Any(m => m?.Weights?.Length != s.Latents.Length || !(m.LengthScale > 0)))

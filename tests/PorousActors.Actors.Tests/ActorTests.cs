@@ -189,6 +189,35 @@ public class ActorTests : TestKit
     }
 
     [Fact]
+    public void AChainActorSteeredByASurrogateEndsAsTheEngineRunWithItAcrossARestart()
+    {
+        var rng = new Random(4);
+        var zs = Enumerable.Range(0, 200).Select(_ => Core.StandardNormal.Vector(rng, 8)).ToList();
+        var props = new FakeGenerator().Generate(zs).Select(v => new PorosityOnly().Evaluate(v, PropertyNeeds.ImageOnly)).ToList();
+        var surrogate = LatentSurrogate.Fit(zs, props, ["porosity"], "sha");
+        var spec = new ChainSpec("s1", "porosity=0.8901:0.00001", 6); // tight: the chain runs long
+        var targets = TargetSet.Parse([spec.Targets]);
+        var reference = new ConditioningChain(6, targets, 8, () => SearchPolicies.Parse("surrogate"), 60) { Surrogate = surrogate };
+        ChainRunner.Run(reference, new FakeGenerator(), new PorosityOnly());
+        Assert.True(reference.State.Evaluations > 20, $"{reference.State.Evaluations} evaluations: too short to restart in the middle");
+
+        var genModel = new RecordingGenerator(new FakeGenerator(), delayMs: 20) { PauseAfter = 12 };
+        var gen = Sys.ActorOf(GeneratorActor.Props(genModel, 4, TimeSpan.Zero));
+        var pnm = Sys.ActorOf(PnmNode.Props(new PorosityOnly(), 2, 3));
+        IActorRef Spawn() => Sys.ActorOf(Props.Create(() => new Parent(ctx => ctx.ActorOf(ChainActor.Props("steered", spec, 8, gen, pnm, "surrogate", 60, false, null, null, surrogate), "chain"), TestActor)));
+        var first = Spawn();
+        AwaitCondition(() => genModel.BatchSizes.Sum() >= 12, TimeSpan.FromSeconds(20));
+        Sys.Stop(first);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        genModel.Release();
+        Spawn();
+        var done = ExpectMsg<ChainFinished>(TimeSpan.FromSeconds(30)).Result;
+        Assert.Equal(reference.State.Status.ToString(), done.Status);
+        Assert.Equal(reference.State.Evaluations, done.Evaluations);
+        Assert.Equal(reference.State.Latent, done.Latent);
+    }
+
+    [Fact]
     public void AnActorChainScreensByPorosityAndEndsAsTheFullyEvaluatedEngineRun()
     {
         // joint φ + k: the actor leaves screened candidates without a forward run and still ends

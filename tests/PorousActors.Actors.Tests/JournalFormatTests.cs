@@ -79,6 +79,13 @@ public sealed class JournalFormatTests : IDisposable
         var priorBack = ((CampaignStarted)s.FromBinary(s.ToBinary(withPrior), s.Manifest(withPrior))).Definition;
         Assert.Null(withPrior.Definition.DifferenceFrom(priorBack));
         Assert.Equal(prior.Weights[0], priorBack.Prior!.Weights[0]);
+        var surrogate = new Conditioning.LatentSurrogate("0123456789abcdef", 2, ["porosity"], [[0.5f, -1.25f], [2e-8f, 3f]],
+            [new Conditioning.SurrogateMap(3.5, 0.2, 0.2, 0.03, [0.7, -1e-17], 0.9, 0.004)], 2);
+        var steered = new CampaignStarted(Definition with { Policy = "surrogate", Surrogate = surrogate });
+        Assert.NotNull((Definition with { Policy = "surrogate" }).DifferenceFrom(steered.Definition)); // the surrogate is part of the work
+        var steeredBack = ((CampaignStarted)s.FromBinary(s.ToBinary(steered), s.Manifest(steered))).Definition;
+        Assert.Null(steered.Definition.DifferenceFrom(steeredBack));
+        Assert.Equal(surrogate.Predict([0.1f, 0.2f]), steeredBack.Surrogate!.Predict([0.1f, 0.2f]));
         foreach (object e in new object[] { step, ChainCompleted.Of(result), started, sized })
         {
             var back = s.FromBinary(s.ToBinary(e), s.Manifest(e));

@@ -404,10 +404,23 @@ public sealed class CliTests : IDisposable
             "--concurrency", "2", "--journal", "sqlite:" + db, "--out", Path.Combine(dir, "prior-camp"));
         Assert.Equal(2, again.Code);
         Assert.Contains("latent prior", again.Err);
-        var steeredCampaign = Run("campaign", "run", "--targets", targets, "--model", model, "--policy", "surrogate", "--name", "steered", "--max-evaluations", "4",
-            "--journal", "sqlite:" + Path.Combine(dir, "steered.db"), "--out", Path.Combine(dir, "steered-camp"));
-        Assert.Equal(2, steeredCampaign.Code);
-        Assert.Contains("do not run the surrogate policy", steeredCampaign.Err);
+        // a campaign steered by the surrogate, which is kept with it: a resume without it is refused
+        string steeredDb = "sqlite:" + Path.Combine(dir, "steered.db");
+        var noSurrogateCampaign = Run("campaign", "run", "--targets", targets, "--model", model, "--policy", "surrogate", "--name", "steered", "--max-evaluations", "4",
+            "--journal", steeredDb, "--out", Path.Combine(dir, "steered-camp"));
+        Assert.Equal(2, noSurrogateCampaign.Code);
+        Assert.Contains("needs a latent surrogate", noSurrogateCampaign.Err);
+        var steeredCampaign = Run("campaign", "run", "--targets", targets, "--model", model, "--policy", "surrogate", "--surrogate", surrogate, "--name", "steered",
+            "--max-evaluations", "4", "--concurrency", "2", "--journal", steeredDb, "--out", Path.Combine(dir, "steered-camp"));
+        Assert.True(steeredCampaign.Code == 0, steeredCampaign.Err + steeredCampaign.Out);
+        Assert.True(File.Exists(Path.Combine(dir, "steered-camp", "results.csv")));
+        var steeredAgain = Run("campaign", "run", "--targets", targets, "--model", model, "--policy", "golden", "--name", "steered", "--max-evaluations", "4",
+            "--journal", steeredDb, "--out", Path.Combine(dir, "steered-camp"));
+        Assert.Equal(2, steeredAgain.Code);
+        Assert.Contains("policy", steeredAgain.Err);
+        var steeredResume = Run("campaign", "run", "--targets", targets, "--model", model, "--policy", "surrogate", "--surrogate", surrogate, "--name", "steered",
+            "--max-evaluations", "4", "--journal", steeredDb, "--out", Path.Combine(dir, "steered-camp"));
+        Assert.True(steeredResume.Code == 0, steeredResume.Err + steeredResume.Out);
         var bench = Run("bench", "conditioning", "--model", model, "--data", data, "--method", "golden+prior", "--out", Path.Combine(dir, "no4"));
         Assert.Equal(2, bench.Code);
         Assert.Contains("need --prior", bench.Err);

@@ -20,7 +20,8 @@ public sealed record CampaignDefinition(
     List<ChainSpec> Chains,
     string CubeFormat = "raw",
     int? Size = null,
-    LatentPrior? Prior = null)
+    LatentPrior? Prior = null,
+    LatentSurrogate? Surrogate = null)
 {
     /// <summary>Where a chain's accepted cube is written, relative to the campaign's folder.</summary>
     public string CubeFile(string id) => Path.Combine("cubes", id + Core.IO.VolumeIO.CubeExtension(CubeFormat));
@@ -39,6 +40,7 @@ public sealed record CampaignDefinition(
         if (CubeFormat != other.CubeFormat) return $"cube format ({CubeFormat} vs {other.CubeFormat})";
         if (Size != other.Size) return $"volume size ({Size?.ToString() ?? "the model's"} vs {other.Size?.ToString() ?? "the model's"})";
         if (PriorText(Prior) != PriorText(other.Prior)) return $"latent prior ({(Prior is null ? "none" : "one")} vs {(other.Prior is null ? "none" : "a different one")})";
+        if (SurrogateText(Surrogate) != SurrogateText(other.Surrogate)) return $"latent surrogate ({(Surrogate is null ? "none" : "one")} vs {(other.Surrogate is null ? "none" : "a different one")})";
         if (Chains.Count != other.Chains.Count) return $"number of targets ({Chains.Count} vs {other.Chains.Count})";
         for (int i = 0; i < Chains.Count; i++)
             if (Chains[i] != other.Chains[i]) return $"target {i + 1} ({Chains[i].Id}: {Chains[i].Targets}, seed {Chains[i].Seed} vs {other.Chains[i].Id}: {other.Chains[i].Targets}, seed {other.Chains[i].Seed})";
@@ -46,6 +48,7 @@ public sealed record CampaignDefinition(
     }
 
     static string PriorText(LatentPrior? p) => p is null ? "" : System.Text.Json.JsonSerializer.Serialize(p);
+    static string SurrogateText(LatentSurrogate? s) => s is null ? "" : s.ToJson();
 
     public void Validate()
     {
@@ -55,8 +58,12 @@ public sealed record CampaignDefinition(
         if (Chains.Count == 0) throw new BadInputException("the campaign has no targets");
         if (Concurrency < 1) throw new BadInputException($"concurrency must be at least 1, got {Concurrency}");
         if (MaxEvaluations < 1) throw new BadInputException($"max evaluations must be at least 1, got {MaxEvaluations}");
-        if (SearchPolicies.Parse(Policy) is SurrogateChoice)
-            throw new BadInputException($"campaigns do not run the {Policy} policy yet (its surrogate is not kept in the journal); use `porous condition --surrogate` or golden with a latent prior");
+        bool steered = SearchPolicies.Parse(Policy) is SurrogateChoice;
+        if (steered && Surrogate is null) throw new BadInputException($"the {Policy} policy needs a latent surrogate (--surrogate or campaign.surrogate; fit one with `porous model surrogate`)");
+        if (!steered && Surrogate is not null) throw new BadInputException("a latent surrogate steers only the surrogate policies (--policy surrogate or surrogate-random)");
+        if (Surrogate is not null && Prior is not null) throw new BadInputException("a campaign takes a latent prior or a latent surrogate, not both");
+        if (Surrogate is not null && Surrogate.ModelSha256 != ModelSha256)
+            throw new BadInputException($"the latent surrogate was fitted for another model (sha256 {Surrogate.ModelSha256}, the campaign's {ModelSha256})");
         Core.IO.VolumeIO.CubeExtension(CubeFormat);
         if (Size is < 16) throw new BadInputException($"volume size must be at least 16 voxels, got {Size}", InputField.Size);
         var dup = Chains.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);

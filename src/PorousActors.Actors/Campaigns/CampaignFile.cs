@@ -5,7 +5,7 @@ using PorousActors.Core;
 namespace PorousActors.Actors.Campaigns;
 
 /// <summary>What a campaign file and the options given beside it say; options win over the file.</summary>
-public sealed record CampaignRequest(string? File, string? Targets, string? Model, string? Name, int? Concurrency, string? Policy, int? MaxEvaluations, string? CubeFormat, int? Size = null, string? Prior = null);
+public sealed record CampaignRequest(string? File, string? Targets, string? Model, string? Name, int? Concurrency, string? Policy, int? MaxEvaluations, string? CubeFormat, int? Size = null, string? Prior = null, string? Surrogate = null);
 
 /// <summary>
 /// The campaign file (HOCON): <c>campaign { name, model, targets-csv | targets = [{id, target, seed}],
@@ -58,6 +58,8 @@ public static class CampaignFile
             chains, format, size);
         if ((r.Prior ?? Relative(r.File, cfg.GetString("campaign.prior", null))) is { } priorPath)
             def = def with { Prior = Conditioning.LatentPrior.Load(priorPath) };
+        if ((r.Surrogate ?? Relative(r.File, cfg.GetString("campaign.surrogate", null))) is { } surrogatePath)
+            def = def with { Surrogate = Conditioning.LatentSurrogate.Load(surrogatePath) };
         def.Validate();
         return def;
     }

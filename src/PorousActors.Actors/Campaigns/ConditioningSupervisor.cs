@@ -295,7 +295,7 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         {
             if (running.Count >= def.Concurrency) break;
             if (done.ContainsKey(spec.Id) || running.ContainsKey(spec.Id) || finishing.Contains(spec.Id)) continue;
-            running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self, minBackoff, maxBackoff, def.Prior), "chain-" + Uri.EscapeDataString(spec.Id));
+            running[spec.Id] = Context.ActorOf(ChainActor.Resilient(def.Name, spec, latentSize, generator, pnm, def.Policy, def.MaxEvaluations, Self, minBackoff, maxBackoff, def.Prior, def.Surrogate), "chain-" + Uri.EscapeDataString(spec.Id));
         }
         if (running.Count == 0 && cubeRequests.Count == 0 && cubeRewrites.Count == 0 && finalEvaluations.Count == 0 && done.Count == def.Chains.Count)
         {

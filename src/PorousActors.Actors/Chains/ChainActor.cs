@@ -68,6 +68,7 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     readonly int snapshotEvery, latentSize;
     readonly IActorRef? reportTo;
     readonly LatentPrior? prior;
+    readonly LatentSurrogate? surrogate;
     ChainState? recovered;
     double recoveredSeconds;
     bool wasRecovered;
@@ -92,9 +93,11 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     public override string PersistenceId { get; }
 
     /// <param name="prior">the campaign's latent prior, if any: the chain starts and deforms within z given its targets</param>
-    public ChainActor(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, int snapshotEvery = 25, IActorRef? reportTo = null, LatentPrior? prior = null)
+    /// <param name="surrogate">the campaign's latent surrogate, for the surrogate policies</param>
+    public ChainActor(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, int snapshotEvery = 25, IActorRef? reportTo = null, LatentPrior? prior = null, LatentSurrogate? surrogate = null)
     {
         this.prior = prior;
+        this.surrogate = surrogate;
         this.reportTo = reportTo;
         PersistenceId = $"{campaign}/chain/{spec.Id}";
         this.spec = spec; this.generator = generator; this.pnm = pnm; this.policy = policy;
@@ -164,8 +167,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         Command<SaveSnapshotFailure>(f => Context.System.Log.Warning("chain {0}: snapshot not saved ({1}); recovery replays more events", spec.Id, f.Cause.GetBaseException().Message));
     }
 
-    public static Props Props(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, IActorRef? reportTo = null, LatentPrior? prior = null) =>
-        Akka.Actor.Props.Create(() => new ChainActor(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, inspectOnly, 25, reportTo, prior));
+    public static Props Props(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, bool inspectOnly = false, IActorRef? reportTo = null, LatentPrior? prior = null, LatentSurrogate? surrogate = null) =>
+        Akka.Actor.Props.Create(() => new ChainActor(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, inspectOnly, 25, reportTo, prior, surrogate));
 
     /// <summary>
     /// The chain under a backoff supervisor: if a journal write or recovery fails (the database
@@ -173,9 +176,9 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
     /// (at most 30 s), recovers its last accepted step and carries on.
     /// </summary>
     public static Props Resilient(string campaign, ChainSpec spec, int latentSize, IActorRef generator, IActorRef pnm, string policy, int maxEvaluations, IActorRef reportTo,
-        TimeSpan? minBackoff = null, TimeSpan? maxBackoff = null, LatentPrior? prior = null) =>
+        TimeSpan? minBackoff = null, TimeSpan? maxBackoff = null, LatentPrior? prior = null, LatentSurrogate? surrogate = null) =>
         Akka.Pattern.BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(
-            Props(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, false, reportTo, prior), "chain",
+            Props(campaign, spec, latentSize, generator, pnm, policy, maxEvaluations, false, reportTo, prior, surrogate), "chain",
             minBackoff ?? TimeSpan.FromSeconds(1), maxBackoff ?? TimeSpan.FromSeconds(30), 0.2, -1));
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
@@ -216,8 +219,8 @@ public sealed class ChainActor : ReceivePersistentActor, IWithTimers
         // the same prior on recovery, so a resumed chain takes the course it would have taken
         var conditional = prior?.Condition(targets, latentSize);
         chain = recovered is null
-            ? new ConditioningChain(spec.Seed, targets, latentSize, newPolicy, maxEvaluations, conditional)
-            : new ConditioningChain(recovered, targets, newPolicy, maxEvaluations, conditional);
+            ? new ConditioningChain(spec.Seed, targets, latentSize, newPolicy, maxEvaluations, conditional) { Surrogate = surrogate }
+            : new ConditioningChain(recovered, targets, newPolicy, maxEvaluations, conditional) { Surrogate = surrogate };
         clock.Start();
         Self.Tell(Continue.Instance);
     }

@@ -123,6 +123,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         if (d.CubeFormat != "raw") w.WriteString("cubeFormat", d.CubeFormat); // optional: absent in older events
         if (d.Size is { } size) w.WriteNumber("size", size);                   // optional: the model's own size when absent
         if (d.Prior is { } prior) { w.WritePropertyName("prior"); w.WriteRawValue(prior.ToJson()); } // optional: no latent prior when absent
+        if (d.Surrogate is { } surrogate) { w.WritePropertyName("surrogate"); w.WriteRawValue(surrogate.ToJson()); } // optional: none when absent
         w.WriteEndObject();
     }
 
@@ -132,7 +133,8 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
         r.GetProperty("chains").EnumerateArray().Select(c => new ChainSpec(c.GetProperty("id").GetString()!, c.GetProperty("targets").GetString()!, c.GetProperty("seed").GetInt64())).ToList(),
         r.TryGetProperty("cubeFormat", out var f) ? f.GetString()! : "raw",
         r.TryGetProperty("size", out var size) ? size.GetInt32() : null,
-        r.TryGetProperty("prior", out var prior) ? Conditioning.LatentPrior.FromJson(prior.GetRawText(), "the campaign's latent prior") : null);
+        r.TryGetProperty("prior", out var prior) ? Conditioning.LatentPrior.FromJson(prior.GetRawText(), "the campaign's latent prior") : null,
+        r.TryGetProperty("surrogate", out var surrogate) ? Conditioning.LatentSurrogate.FromJson(surrogate.GetRawText(), "the campaign's latent surrogate") : null);
 
     // floats and doubles as round-trip text; NaN and infinities as strings JSON can hold
     static void WriteFloats(Utf8JsonWriter w, string name, float[] xs)

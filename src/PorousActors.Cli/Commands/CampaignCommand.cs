@@ -38,19 +38,20 @@ public static class CampaignCommand
         var model = new Option<string?>("--model") { Description = "Generator model file" };
         var name = new Option<string?>("--name") { Description = "Campaign name (default: the targets file's name)" };
         var concurrency = new Option<int?>("--concurrency") { Description = "Chains running at once (default 4)" };
-        var policy = new Option<string?>("--policy") { Description = "golden, sphere (two directions per step), adaptive, paper or random (default golden)" };
+        var policy = new Option<string?>("--policy") { Description = "golden, sphere (two directions per step), adaptive, paper, random, or surrogate / surrogate-random with --surrogate (default golden)" };
         var maxEval = new Option<int?>("--max-evaluations") { Description = "Evaluations per chain before giving up (default 200)" };
         var format = new Option<string?>("--format") { Description = "Format of the accepted cubes in cubes/: raw (+ .json sidecar, default), tif or npy; kept with the campaign" };
         var size = SizeOption();
         var prior = new Option<string?>("--prior") { Description = "Latent prior of the model (`porous model prior`): every chain starts and deforms within the latents it expects to meet that chain's targets; kept with the campaign" };
         var journal = JournalOption(); var outDir = OutOption(); var device = DeviceOptions.Create();
-        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, format, size, prior, journal, outDir, device };
+        var surrogate = new Option<string?>("--surrogate") { Description = "Latent surrogate of the model (`porous model surrogate`) for --policy surrogate or surrogate-random; kept with the campaign" };
+        var c = new Command("run", "Start (or continue) a campaign") { file, targets, model, name, concurrency, policy, maxEval, format, size, prior, surrogate, journal, outDir, device };
         var http = new HttpOptions(); http.AddTo(c);
         var log = LogOption.Create("OUT/campaign.log"); c.Options.Add(log);
         c.SetAction(p => io.Guard(() =>
         {
             var dashboard = http.From(p);
-            var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval), p.GetValue(format), p.GetValue(size), p.GetValue(prior));
+            var (def, fileConfig, m) = LoadDefinition(p.GetValue(file), p.GetValue(targets), p.GetValue(model), p.GetValue(name), p.GetValue(concurrency), p.GetValue(policy), p.GetValue(maxEval), p.GetValue(format), p.GetValue(size), p.GetValue(prior), p.GetValue(surrogate));
             using var _ = m;
             var journalLoc = JournalLocation.Parse(p.GetValue(journal), def.Name);
             journalLoc.CheckOwnership(def.Name, mustExist: false);
@@ -62,9 +63,9 @@ public static class CampaignCommand
     /// <summary>A campaign definition from a campaign file and/or options (options win), with the
     /// model it names loaded (for its hash, and to generate with).</summary>
     internal static (CampaignDefinition Definition, Config FileConfig, GeneratorModel Model) LoadDefinition(
-        string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption, string? formatOption = null, int? sizeOption = null, string? priorOption = null)
+        string? f, string? targetsOption, string? modelOption, string? nameOption, int? concurrencyOption, string? policyOption, int? maxEvalOption, string? formatOption = null, int? sizeOption = null, string? priorOption = null, string? surrogateOption = null)
     {
-        var request = new CampaignRequest(f, targetsOption, modelOption, nameOption, concurrencyOption, policyOption, maxEvalOption, formatOption, sizeOption, priorOption);
+        var request = new CampaignRequest(f, targetsOption, modelOption, nameOption, concurrencyOption, policyOption, maxEvalOption, formatOption, sizeOption, priorOption, surrogateOption);
         var fileConfig = CampaignFile.Read(f);
         GeneratorModel? m = null;
         try
