@@ -425,6 +425,20 @@ public sealed class TrainingTests : IDisposable
         Assert.Contains("Euler weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { EulerWeight = double.NaN })).Message);
     }
 
+    /// <summary>A fresh run of one step, checked through its card and checkpointed, then resumed.</summary>
+    WganTrainer OneStepCheckpointedAndResumed(GanArchitecture arch, TrainingOptions opts, TrainingData data, string name, Action<ModelCard> checkCard)
+    {
+        string ckpt = Path.Combine(dir, name);
+        using (var t = new WganTrainer(arch, opts))
+        {
+            t.Step(data);
+            var card = new TrainingRun(t, data, dir, "blobs").Card();
+            checkCard(card);
+            t.SaveCheckpoint(ckpt, card);
+        }
+        return WganTrainer.Resume(ckpt);
+    }
+
     [Fact]
     public void ARunWithTheEulerTermMeasuresTheRockOnceRecordsItAndResumesExactly()
     {
@@ -437,15 +451,7 @@ public sealed class TrainingTests : IDisposable
         using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockEulerValues!.Value; }
         Assert.True(plain.Zip(withTerm).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the term acts
         Assert.True(rock.Sd >= 1);
-        string ckpt = Path.Combine(dir, "euler.ckpt");
-        using (var t = new WganTrainer(arch, opts))
-        {
-            t.Step(data);
-            var card = new TrainingRun(t, data, dir, "blobs").Card();
-            Assert.Equal(3, card.EulerWeight);
-            t.SaveCheckpoint(ckpt, card);
-        }
-        using var r = WganTrainer.Resume(ckpt);
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "euler.ckpt", card => Assert.Equal(3, card.EulerWeight));
         Assert.Equal(3, r.Options.EulerWeight);
         r.Step(data);
         Assert.Equal(rock, r.RockEulerValues!.Value);
@@ -494,15 +500,7 @@ public sealed class TrainingTests : IDisposable
         // L(1) is the rock's porosity, and L falls with length
         Assert.InRange(rock[0], 0.2, 0.4);
         for (int i = 1; i < rock.Length; i++) Assert.True(rock[i] < rock[i - 1]);
-        string ckpt = Path.Combine(dir, "lp.ckpt");
-        using (var t = new WganTrainer(arch, opts))
-        {
-            t.Step(data);
-            var card = new TrainingRun(t, data, dir, "blobs").Card();
-            Assert.Equal(5, card.LinealPathWeight);
-            t.SaveCheckpoint(ckpt, card);
-        }
-        using var r = WganTrainer.Resume(ckpt);
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "lp.ckpt", card => Assert.Equal(5, card.LinealPathWeight));
         r.Step(data);
         Assert.Equal(rock, r.RockLinealPathValues);
         Assert.True(straight.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
