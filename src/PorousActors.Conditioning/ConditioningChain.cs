@@ -159,8 +159,8 @@ public sealed class ConditioningChain
     /// </summary>
     (float[] U, double T) ChooseBySurrogate(int n, SurrogateChoice choice)
     {
-        var s = CheckSurrogate();
-        var anchor = Anchor(s);
+        var (s, columns) = CheckSurrogate();
+        var anchor = Anchor(s, columns);
         float[] bestU = Draw(State.Seed, n, latentSize);
         double bestT = Math.PI / 2;
         var best = (LogP: double.NegativeInfinity, Error: double.PositiveInfinity);
@@ -172,8 +172,8 @@ public sealed class ConditioningChain
             var uj = StandardNormal.Vector(new Random(SeedMixer.Derive(State.Seed, n, 0x5a00 + j)), latentSize);
             foreach (double t in angles)
             {
-                var score = Score(s, Combine(State.Latent, uj, t), anchor, dist);
-                if (score.LogP > best.LogP || (score.LogP == best.LogP && score.Error < best.Error)) { best = score; bestU = uj; bestT = t; }
+                var score = Score(s, columns, Combine(State.Latent, uj, t), anchor, dist);
+                if (Better(score, best)) { best = score; bestU = uj; bestT = t; }
             }
         }
         return (bestU, bestT);
@@ -183,39 +183,45 @@ public sealed class ConditioningChain
     /// <see cref="SurrogateChoice.StartDraws"/> independent draws from (seed, 0, j) by the surrogate.</summary>
     float[] ChooseStart()
     {
-        var s = CheckSurrogate();
+        var (s, columns) = CheckSurrogate();
         var dist = new double[s.Latents.Length];
         float[] bestZ = State.Latent;
         var best = (LogP: double.NegativeInfinity, Error: double.PositiveInfinity);
         for (int j = 0; j < SurrogateChoice.StartDraws; j++)
         {
             var z = StandardNormal.Vector(new Random(SeedMixer.Derive(State.Seed, 0, 0x5b00 + j)), latentSize);
-            var score = Score(s, z, null, dist);
-            if (score.LogP > best.LogP || (score.LogP == best.LogP && score.Error < best.Error)) { best = score; bestZ = z; }
+            var score = Score(s, columns, z, null, dist);
+            if (Better(score, best)) { best = score; bestZ = z; }
         }
         return bestZ;
     }
 
-    LatentSurrogate CheckSurrogate()
+    /// <summary>The higher chance of meeting every target wins; on a tie, the smaller predicted error.</summary>
+    static bool Better((double LogP, double Error) a, (double LogP, double Error) b) =>
+        a.LogP > b.LogP || (a.LogP == b.LogP && a.Error < b.Error);
+
+    /// <summary>The surrogate, checked against this chain, and the column it models each target in.</summary>
+    (LatentSurrogate S, int[] Columns) CheckSurrogate()
     {
         var s = Surrogate ?? throw new BadInputException("the surrogate policy needs a latent surrogate (fit one with `porous model surrogate`)");
         if (Prior is not null || Deformable is not null) throw new BadInputException("the surrogate policy cannot be combined with a latent prior or local deformation");
         if (s.LatentSize != latentSize) throw new BadInputException($"the latent surrogate was fitted for a {s.LatentSize}-value latent; this generator has {latentSize}");
-        var missing = targets.Targets.Where(t => Array.IndexOf(s.Properties, t.Property) < 0).Select(t => t.Property).ToList();
+        var columns = targets.Targets.Select(t => Array.IndexOf(s.Properties, t.Property)).ToArray();
+        var missing = targets.Targets.Where((_, k) => columns[k] < 0).Select(t => t.Property).ToList();
         if (missing.Count > 0)
             throw new BadInputException($"the latent surrogate does not model {string.Join(", ", missing)}; it models {string.Join(", ", s.Properties)}");
-        return s;
+        return (s, columns);
     }
 
     /// <summary>What the current cube measured, as residuals from the surrogate on each target's
     /// property scale (null entries: not measured or not usable, e.g. no log k).</summary>
-    double?[] Anchor(LatentSurrogate s)
+    double?[] Anchor(LatentSurrogate s, int[] columns)
     {
         var dist = new double[s.Latents.Length];
         s.Distances(State.Latent, dist);
-        return targets.Targets.Select(t =>
+        return targets.Targets.Select((t, k) =>
             State.Properties.TryGetValue(t.Property, out double v) && PropertyBands.Usable([v], t.Property).Count == 1
-                ? LatentPrior.ToScale(t.Property, v) - s.Predict(Array.IndexOf(s.Properties, t.Property), dist)
+                ? LatentPrior.ToScale(t.Property, v) - s.Predict(columns[k], dist)
                 : (double?)null).ToArray();
     }
 
@@ -226,7 +232,7 @@ public sealed class ConditioningChain
     /// residual is added back, fading with distance as the kernel does, and so is the certainty it
     /// gives: near the current latent the chain trusts its measurement, far away the surrogate.
     /// </summary>
-    (double LogP, double Error) Score(LatentSurrogate s, float[] z, double?[]? anchor, double[] dist)
+    (double LogP, double Error) Score(LatentSurrogate s, int[] columns, float[] z, double?[]? anchor, double[] dist)
     {
         s.Distances(z, dist);
         double move = 0;
@@ -236,7 +242,7 @@ public sealed class ConditioningChain
         for (int k = 0; k < targets.Targets.Count; k++)
         {
             var target = targets.Targets[k];
-            int c = Array.IndexOf(s.Properties, target.Property);
+            int c = columns[k];
             var map = s.Maps[c];
             double y = s.Predict(c, dist), sd = map.ResidualSd;
             if (anchor?[k] is { } r)
