@@ -146,14 +146,14 @@ public sealed class WorkBrokerTests : TestKit
         // a stand-in node that offers one slot and never answers
         var lost = CreateTestProbe();
         var broker = Sys.ActorOf(WorkBroker.Props(lost, TimeSpan.FromSeconds(30), "evaluations"));
-        lost.ExpectMsg<Akka.Routing.Broadcast>(); // the broker announced itself
+        lost.ExpectMsg<Akka.Routing.Broadcast>(TimeSpan.FromSeconds(20)); // the broker announced itself (slow when the test run's other actors hold the thread pool)
         for (int i = 0; i < 5; i++) broker.Tell(new Evaluate(i, 0, Cube(3), PropertyNeeds.ImageOnly, TestActor));
         broker.Tell(new ReadyForWork(1), lost);
-        Assert.Equal(0, lost.ExpectMsg<Evaluate>().RequestId);
+        Assert.Equal(0, lost.ExpectMsg<Evaluate>(TimeSpan.FromSeconds(20)).RequestId);
         lost.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // one slot, one evaluation
         broker.Tell(new WorkDone(0, 0, TestActor), lost);
         broker.Tell(new ReadyForWork(1), lost);
-        Assert.Equal(1, lost.ExpectMsg<Evaluate>().RequestId);
+        Assert.Equal(1, lost.ExpectMsg<Evaluate>(TimeSpan.FromSeconds(20)).RequestId);
 
         // the stand-in is lost with request 1 in flight: it goes back to the front of the queue
         Sys.Stop(lost.Ref);
@@ -168,9 +168,14 @@ public sealed class WorkBrokerTests : TestKit
         node.Tell(new BrokerHere(broker));
         var order = Enumerable.Range(0, 4).Select(_ => ExpectMsg<Evaluated>(TimeSpan.FromSeconds(10)).RequestId).ToList();
         Assert.Equal([1L, 2, 3, 4], order);
-        broker.Tell(GetBrokerStats.Instance);
-        var after = ExpectMsg<BrokerStats>();
-        Assert.Equal(0, after.Queued);
-        Assert.Empty(after.InFlight);
+        // the node tells the broker it is done after it answers the requester, so the last
+        // WorkDone may still be on its way when the answer arrives
+        AwaitAssert(() =>
+        {
+            broker.Tell(GetBrokerStats.Instance);
+            var after = ExpectMsg<BrokerStats>();
+            Assert.Equal(0, after.Queued);
+            Assert.Empty(after.InFlight);
+        }, TimeSpan.FromSeconds(10));
     }
 }
