@@ -51,6 +51,10 @@ public sealed record ModelCard
     [JsonPropertyName("linealPathLengths")] public int[]? LinealPathLengths { get; init; }
     /// <summary>Weight of the Euler term in training (null: none, the paper).</summary>
     [JsonPropertyName("eulerWeight")] public double? EulerWeight { get; init; }
+    /// <summary>Weight of the pore-size (erosion) term in training (null: none, the paper).</summary>
+    [JsonPropertyName("poreSizeWeight")] public double? PoreSizeWeight { get; init; }
+    /// <summary>The erosion half-widths (voxels) that term compared (null: none).</summary>
+    [JsonPropertyName("poreSizeRadii")] public int[]? PoreSizeRadii { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

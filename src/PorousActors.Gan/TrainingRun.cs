@@ -38,6 +38,8 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         LinealPathWeight = trainer.Options.LinealPathWeight > 0 ? trainer.Options.LinealPathWeight : null,
         LinealPathLengths = trainer.Options.LinealPathWeight > 0 ? trainer.Options.LinealPathLengths : null,
         EulerWeight = trainer.Options.EulerWeight > 0 ? trainer.Options.EulerWeight : null,
+        PoreSizeWeight = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeWeight : null,
+        PoreSizeRadii = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeRadiiUsed : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

@@ -37,13 +37,15 @@ public static class TrainCommand
         var lineal = new Option<double?>("--lineal-path-weight") { Description = "Weight of the lineal-path term: the squared relative gap between the batch's lineal path L(r) (r = 1, 5, 10, 15, 20 voxels in a row all pore) and the training rock's (0 = off, the paper). New runs only" };
         var linealLengths = new Option<string?>("--lineal-path-lengths") { Description = "Segment lengths in voxels the lineal-path term compares, ascending, e.g. 1,2,5,10,15,20 (default 1,5,10,15,20; 2 is S2 at one voxel, which with 1 holds the specific surface, so runs cannot lengthen by coarsening). New runs only" };
         var euler = new Option<double?>("--euler-weight") { Description = "Weight of the Euler term: the squared gap between the batch's mean Euler characteristic (26-connected pores) and the training rock's, in units of the rock's spread between cubes (0 = off, the paper). New runs only" };
+        var poreSize = new Option<double?>("--pore-size-weight") { Description = "Weight of the pore-size term: the squared relative gap between the batch's E(r), the fraction of voxels whose whole (2r+1)³ cube is pore, and the training rock's, at r = 1, 2, 3 voxels (0 = off, the paper). Holds the pore sizes while other terms change the topology. New runs only" };
+        var poreRadii = new Option<string?>("--pore-size-radii") { Description = "Erosion half-widths in voxels the pore-size term compares, ascending (default 1,2,3). New runs only" };
         var profile = new Option<double?>("--profile-weight") { Description = "Weight of the plane-profile term: pushes every plane of the generated cube towards the same mean porosity, as in a rock cut at random places (0 = off, the paper; ~100 is comparable to the critic's pull). New runs only" };
         var warmup = new Option<int>("--critic-warmup") { Description = "With --init-generator: critic-only steps before the first generator update (a fresh critic first learns to judge the warm generator)", DefaultValueFactory = _ => 0 };
         var dataset = VolumeInputOptions.DatasetOption();
         var device = DeviceOptions.Create();
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, generator, genLr, every, seed, noAugment, resume, init, ema, snapshotEvery, sees, profile, lineal, linealLengths, euler, halfLife, criticHalfLife, warmup, device, output };
+            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, generator, genLr, every, seed, noAugment, resume, init, ema, snapshotEvery, sees, profile, lineal, linealLengths, euler, poreSize, poreRadii, halfLife, criticHalfLife, warmup, device, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
@@ -60,6 +62,8 @@ public static class TrainCommand
             if (p.GetValue(resume) is not null && p.GetValue(halfLife) is not null) throw new BadInputException("a resumed run keeps its learning-rate half-life (it is in the checkpoint); --generator-lr-half-life applies to a new run");
             if (p.GetValue(resume) is not null && p.GetValue(lineal) is not null) throw new BadInputException("a resumed run keeps its lineal-path weight (it is in the checkpoint); --lineal-path-weight applies to a new run");
             if (p.GetValue(resume) is not null && p.GetValue(linealLengths) is not null) throw new BadInputException("a resumed run keeps its lineal-path lengths (they are in the checkpoint); --lineal-path-lengths applies to a new run");
+            if (p.GetValue(resume) is not null && (p.GetValue(poreSize) is not null || p.GetValue(poreRadii) is not null)) throw new BadInputException("a resumed run keeps its pore-size term (it is in the checkpoint); --pore-size-weight and --pore-size-radii apply to a new run");
+            if (p.GetValue(poreRadii) is not null && p.GetValue(poreSize) is null) throw new BadInputException("--pore-size-radii needs --pore-size-weight");
             if (p.GetValue(resume) is not null && p.GetValue(euler) is not null) throw new BadInputException("a resumed run keeps its Euler weight (it is in the checkpoint); --euler-weight applies to a new run");
             if (p.GetValue(linealLengths) is not null && p.GetValue(lineal) is null) throw new BadInputException("--lineal-path-lengths needs --lineal-path-weight");
             if (p.GetValue(resume) is not null && p.GetValue(criticHalfLife) is not null) throw new BadInputException("a resumed run keeps its critic's learning-rate half-life (it is in the checkpoint); --critic-lr-half-life applies to a new run");
@@ -67,7 +71,7 @@ public static class TrainCommand
             using var trainer = p.GetValue(resume) is { } ck
                 ? WganTrainer.Resume(ck, Devices.One(p.GetValue(device)), p.GetValue(ema))
                 : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!, p.GetValue(generator)!),
-                                  new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment), EmaDecay = p.GetValue(ema) ?? 0.995, GeneratorLr = p.GetValue(genLr) ?? 5e-4, CriticSees = p.GetValue(sees), ProfileWeight = p.GetValue(profile) ?? 0, GeneratorLrHalfLife = p.GetValue(halfLife) ?? 0, CriticLrHalfLife = p.GetValue(criticHalfLife) ?? 0, LinealPathWeight = p.GetValue(lineal) ?? 0, LinealPathLengths = ParseLengths(p.GetValue(linealLengths)), EulerWeight = p.GetValue(euler) ?? 0 }, Devices.One(p.GetValue(device)));
+                                  new TrainingOptions { Batch = p.GetValue(batch), Seed = p.GetValue(seed), Augment = !p.GetValue(noAugment), EmaDecay = p.GetValue(ema) ?? 0.995, GeneratorLr = p.GetValue(genLr) ?? 5e-4, CriticSees = p.GetValue(sees), ProfileWeight = p.GetValue(profile) ?? 0, GeneratorLrHalfLife = p.GetValue(halfLife) ?? 0, CriticLrHalfLife = p.GetValue(criticHalfLife) ?? 0, LinealPathWeight = p.GetValue(lineal) ?? 0, LinealPathLengths = ParseLengths(p.GetValue(linealLengths), "--lineal-path-lengths"), EulerWeight = p.GetValue(euler) ?? 0, PoreSizeWeight = p.GetValue(poreSize) ?? 0, PoreSizeRadii = ParseLengths(p.GetValue(poreRadii), "--pore-size-radii") }, Devices.One(p.GetValue(device)));
             if (p.GetValue(init) is { } initPath)
             {
                 if (p.GetValue(resume) is not null) throw new BadInputException("give --resume or --init-generator, not both");
@@ -101,6 +105,6 @@ public static class TrainCommand
     }
 
     /// <summary>"1,2,5" → [1, 2, 5]; null stays null (the default lengths). Order is checked by the options.</summary>
-    static int[]? ParseLengths(string? text) => text?.Split(',').Select(t =>
-        int.TryParse(t.Trim(), out int r) ? r : throw new BadInputException($"--lineal-path-lengths takes whole numbers of voxels separated by commas, got '{text}'")).ToArray();
+    static int[]? ParseLengths(string? text, string option) => text?.Split(',').Select(t =>
+        int.TryParse(t.Trim(), out int r) ? r : throw new BadInputException($"{option} takes whole numbers of voxels separated by commas, got '{text}'")).ToArray();
 }
