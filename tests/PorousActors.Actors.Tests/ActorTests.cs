@@ -11,15 +11,27 @@ namespace PorousActors.Actors.Tests;
 
 public class ActorTests : TestKit
 {
-    static readonly Config Cfg = ConfigurationFactory.ParseString(@"
+    // every test system keeps its snapshots in a folder of its own: a snapshot left by another test
+    // (or an earlier run) under the same persistence id would be recovered and shorten the chain
+    static Config Cfg(string snapshots) => ConfigurationFactory.ParseString($@"
         akka.loglevel = WARNING
         akka.persistence.journal.plugin = ""akka.persistence.journal.inmem""
         akka.persistence.snapshot-store.plugin = ""akka.persistence.snapshot-store.local""
-        akka.persistence.snapshot-store.local.dir = ""snapshots-test""
-        porous.generator-dispatcher { type = PinnedDispatcher }
-        porous.pnm-dispatcher { type = Dispatcher, throughput = 1 }");
+        akka.persistence.snapshot-store.local.dir = ""{snapshots.Replace("\\", "/")}""
+        porous.generator-dispatcher {{ type = PinnedDispatcher }}
+        porous.pnm-dispatcher {{ type = Dispatcher, throughput = 1 }}");
 
-    public ActorTests() : base(Cfg) { }
+    readonly string snapshots;
+
+    public ActorTests() : this(Path.Combine(Path.GetTempPath(), "porous-actor-tests-" + Guid.NewGuid().ToString("N"))) { }
+
+    ActorTests(string snapshots) : base(Cfg(snapshots)) { this.snapshots = snapshots; }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(snapshots)) Directory.Delete(snapshots, true);
+    }
 
     [Fact]
     public void GeneratorBatchesRequestsFromManyChains()
@@ -196,7 +208,7 @@ public class ActorTests : TestKit
     }
 
     [Fact]
-    public void AChainActorSteeredByASurrogateEndsAsTheEngineRunWithIt()
+    public void AChainActorSteeredByASurrogateEndsAsTheEngineRunWithItAcrossARestart()
     {
         var rng = new Random(4);
         var zs = Enumerable.Range(0, 200).Select(_ => Core.StandardNormal.Vector(rng, 8)).ToList();
@@ -206,10 +218,7 @@ public class ActorTests : TestKit
         var targets = TargetSet.Parse([spec.Targets]);
         var reference = new ConditioningChain(6, targets, 8, () => SearchPolicies.Parse("surrogate"), 60) { Surrogate = surrogate };
         ChainRunner.Run(reference, new FakeGenerator(), new PorosityOnly());
-        var gen = Sys.ActorOf(GeneratorActor.Props(new FakeGenerator(), 4, TimeSpan.Zero));
-        var pnm = Sys.ActorOf(PnmNode.Props(new PorosityOnly(), 2, 3));
-        Sys.ActorOf(Props.Create(() => new Parent(ctx => ctx.ActorOf(ChainActor.Props("steered", spec, 8, gen, pnm, "surrogate", 60, false, null, null, surrogate), "chain"), TestActor)));
-        var done = ExpectMsg<ChainFinished>(TimeSpan.FromSeconds(30)).Result;
+        var done = StoppedAndRestarted(10, (gen, pnm) => ChainActor.Props("steered", spec, 8, gen, pnm, "surrogate", 60, false, null, null, surrogate));
         Assert.Equal(reference.State.Status.ToString(), done.Status);
         Assert.Equal(reference.State.Evaluations, done.Evaluations);
         Assert.Equal(reference.State.Latent, done.Latent);
