@@ -35,7 +35,8 @@ public static class ConditionCommand
         cmd.SetAction(p => io.Guard(() =>
         {
             var targets = TargetSet.Parse(p.GetValue(target)!);
-            SearchPolicies.Parse(p.GetValue(policy)!);
+            // parsed before the model loads, so a bad name fails at once
+            bool steered = SearchPolicies.Parse(p.GetValue(policy)!) is SurrogateChoice;
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)), p.GetValue(size));
             var gen = new GanGenerator(m);
             Func<ISearchPolicy> newPolicy = () => SearchPolicies.Parse(p.GetValue(policy)!);
@@ -50,7 +51,6 @@ public static class ConditionCommand
                     ?? throw new BadInputException($"{priorPath} models none of the targets (it models {string.Join(", ", lp.Properties)})");
             }
             LatentSurrogate? steering = null;
-            bool steered = SearchPolicies.Parse(p.GetValue(policy)!) is SurrogateChoice;
             if (steered != (p.GetValue(surrogate) is not null))
                 throw new BadInputException(steered ? "the surrogate policies need --surrogate FILE (fit one with `porous model surrogate`)" : "--surrogate steers only --policy surrogate or surrogate-random");
             if (p.GetValue(surrogate) is { } surrogatePath)
