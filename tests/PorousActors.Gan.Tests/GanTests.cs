@@ -385,24 +385,37 @@ public sealed class TrainingTests : IDisposable
     public void EachVoxelsEulerGradientIsTheChangeOfItsFlip()
     {
         // multilinear in every voxel: ∂χ/∂voxel is χ(voxel pore) − χ(voxel solid) exactly
+        AssertGradientIsFlipDifference(RandomCube(8, 0.35), pore => WganTrainer.Euler26(pore).sum(),
+            v => Core.Metrics.EulerCharacteristic.Compute26(v), "χ");
+    }
+
+    static Volume RandomCube(int seed, double porosity)
+    {
         const int n = 9;
         var v = new Volume(n, n, n, 5e-6);
-        var rng = new Random(8);
-        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = (byte)(rng.NextDouble() < 0.35 ? 1 : 0);
+        var rng = new Random(seed);
+        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = (byte)(rng.NextDouble() < porosity ? 1 : 0);
+        return v;
+    }
+
+    /// <summary>Each voxel's gradient of <paramref name="tensorMetric"/> equals the image metric with
+    /// that voxel pore minus with it solid, and enough voxels change the metric to make it a test.</summary>
+    static void AssertGradientIsFlipDifference(Volume v, Func<Tensor, Tensor> tensorMetric, Func<Volume, double> imageMetric, string name)
+    {
         using var pore = PoreTensor(v).requires_grad_(true);
-        WganTrainer.Euler26(pore).sum().backward();
+        tensorMetric(pore).backward();
         var g = pore.grad!.data<float>().ToArray();
         int changing = 0;
         for (int i = 0; i < v.Data.Length; i++)
         {
             byte keep = v.Data[i];
-            v.Data[i] = 1; long open = Core.Metrics.EulerCharacteristic.Compute26(v);
-            v.Data[i] = 0; long shut = Core.Metrics.EulerCharacteristic.Compute26(v);
+            v.Data[i] = 1; double open = imageMetric(v);
+            v.Data[i] = 0; double shut = imageMetric(v);
             v.Data[i] = keep;
-            Assert.Equal(open - shut, g[i]);
+            Assert.Equal(open - shut, g[i], 6);
             if (open != shut) changing++;
         }
-        Assert.True(changing > 50, $"only {changing} voxels change χ: the image tests too little");
+        Assert.True(changing > 50, $"only {changing} voxels change {name}: the image tests too little");
     }
 
     [Fact]
@@ -502,24 +515,7 @@ public sealed class TrainingTests : IDisposable
     public void EachVoxelsErosionGradientIsTheChangeOfItsFlip()
     {
         // a product over each window: ∂E/∂voxel is E(voxel pore) − E(voxel solid) exactly
-        const int n = 9;
-        var v = new Volume(n, n, n, 5e-6);
-        var rng = new Random(3);
-        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = (byte)(rng.NextDouble() < 0.95 ? 1 : 0);
-        using var pore = PoreTensor(v).requires_grad_(true);
-        WganTrainer.Erosion(pore, [1])[0].backward();
-        var g = pore.grad!.data<float>().ToArray();
-        int changing = 0;
-        for (int i = 0; i < v.Data.Length; i++)
-        {
-            byte keep = v.Data[i];
-            v.Data[i] = 1; double open = ErodedFraction(v, 1);
-            v.Data[i] = 0; double shut = ErodedFraction(v, 1);
-            v.Data[i] = keep;
-            Assert.Equal(open - shut, g[i], 6);
-            if (open != shut) changing++;
-        }
-        Assert.True(changing > 50, $"only {changing} voxels change E: the image tests too little");
+        AssertGradientIsFlipDifference(RandomCube(3, 0.95), pore => WganTrainer.Erosion(pore, [1])[0], v => ErodedFraction(v, 1), "E");
     }
 
     [Fact]
