@@ -314,6 +314,19 @@ public sealed class CliTests : IDisposable
         Assert.Equal(["1", "2", "3"], curve.Rows.Select(r => r.Cells[curve.Column("iteration")]));
         using var after = Gan.GeneratorModel.Load(Path.Combine(run, "generator.model"));
         Assert.Equal(3, after.Card.Iterations);
+        // the pore-size term is chosen when a run starts: refused on a resume, and its radii alone or misspelt
+        var keeps = Run("train", "--data", data, "--resume", Path.Combine(run, "checkpoint.ckpt"), "--iterations", "4", "--pore-size-weight", "5", "--out", run);
+        Assert.Equal(2, keeps.Code);
+        Assert.Contains("keeps its pore-size term", keeps.Err);
+        Assert.Equal(3, Core.IO.CsvTable.Read(Path.Combine(run, "curve.csv")).Rows.Count); // nothing trained
+        string other = Path.Combine(dir, "other");
+        var alone = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--pore-size-radii", "1,2", "--out", other);
+        Assert.Equal(2, alone.Code);
+        Assert.Contains("--pore-size-radii needs --pore-size-weight", alone.Err);
+        var misspelt = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--pore-size-weight", "5", "--pore-size-radii", "1,two", "--out", other);
+        Assert.Equal(2, misspelt.Code);
+        Assert.Contains("--pore-size-radii takes whole numbers", misspelt.Err);
+        Assert.False(File.Exists(Path.Combine(other, "checkpoint.ckpt")));
         // the post-processing is the card's: turned off, `generate` follows it without being told
         string off = Path.Combine(dir, "off.model");
         var bad = Run("model", "postprocess", "--model", Path.Combine(run, "generator.model"), "--median", "maybe", "--out", off);
