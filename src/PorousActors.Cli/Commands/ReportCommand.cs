@@ -17,7 +17,12 @@ public static class ReportCommand
     /// <summary>Also a diagnostic: the share of the pore space in face-connected clusters that span z
     /// (connected porosity along z ÷ porosity), i.e. how much of it can carry flow.</summary>
     const string SpanningShare = "spanningPoreFraction_z";
-    static readonly string[] Columns = [.. Properties, SpanningShare];
+    /// <summary>Also a diagnostic: pore bodies in the cube's SNOW network. A generator can match the
+    /// mean pore diameter with too many pores of too even a size (more pores at the same porosity
+    /// means smaller regions joined by more, narrower throats), and a term that lowers the Euler
+    /// characteristic can do it by merging pores; the count shows both.</summary>
+    const string PoreCount = "poreCount";
+    static readonly string[] Columns = [.. Properties, SpanningShare, PoreCount];
 
     public static Command Build(CliIO io)
     {
@@ -87,7 +92,7 @@ public static class ReportCommand
                 var r = forward.Evaluate(v, needs);
                 int k = Interlocked.Increment(ref done);
                 if (k % 10 == 0 || k == 4 * n) view.Report(k, $"analysed {k}/{4 * n} cubes, {sw.Elapsed.TotalSeconds:F0} s, ETA {sw.Elapsed.TotalSeconds / k * (4 * n - k):F0} s", $"{k}/{4 * n} cubes");
-                return [.. Properties.Select(r.Get), r.Porosity > 0 ? Core.Metrics.Porosity.Connected(v, 0) / r.Porosity : 0];
+                return [.. Properties.Select(r.Get), r.Porosity > 0 ? Core.Metrics.Porosity.Connected(v, 0) / r.Porosity : 0, r.PoreCount];
             }
             // the training cubes through the paper's post-processing (3³ median, then a threshold:
             // on a binary cube, a majority filter): tells generator errors from post-processing effects
