@@ -227,7 +227,7 @@ public sealed class ConditioningChain
 
     /// <summary>
     /// The surrogate's log chance that the cube at <paramref name="z"/> meets every target (each
-    /// property Gaussian about its prediction with the fit's held-out residual spread, independent),
+    /// property Gaussian about its prediction with the fit's held-out residual spread there, independent),
     /// and its predicted summed squared error. With an <paramref name="anchor"/> the current cube's
     /// residual is added back, fading with distance as the kernel does, and so is the certainty it
     /// gives: near the current latent the chain trusts its measurement, far away the surrogate.
@@ -244,7 +244,7 @@ public sealed class ConditioningChain
             var target = targets.Targets[k];
             int c = columns[k];
             var map = s.Maps[c];
-            double y = s.Predict(c, dist), sd = map.ResidualSd;
+            double y = s.Predict(c, dist), sd = s.ResidualSd(c, y);
             if (anchor?[k] is { } r)
             {
                 double rho = Math.Exp(-move / (2 * map.LengthScale * map.LengthScale));

@@ -88,9 +88,83 @@ public sealed record LatentSurrogate(
         for (int c = 0; c < p; c++)
         {
             var (alpha, mean, scale) = Solve(dist, all, [y[c]], bestCombo[c].L, bestCombo[c].Ridge);
-            maps[c] = new SurrogateMap(bestCombo[c].L, bestCombo[c].Ridge, mean[0], scale[0], alpha[0], bestR2[c], bestResidual[c]);
+            var residuals = HeldOutResiduals(dist, y[c], bestCombo[c].L, bestCombo[c].Ridge, folds);
+            var spread = FitSpread(y[c].Zip(residuals, (v, e) => v - e).ToArray(), residuals, folds);
+            progress?.Invoke(spread is null
+                ? $"{names[c]}: one residual spread (held-out negative log-likelihood per draw {ConstantNll(residuals):F3}; modelled on the prediction it was not better)"
+                : $"{names[c]}: residual spread modelled on the prediction (held-out negative log-likelihood per draw {spread.HeldOutNll:F3} against {ConstantNll(residuals):F3} for one spread)");
+            maps[c] = new SurrogateMap(bestCombo[c].L, bestCombo[c].Ridge, mean[0], scale[0], alpha[0], bestR2[c], bestResidual[c], spread);
         }
         return new LatentSurrogate(modelSha256, d, names.ToArray(), z, maps, m);
+    }
+
+    /// <summary>Each draw's residual when predicted by a fit on the other folds.</summary>
+    static double[] HeldOutResiduals(double[,] dist, double[] y, double l, double ridge, int folds)
+    {
+        int m = y.Length;
+        var e = new double[m];
+        for (int f = 0; f < folds; f++)
+        {
+            var train = Enumerable.Range(0, m).Where(r => r % folds != f).ToArray();
+            var (alpha, mean, scale) = Solve(dist, train, [y], l, ridge);
+            for (int r = f; r < m; r += folds)
+            {
+                double s = 0;
+                for (int k = 0; k < train.Length; k++) s += alpha[0][k] * Kernel(dist[r, train[k]], l);
+                e[r] = y[r] - (mean[0] + scale[0] * s);
+            }
+        }
+        return e;
+    }
+
+    /// <summary>Gaussian negative log-likelihood per residual with one spread for all (the fit's RMS).</summary>
+    static double ConstantNll(double[] e)
+    {
+        double v = e.Average(x => x * x);
+        return 0.5 * Math.Log(2 * Math.PI * v) + 0.5;
+    }
+
+    /// <summary>
+    /// A model of how the residual spread varies with the predicted value (log k's does: its held-out
+    /// residuals spread about twice as wide where low k is predicted as where high k is): log(e² + ε)
+    /// regressed on a quadratic in the held-out prediction ŷ, its exponential scaled so that it
+    /// averages to the squared residuals (E[log χ²₁] is −1.27, not 0). A function of ŷ rather than of
+    /// the latent itself: fitted on the latent by kernel ridge regression, the spread of the shipped
+    /// model's log k predicted held-out residuals worse than one spread for all. Kept only when it
+    /// predicts held-out residuals better than one spread (Gaussian log-likelihood per draw,
+    /// <paramref name="folds"/>-fold, by at least 0.01); otherwise null.
+    /// </summary>
+    static SpreadMap? FitSpread(double[] predicted, double[] e, int folds)
+    {
+        int m = e.Length;
+        double floor = 1e-4 * e.Average(x => x * x) + 1e-300; // a residual of 0 must not give log 0
+        var v = e.Select(x => Math.Log(x * x + floor)).ToArray();
+        double lo = predicted.Min(), hi = predicted.Max();
+        double nll = 0;
+        for (int f = 0; f < folds; f++)
+        {
+            var train = Enumerable.Range(0, m).Where(r => r % folds != f).ToArray();
+            var fit = FitQuadratic(train.Select(r => predicted[r]).ToArray(), train.Select(r => v[r]).ToArray(), train.Select(r => e[r]).ToArray(), lo, hi);
+            for (int r = f; r < m; r += folds)
+            {
+                double var = fit.Variance(predicted[r]);
+                nll += 0.5 * Math.Log(2 * Math.PI * var) + e[r] * e[r] / (2 * var);
+            }
+        }
+        nll /= m;
+        if (!(nll < ConstantNll(e) - 0.01)) return null;
+        return FitQuadratic(predicted, v, e, lo, hi) with { HeldOutNll = nll };
+    }
+
+    static SpreadMap FitQuadratic(double[] x, double[] v, double[] e, double lo, double hi)
+    {
+        // centred and scaled so the normal equations stay well conditioned
+        double mid = (lo + hi) / 2, half = Math.Max((hi - lo) / 2, 1e-12);
+        var X = Matrix<double>.Build.Dense(x.Length, 3, (i, j) => Math.Pow((x[i] - mid) / half, j));
+        var b = X.QR().Solve(Vector<double>.Build.DenseOfArray(v));
+        var map = new SpreadMap(b[0], b[1], b[2], mid, half, lo, hi, 1, double.NaN);
+        double calibration = Enumerable.Range(0, x.Length).Average(i => e[i] * e[i] / map.Variance(x[i]));
+        return map with { Calibration = calibration };
     }
 
     /// <summary>Kernel ridge weights of each property on the rows <paramref name="train"/> (standardised
@@ -137,6 +211,12 @@ public sealed record LatentSurrogate(
         return map.Mean + map.Scale * s;
     }
 
+    /// <summary>The model's residual spread of property <paramref name="c"/> (on its own scale) where it
+    /// predicts <paramref name="predicted"/>: the held-out spread, or where the fit found it to vary,
+    /// its <see cref="SpreadMap"/>.</summary>
+    public double ResidualSd(int c, double predicted) =>
+        Maps[c].Spread is { } sp ? Math.Sqrt(sp.Variance(predicted)) : Maps[c].ResidualSd;
+
     /// <summary>Each property's prediction (on its own scale) for a latent.</summary>
     public double[] Predict(float[] z)
     {
@@ -163,7 +243,8 @@ public sealed record LatentSurrogate(
         try { s = JsonSerializer.Deserialize<LatentSurrogate>(json, Json); }
         catch (JsonException e) { throw new BadInputException($"{path} is not a latent surrogate: {e.Message}"); }
         if (s is null || s.Properties is null || s.Latents is null || s.Maps is null || s.LatentSize < 1 || s.Maps.Length != s.Properties.Length
-            || s.Latents.Any(z => z?.Length != s.LatentSize) || s.Maps.Any(m => m?.Weights?.Length != s.Latents.Length || !(m.LengthScale > 0)))
+            || s.Latents.Any(z => z?.Length != s.LatentSize) || s.Maps.Any(m => m?.Weights?.Length != s.Latents.Length || !(m.LengthScale > 0)
+                || m.Spread is { } sp && !(sp.Calibration > 0 && sp.Half > 0 && sp.Low <= sp.High)))
             throw new BadInputException($"{path} is not a complete latent surrogate (properties, latents and weights must agree in size)");
         return s;
     }
@@ -176,5 +257,18 @@ public sealed record LatentSurrogate(
 }
 
 /// <summary>One property's kernel ridge map: y = Mean + Scale Σ Weights_i exp(−|z − z_i|² / 2ℓ²), on the
-/// property's scale, with its held-out R² and residual spread.</summary>
-public sealed record SurrogateMap(double LengthScale, double Ridge, double Mean, double Scale, double[] Weights, double HeldOutR2, double ResidualSd);
+/// property's scale, with its held-out R² and residual spread, and where that spread varies over the
+/// latent, its own map (null: one spread for all; surrogates written before it existed have none).</summary>
+public sealed record SurrogateMap(double LengthScale, double Ridge, double Mean, double Scale, double[] Weights, double HeldOutR2, double ResidualSd, SpreadMap? Spread = null);
+
+/// <summary>The residual variance as a function of the prediction ŷ: Calibration · exp(A + B x + C x²),
+/// x = (ŷ − Mid) / Half with ŷ held within [Low, High], the predictions it was fitted on (no
+/// extrapolation of the quadratic); HeldOutNll is its held-out Gaussian negative log-likelihood per draw.</summary>
+public sealed record SpreadMap(double A, double B, double C, double Mid, double Half, double Low, double High, double Calibration, double HeldOutNll)
+{
+    public double Variance(double predicted)
+    {
+        double x = (Math.Clamp(predicted, Low, High) - Mid) / Half;
+        return Calibration * Math.Exp(A + B * x + C * x * x);
+    }
+}

@@ -63,6 +63,34 @@ public class LatentSurrogateTests
     }
 
     [Fact]
+    public void WhereTheResidualSpreadVariesWithThePredictionItIsModelledAndOnlyThere()
+    {
+        // φ = 0.3 + 0.04 z₀ + N(0, (0.01 e^{0.7 z₀})²): its noise is 8× wider where φ is high (z₀ = 1.5)
+        // than where it is low (z₀ = −1.5); log k = log 500 + 0.4 z₂ + N(0, 0.1²): one spread everywhere
+        var rng = new Random(21);
+        var zs = new List<float[]>(); var ps = new List<RockProperties>();
+        for (int i = 0; i < 600; i++)
+        {
+            var z = StandardNormal.Vector(rng, 4);
+            double phi = 0.3 + 0.04 * z[0] + 0.01 * Math.Exp(0.7 * z[0]) * StandardNormal.Next(rng);
+            double k = Math.Exp(Math.Log(500) + 0.4 * z[2] + 0.1 * StandardNormal.Next(rng));
+            zs.Add(z); ps.Add(Props(phi, k));
+        }
+        var s = LatentSurrogate.Fit(zs, ps, PhiK, "sha");
+        Assert.NotNull(s.Maps[0].Spread);
+        Assert.Null(s.Maps[1].Spread);
+        double wide = s.ResidualSd(0, 0.3 + 0.04 * 1.5), narrow = s.ResidualSd(0, 0.3 - 0.04 * 1.5);
+        Assert.True(wide > 3 * narrow, $"φ's spread {narrow} at z₀ = −1.5 and {wide} at 1.5 (true 0.0035 and 0.029)");
+        Assert.InRange(s.ResidualSd(0, 0.3), 0.005, 0.02); // true 0.01
+        Assert.Equal(s.ResidualSd(0, 1.0), s.ResidualSd(0, s.Maps[0].Spread!.High)); // no extrapolation
+        Assert.Equal(s.Maps[1].ResidualSd, s.ResidualSd(1, Math.Log(900)));
+        // the spread map travels with the file
+        var back = LatentSurrogate.FromJson(s.ToJson());
+        Assert.Equal(s.Maps[0].Spread, back.Maps[0].Spread);
+        Assert.Null(back.Maps[1].Spread);
+    }
+
+    [Fact]
     public void DrawsThatCannotBeModelledAreLeftOutAndTooFewDrawsAreRefused()
     {
         var (z, p) = CurvedRock(200, 2);
