@@ -31,9 +31,12 @@ public sealed record LatentSurrogate(
     /// Fits every property on the draws whose properties are all usable (as <see cref="LatentPrior.Fit"/>).
     /// For each property the (length scale, ridge) of the best <paramref name="folds"/>-fold held-out R²
     /// is kept; <see cref="SurrogateMap.ResidualSd"/> is the held-out residual spread on the property's scale.
+    /// With <paramref name="varyingSpread"/>, each property's spread may also vary with its prediction
+    /// (<see cref="FitSpread"/>); off by default, since on the shipped model it helped single k targets
+    /// and cost joint k + throat targets more than that (models/berea64-conditioning-surrogate/varying-spread/).
     /// </summary>
     public static LatentSurrogate Fit(IReadOnlyList<float[]> latents, IReadOnlyList<RockProperties> properties,
-        IReadOnlyList<string> names, string modelSha256, int folds = 5, Action<string>? progress = null)
+        IReadOnlyList<string> names, string modelSha256, int folds = 5, Action<string>? progress = null, bool varyingSpread = false)
     {
         if (latents.Count != properties.Count) throw new ArgumentException("one property set per latent expected");
         if (names.Count == 0) throw new BadInputException("a latent surrogate needs at least one property");
@@ -88,11 +91,15 @@ public sealed record LatentSurrogate(
         for (int c = 0; c < p; c++)
         {
             var (alpha, mean, scale) = Solve(dist, all, [y[c]], bestCombo[c].L, bestCombo[c].Ridge);
-            var residuals = HeldOutResiduals(dist, y[c], bestCombo[c].L, bestCombo[c].Ridge, folds);
-            var spread = FitSpread(y[c].Zip(residuals, (v, e) => v - e).ToArray(), residuals, folds);
-            progress?.Invoke(spread is null
-                ? $"{names[c]}: one residual spread (held-out negative log-likelihood per draw {ConstantNll(residuals):F3}; modelled on the prediction it was not better)"
-                : $"{names[c]}: residual spread modelled on the prediction (held-out negative log-likelihood per draw {spread.HeldOutNll:F3} against {ConstantNll(residuals):F3} for one spread)");
+            SpreadMap? spread = null;
+            if (varyingSpread)
+            {
+                var residuals = HeldOutResiduals(dist, y[c], bestCombo[c].L, bestCombo[c].Ridge, folds);
+                spread = FitSpread(y[c].Zip(residuals, (v, e) => v - e).ToArray(), residuals, folds);
+                progress?.Invoke(spread is null
+                    ? $"{names[c]}: one residual spread (held-out negative log-likelihood per draw {ConstantNll(residuals):F3}; modelled on the prediction it was not better)"
+                    : $"{names[c]}: residual spread modelled on the prediction (held-out negative log-likelihood per draw {spread.HeldOutNll:F3} against {ConstantNll(residuals):F3} for one spread)");
+            }
             maps[c] = new SurrogateMap(bestCombo[c].L, bestCombo[c].Ridge, mean[0], scale[0], alpha[0], bestR2[c], bestResidual[c], spread);
         }
         return new LatentSurrogate(modelSha256, d, names.ToArray(), z, maps, m);

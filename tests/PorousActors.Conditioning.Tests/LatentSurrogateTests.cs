@@ -76,7 +76,8 @@ public class LatentSurrogateTests
             double k = Math.Exp(Math.Log(500) + 0.4 * z[2] + 0.1 * StandardNormal.Next(rng));
             zs.Add(z); ps.Add(Props(phi, k));
         }
-        var s = LatentSurrogate.Fit(zs, ps, PhiK, "sha");
+        Assert.All(LatentSurrogate.Fit(zs, ps, PhiK, "sha").Maps, m => Assert.Null(m.Spread)); // asked for only
+        var s = LatentSurrogate.Fit(zs, ps, PhiK, "sha", varyingSpread: true);
         Assert.NotNull(s.Maps[0].Spread);
         Assert.Null(s.Maps[1].Spread);
         double wide = s.ResidualSd(0, 0.3 + 0.04 * 1.5), narrow = s.ResidualSd(0, 0.3 - 0.04 * 1.5);
