@@ -15,6 +15,7 @@ public class ActorTests : TestKit
     // (or an earlier run) under the same persistence id would be recovered and shorten the chain
     static Config Cfg(string snapshots) => ConfigurationFactory.ParseString($@"
         akka.loglevel = WARNING
+        akka.test.single-expect-default = 10s
         akka.persistence.journal.plugin = ""akka.persistence.journal.inmem""
         akka.persistence.snapshot-store.plugin = ""akka.persistence.snapshot-store.local""
         akka.persistence.snapshot-store.local.dir = ""{snapshots.Replace("\\", "/")}""

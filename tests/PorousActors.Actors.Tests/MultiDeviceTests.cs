@@ -12,6 +12,7 @@ public sealed class MultiDeviceTests : TestKit, IDisposable
 {
     public MultiDeviceTests() : base(Akka.Configuration.ConfigurationFactory.ParseString(@"
         akka.loglevel = WARNING
+        akka.test.single-expect-default = 10s
         porous.generator-dispatcher { type = PinnedDispatcher }")) { }
 
     readonly string dir = Directory.CreateTempSubdirectory("porous-dev-").FullName;

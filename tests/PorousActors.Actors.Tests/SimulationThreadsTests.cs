@@ -19,7 +19,8 @@ public sealed class SimulationThreadsTests : TestKit
 {
     const int Workers = 2;
     static readonly Config Cfg = new RuntimeSettings(8, TimeSpan.FromMilliseconds(20), Workers, 3, TimeSpan.FromSeconds(2))
-        .SizeDispatchers(ConfigurationFactory.ParseString(@"akka.loglevel = WARNING").WithFallback(CampaignHost.DefaultConfig()));
+        .SizeDispatchers(ConfigurationFactory.ParseString(@"akka.loglevel = WARNING
+        akka.test.single-expect-default = 10s").WithFallback(CampaignHost.DefaultConfig()));
 
     public SimulationThreadsTests() : base(Cfg) { }
 

@@ -18,9 +18,11 @@ namespace PorousActors.Actors.Tests;
 /// </summary>
 public sealed class WorkBrokerTests : TestKit
 {
-    // enough dedicated threads for every worker of the two nodes below
+    // enough dedicated threads for every worker of the two nodes below; a reply asked for without a
+    // timeout gets 10 s rather than 3 (the suite shares two cores with the other test projects)
     static readonly Config Cfg = ConfigurationFactory.ParseString(@"
         akka.loglevel = WARNING
+        akka.test.single-expect-default = 10s
         porous.pnm-dispatcher { type = ForkJoinDispatcher, throughput = 1, dedicated-thread-pool { thread-count = 4 } }
         porous.generator-dispatcher { type = PinnedDispatcher }");
 
