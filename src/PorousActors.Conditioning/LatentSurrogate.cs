@@ -60,31 +60,22 @@ public sealed record LatentSurrogate(
         var bestR2 = Enumerable.Repeat(double.NegativeInfinity, p).ToArray();
         var bestCombo = new (double L, double Ridge)[p];
         var bestResidual = new double[p];
+        var bestResiduals = new double[p][]; // each draw's held-out residual at the chosen combination
+        var total = y.Select(yc => { double mu = yc.Average(); return yc.Sum(v => (v - mu) * (v - mu)); }).ToArray();
         foreach (double l in LengthScales)
             foreach (double ridge in Ridges)
             {
-                var press = new double[p];
-                for (int f = 0; f < folds; f++)
-                {
-                    var train = Enumerable.Range(0, m).Where(r => r % folds != f).ToArray();
-                    var test = Enumerable.Range(0, m).Where(r => r % folds == f).ToArray();
-                    var (alpha, mean, scale) = Solve(dist, train, y, l, ridge);
-                    foreach (int r in test)
-                        for (int c = 0; c < p; c++)
-                        {
-                            double s = 0;
-                            for (int k = 0; k < train.Length; k++) s += alpha[c][k] * Kernel(dist[r, train[k]], l);
-                            double e = y[c][r] - (mean[c] + scale[c] * s);
-                            press[c] += e * e;
-                        }
-                }
+                var e = HeldOutResiduals(dist, y, l, ridge, folds);
+                var r2 = new double[p];
                 for (int c = 0; c < p; c++)
                 {
-                    double mu = y[c].Average(), total = y[c].Sum(v => (v - mu) * (v - mu));
-                    double r2 = 1 - press[c] / total;
-                    if (r2 > bestR2[c]) { bestR2[c] = r2; bestCombo[c] = (l, ridge); bestResidual[c] = Math.Sqrt(press[c] / m); }
+                    double press = 0;
+                    for (int f = 0; f < folds; f++) // fold by fold, as the residuals were predicted
+                        for (int r = f; r < m; r += folds) press += e[c][r] * e[c][r];
+                    r2[c] = 1 - press / total[c];
+                    if (r2[c] > bestR2[c]) { bestR2[c] = r2[c]; bestCombo[c] = (l, ridge); bestResidual[c] = Math.Sqrt(press / m); bestResiduals[c] = e[c]; }
                 }
-                progress?.Invoke($"length scale {l}, ridge {ridge}: held-out R² {string.Join(" / ", Enumerable.Range(0, p).Select(c => (1 - press[c] / y[c].Sum(v => (v - y[c].Average()) * (v - y[c].Average()))).ToString("F3")))}");
+                progress?.Invoke($"length scale {l}, ridge {ridge}: held-out R² {string.Join(" / ", r2.Select(v => v.ToString("F3")))}");
             }
         var all = Enumerable.Range(0, m).ToArray();
         var maps = new SurrogateMap[p];
@@ -94,7 +85,7 @@ public sealed record LatentSurrogate(
             SpreadMap? spread = null;
             if (varyingSpread)
             {
-                var residuals = HeldOutResiduals(dist, y[c], bestCombo[c].L, bestCombo[c].Ridge, folds);
+                var residuals = bestResiduals[c];
                 spread = FitSpread(y[c].Zip(residuals, (v, e) => v - e).ToArray(), residuals, folds);
                 progress?.Invoke(spread is null
                     ? $"{names[c]}: one residual spread (held-out negative log-likelihood per draw {ConstantNll(residuals):F3}; modelled on the prediction it was not better)"
@@ -105,20 +96,27 @@ public sealed record LatentSurrogate(
         return new LatentSurrogate(modelSha256, d, names.ToArray(), z, maps, m);
     }
 
-    /// <summary>Each draw's residual when predicted by a fit on the other folds.</summary>
-    static double[] HeldOutResiduals(double[,] dist, double[] y, double l, double ridge, int folds)
+    /// <summary>Each draw's residual of each property when predicted by a fit on the other folds
+    /// (draw r is in fold r mod <paramref name="folds"/>); the kernel is evaluated once per pair and
+    /// shared by the properties.</summary>
+    static double[][] HeldOutResiduals(double[,] dist, double[][] y, double l, double ridge, int folds)
     {
-        int m = y.Length;
-        var e = new double[m];
+        int m = y[0].Length, p = y.Length;
+        var e = Enumerable.Range(0, p).Select(_ => new double[m]).ToArray();
+        var s = new double[p];
         for (int f = 0; f < folds; f++)
         {
             var train = Enumerable.Range(0, m).Where(r => r % folds != f).ToArray();
-            var (alpha, mean, scale) = Solve(dist, train, [y], l, ridge);
+            var (alpha, mean, scale) = Solve(dist, train, y, l, ridge);
             for (int r = f; r < m; r += folds)
             {
-                double s = 0;
-                for (int k = 0; k < train.Length; k++) s += alpha[0][k] * Kernel(dist[r, train[k]], l);
-                e[r] = y[r] - (mean[0] + scale[0] * s);
+                Array.Clear(s);
+                for (int k = 0; k < train.Length; k++)
+                {
+                    double kernel = Kernel(dist[r, train[k]], l);
+                    for (int c = 0; c < p; c++) s[c] += alpha[c][k] * kernel;
+                }
+                for (int c = 0; c < p; c++) e[c][r] = y[c][r] - (mean[c] + scale[c] * s[c]);
             }
         }
         return e;
