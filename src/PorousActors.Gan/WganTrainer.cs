@@ -80,6 +80,13 @@ public sealed record TrainingOptions
     /// <summary>The half-widths the pore-size term uses.</summary>
     public int[] PoreSizeRadiiUsed => PoreSizeRadii ?? WganTrainer.PoreSizeRadii;
 
+    /// <summary>A list of voxel counts given for a term (null: its default) must be ascending whole numbers ≥ 1.</summary>
+    static void CheckAscendingVoxels(int[]? values, string what)
+    {
+        if (values is { } v && (v.Length == 0 || v[0] < 1 || v.Zip(v.Skip(1)).Any(p => p.Second <= p.First)))
+            throw new BadInputException($"the {what} must be ascending whole numbers of voxels >= 1, got '{string.Join(",", v)}'");
+    }
+
     /// <summary>The lengths the lineal-path term uses.</summary>
     public int[] LinealPathLengthsUsed => LinealPathLengths ?? WganTrainer.LinealPathLengths;
 
@@ -94,10 +101,8 @@ public sealed record TrainingOptions
         if (!(LinealPathWeight >= 0 && LinealPathWeight < 1e6)) throw new BadInputException($"the lineal-path weight must be in [0, 1e6), got {LinealPathWeight}");
         if (!(EulerWeight >= 0 && EulerWeight < 1e6)) throw new BadInputException($"the Euler weight must be in [0, 1e6), got {EulerWeight}");
         if (!(PoreSizeWeight >= 0 && PoreSizeWeight < 1e6)) throw new BadInputException($"the pore-size weight must be in [0, 1e6), got {PoreSizeWeight}");
-        if (PoreSizeRadii is { } radii && (radii.Length == 0 || radii[0] < 1 || radii.Zip(radii.Skip(1)).Any(p => p.Second <= p.First)))
-            throw new BadInputException($"the pore-size radii must be ascending whole numbers of voxels >= 1, got '{string.Join(",", radii)}'");
-        if (LinealPathLengths is { } lengths && (lengths.Length == 0 || lengths[0] < 1 || lengths.Zip(lengths.Skip(1)).Any(p => p.Second <= p.First)))
-            throw new BadInputException($"the lineal-path lengths must be ascending whole numbers of voxels >= 1, got '{string.Join(",", lengths)}'");
+        CheckAscendingVoxels(PoreSizeRadii, "pore-size radii");
+        CheckAscendingVoxels(LinealPathLengths, "lineal-path lengths");
         if (!(CriticLrHalfLife >= 0 && CriticLrHalfLife < 1e9)) throw new BadInputException($"the critic's learning-rate half-life must be a number of iterations >= 0, got {CriticLrHalfLife}");
         if (CriticSees is not (null or "tanh" or "binary")) throw new BadInputException($"the critic sees 'tanh' or 'binary', got '{CriticSees}'");
     }
@@ -392,10 +397,8 @@ public sealed class WganTrainer : IDisposable
     /// </summary>
     public Tensor PoreSizeTerm(Tensor raw, double[] rock)
     {
-        using var one = 1.0.ToScalar();
-        using var half = 0.5.ToScalar();
         using var weight = Options.PoreSizeWeight.ToScalar();
-        var pore = StraightThroughSign(raw).add(one).mul(half);
+        var pore = ThresholdedPore(raw);
         var e = Erosion(pore, Options.PoreSizeRadiiUsed);
         Tensor term = zeros(1, device: Device);
         for (int k = 0; k < e.Length; k++)
@@ -441,12 +444,10 @@ public sealed class WganTrainer : IDisposable
     /// </summary>
     public Tensor EulerTerm(Tensor raw, (double Mean, double Sd) rock)
     {
-        using var one = 1.0.ToScalar();
-        using var half = 0.5.ToScalar();
         using var weight = Options.EulerWeight.ToScalar();
         using var mean = rock.Mean.ToScalar();
         using var sd = rock.Sd.ToScalar();
-        var pore = StraightThroughSign(raw).add(one).mul(half);
+        var pore = ThresholdedPore(raw);
         return Euler26(pore).mean().sub(mean).div(sd).square().mul(weight);
     }
 
@@ -484,10 +485,8 @@ public sealed class WganTrainer : IDisposable
     /// </summary>
     public Tensor LinealPathTerm(Tensor raw, double[] rock)
     {
-        using var one = 1.0.ToScalar();
-        using var half = 0.5.ToScalar();
         using var weight = Options.LinealPathWeight.ToScalar();
-        var pore = StraightThroughSign(raw).add(one).mul(half); // 0/1 forward, ½ ∂raw backward
+        var pore = ThresholdedPore(raw);
         Tensor term = zeros(1, device: Device);
         for (int axis = 2; axis <= 4; axis++)
         {
@@ -522,6 +521,15 @@ public sealed class WganTrainer : IDisposable
 
     /// <summary>The generated cube as the critic sees it (<see cref="TrainingOptions.CriticSees"/>).</summary>
     Tensor Shown(Tensor fake) => Options.CriticSeesBinary ? StraightThroughSign(fake) : fake;
+
+    /// <summary>The pore indicator of the cube thresholded at 0 (what the forward model sees): 0/1 in
+    /// the forward pass, ½ ∂raw in the backward pass (straight-through).</summary>
+    static Tensor ThresholdedPore(Tensor raw)
+    {
+        using var one = 1.0.ToScalar();
+        using var half = 0.5.ToScalar();
+        return StraightThroughSign(raw).add(one).mul(half);
+    }
 
     /// <summary>sign(x) in the forward pass, the identity in the backward pass (Bengio et al. 2013's
     /// straight-through estimator): x + (sign(x) − x) with the bracket detached.</summary>
