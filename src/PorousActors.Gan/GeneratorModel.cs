@@ -55,6 +55,8 @@ public sealed record ModelCard
     [JsonPropertyName("poreSizeWeight")] public double? PoreSizeWeight { get; init; }
     /// <summary>The erosion half-widths (voxels) that term compared (null: none).</summary>
     [JsonPropertyName("poreSizeRadii")] public int[]? PoreSizeRadii { get; init; }
+    /// <summary>Weight of the conductance term in training (null: none, the paper).</summary>
+    [JsonPropertyName("conductanceWeight")] public double? ConductanceWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

@@ -40,6 +40,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         EulerWeight = trainer.Options.EulerWeight > 0 ? trainer.Options.EulerWeight : null,
         PoreSizeWeight = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeWeight : null,
         PoreSizeRadii = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeRadiiUsed : null,
+        ConductanceWeight = trainer.Options.ConductanceWeight > 0 ? trainer.Options.ConductanceWeight : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

@@ -1,3 +1,4 @@
+using PorousActors.Core.Metrics;
 using PorousActors.Core;
 using PorousActors.Core.Generators;
 using PorousActors.Gan;
@@ -562,6 +563,64 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal([1, 2], r.Options.PoreSizeRadii!);
         r.Step(data);
         Assert.Equal(rock, r.RockPoreSizeValues);
+        Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
+    [Fact]
+    public void TheConductanceTermIsTheSolvesLogConductivityAndOpensTheBottleneckOfATightRock()
+    {
+        // straight pore channels along z, each shut by one solid plane: the rock conducts far less
+        // than a target of e^−1, so descent may only open voxels (never shut one), and most of all
+        // the shut voxels in the channels' way
+        const int n = 32;
+        var arch = new GanArchitecture(n, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { ConductanceWeight = 2 });
+        var data = new float[2 * n * n * n];
+        var cube = new byte[n * n * n];
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                {
+                    bool channel = y % 8 < 3 && x % 8 < 3 && z != 16;
+                    cube[(z * n + y) * n + x] = (byte)(channel ? 1 : 0);
+                }
+        for (int c = 0; c < 2; c++)
+            for (int i = 0; i < cube.Length; i++) data[c * cube.Length + i] = cube[i] == 1 ? 0.8f : -0.6f;
+        using var raw = torch.tensor(data, new long[] { 2, 1, n, n, n }).requires_grad_(true);
+        var direct = VoxelConductance.Solve(cube, n, n, n, 0, WganTrainer.ConductanceSolid, sensitivity: true, tolerance: 1e-4);
+        (double Mean, double Sd) rock = (-1, 0.5);
+        var term = t.ConductanceTerm(raw, rock, axis: 0);
+        double expected = 2 * Math.Pow((Math.Log(direct.Conductivity) + 1) / 0.5, 2);
+        Assert.Equal(expected, term.item<float>(), expected * 1e-5);
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        Assert.All(g, x => Assert.True(x <= 0));                   // nothing is pushed towards solid
+        // the gradient is the chain rule through ln σ_eff: 2λ(ȳ − μ)/s² · ½ (batch mean) · slope · ½ (straight-through)
+        double dLdy = 2 * 2 * (Math.Log(direct.Conductivity) + 1) / (0.5 * 0.5) / 2;
+        int gap = (16 * n + 1) * n + 1;                              // a shut voxel in a channel's way
+        double slope = direct.Sensitivity![gap] * (1 - WganTrainer.ConductanceSolid) / direct.Conductivity;
+        Assert.Equal(dLdy * slope * 0.5, g[gap], Math.Abs(dLdy * slope * 0.5) * 1e-3);
+        int wall = (16 * n + 5) * n + 5;                             // the same plane, away from any channel
+        Assert.True(Math.Abs(g[gap]) > 20 * Math.Abs(g[wall]), $"gap {g[gap]}, wall {g[wall]}");
+        Assert.Contains("conductance weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { ConductanceWeight = double.NaN })).Message);
+    }
+
+    [Fact]
+    public void ARunWithTheConductanceTermMeasuresTheRockOnceRecordsItAndResumesExactly()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { ConductanceWeight = 3 };
+        float[] plain, withTerm;
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); t.Step(data); plain = Weights(t.G); Assert.Null(t.RockConductanceValues); }
+        (double Mean, double Sd) rock;
+        using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockConductanceValues!.Value; }
+        Assert.True(plain.Zip(withTerm).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the term acts
+        Assert.True(rock.Mean < 0 && rock.Sd >= 0.1, $"rock ln σ {rock.Mean} ± {rock.Sd}");
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "conductance.ckpt", card => Assert.Equal(3, card.ConductanceWeight));
+        Assert.Equal(3, r.Options.ConductanceWeight);
+        r.Step(data);
+        Assert.Equal(rock, r.RockConductanceValues!.Value);
         Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
     }
 

@@ -1,0 +1,164 @@
+namespace PorousActors.Core.Metrics;
+
+/// <summary>
+/// Effective conductivity of a two-phase voxel image along one axis: pore voxels conduct with
+/// conductivity 1, solid voxels with a small <c>solid</c> conductivity, unit potential drop between
+/// the image's two faces normal to the axis, no flux through the other faces. Finite volumes on the
+/// voxel centres: two neighbours are joined in series by half a voxel of each (harmonic mean
+/// 2σᵢσⱼ/(σᵢ+σⱼ)), a face voxel to its face by half a voxel (2σᵢ). So a column of n voxels conducts
+/// exactly as n resistors in series and layers across the axis exactly in parallel (tested).
+/// With <c>solid</c> 0 it is φ/F, the pore space's electrical conductivity over the brine's, the
+/// connectivity and tortuosity that permeability needs beyond pore sizes (k ∝ d²/F).
+///
+/// The sensitivity ∂σ_eff/∂σᵢ of every voxel comes from the same solve: the current through a
+/// resistor network with unit potential drop equals its dissipated power Σ_b g_b (Δu_b)², which is
+/// stationary in the potentials, so ∂G/∂σᵢ = Σ over voxel i's bonds of (∂g_b/∂σᵢ)(Δu_b)² (tested
+/// against finite differences). The solve is Jacobi-preconditioned conjugate gradients on plain
+/// arrays, serial: callers run several images at once.
+/// </summary>
+public static class VoxelConductance
+{
+    /// <summary>The effective conductivity σ_eff (in units of the pore's), the CG iterations it took,
+    /// and, when asked for, ∂σ_eff/∂σᵢ for every voxel (z-major, as the image).</summary>
+    public readonly record struct Result(double Conductivity, int Iterations, double[]? Sensitivity);
+
+    /// <param name="pore">1 for pore, 0 for solid, z-major ((z · ny + y) · nx + x).</param>
+    /// <param name="axis">0 = z, 1 = y, 2 = x.</param>
+    /// <param name="solid">the solid's conductivity relative to the pore's, in [0, 1).</param>
+    /// <param name="tolerance">relative residual at which CG stops.</param>
+    public static Result Solve(ReadOnlySpan<byte> pore, int nz, int ny, int nx, int axis, double solid,
+                               bool sensitivity = false, double tolerance = 1e-8, int maxIterations = 20_000)
+    {
+        if (nz < 1 || ny < 1 || nx < 1 || (long)nz * ny * nx != pore.Length)
+            throw new BadInputException($"a {nz}×{ny}×{nx} image needs {(long)nz * ny * nx} voxels, got {pore.Length}");
+        if (axis is < 0 or > 2) throw new BadInputException($"the axis is 0 (z), 1 (y) or 2 (x), got {axis}");
+        if (!(solid >= 0 && solid < 1)) throw new BadInputException($"the solid's conductivity must be in [0, 1) of the pore's, got {solid}");
+        int n = pore.Length;
+        int[] dims = [nz, ny, nx];
+        int[] strides = [ny * nx, nx, 1];
+        var sigma = new double[n];
+        for (int i = 0; i < n; i++) sigma[i] = pore[i] != 0 ? 1.0 : solid;
+
+        // bond conductances to the next voxel along each direction (0 where there is none)
+        var g = new double[3][];
+        for (int d = 0; d < 3; d++)
+        {
+            var gd = g[d] = new double[n];
+            int s = strides[d], last = dims[d] - 1;
+            for (int i = 0; i < n; i++)
+            {
+                if (Coordinate(i, d, dims, strides) == last) continue;
+                double a = sigma[i], b = sigma[i + s];
+                gd[i] = a + b > 0 ? 2 * a * b / (a + b) : 0;
+            }
+        }
+        int faceStride = strides[axis], lastPlane = dims[axis] - 1;
+        var diag = new double[n];
+        var rhs = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (int d = 0; d < 3; d++)
+            {
+                sum += g[d][i];
+                if (Coordinate(i, d, dims, strides) > 0) sum += g[d][i - strides[d]];
+            }
+            int c = Coordinate(i, axis, dims, strides);
+            if (c == 0) { sum += 2 * sigma[i]; rhs[i] = 2 * sigma[i]; } // inlet face at potential 1
+            if (c == lastPlane) sum += 2 * sigma[i];                     // outlet face at potential 0
+            diag[i] = sum;
+        }
+
+        // voxels with no conductance at all (solid 0, cut off) keep potential 0 and drop out
+        var u = new double[n];
+        var r = (double[])rhs.Clone();
+        var z = new double[n];
+        var p = new double[n];
+        var ap = new double[n];
+        double bNorm = Math.Sqrt(Dot(rhs, rhs));
+        int it = 0;
+        if (bNorm > 0)
+        {
+            Precondition(r, diag, z);
+            Array.Copy(z, p, n);
+            double rz = Dot(r, z);
+            for (it = 1; it <= maxIterations; it++)
+            {
+                Apply(p, g, diag, strides, dims, ap);
+                double alpha = rz / Dot(p, ap);
+                for (int i = 0; i < n; i++) { u[i] += alpha * p[i]; r[i] -= alpha * ap[i]; }
+                if (Math.Sqrt(Dot(r, r)) <= tolerance * bNorm) break;
+                Precondition(r, diag, z);
+                double rzNew = Dot(r, z);
+                double beta = rzNew / rz;
+                rz = rzNew;
+                for (int i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
+            }
+            if (it > maxIterations) throw new InvalidOperationException($"the conductance solve did not converge in {maxIterations} iterations");
+        }
+
+        // current through the inlet face, G; σ_eff = G · length / cross-section
+        double current = 0;
+        for (int i = 0; i < n; i++)
+            if (Coordinate(i, axis, dims, strides) == 0) current += 2 * sigma[i] * (1 - u[i]);
+        double scale = (double)dims[axis] * dims[axis] / n; // length / area, with area = n / length
+        double[]? sens = null;
+        if (sensitivity)
+        {
+            sens = new double[n];
+            for (int d = 0; d < 3; d++)
+            {
+                var gd = g[d];
+                int s = strides[d];
+                for (int i = 0; i < n; i++)
+                {
+                    if (Coordinate(i, d, dims, strides) == dims[d] - 1) continue;
+                    double a = sigma[i], b = sigma[i + s], sum = a + b;
+                    if (sum <= 0) continue;
+                    double du = u[i] - u[i + s], e = du * du / (sum * sum);
+                    sens[i] += 2 * b * b * e * scale;       // ∂g/∂σᵢ = 2σⱼ²/(σᵢ+σⱼ)²
+                    sens[i + s] += 2 * a * a * e * scale;
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                int c = Coordinate(i, axis, dims, strides);
+                if (c == 0) sens[i] += 2 * (1 - u[i]) * (1 - u[i]) * scale;
+                if (c == lastPlane) sens[i] += 2 * u[i] * u[i] * scale;
+            }
+        }
+        return new Result(current * scale, it, sens);
+    }
+
+    static int Coordinate(int i, int d, int[] dims, int[] strides) => i / strides[d] % dims[d];
+
+    static void Precondition(double[] r, double[] diag, double[] z)
+    {
+        for (int i = 0; i < r.Length; i++) z[i] = diag[i] > 0 ? r[i] / diag[i] : 0;
+    }
+
+    static double Dot(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    /// <summary>y = A x: the diagonal minus the bond conductances to the six neighbours.</summary>
+    static void Apply(double[] x, double[][] g, double[] diag, int[] strides, int[] dims, double[] y)
+    {
+        int n = x.Length;
+        for (int i = 0; i < n; i++) y[i] = diag[i] * x[i];
+        for (int d = 0; d < 3; d++)
+        {
+            var gd = g[d];
+            int s = strides[d];
+            for (int i = 0; i < n - s; i++)
+            {
+                double w = gd[i]; // 0 where there is no bond
+                y[i] -= w * x[i + s];
+                y[i + s] -= w * x[i];
+            }
+        }
+    }
+}
