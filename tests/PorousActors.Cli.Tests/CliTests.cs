@@ -319,6 +319,12 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, keeps.Code);
         Assert.Contains("keeps its pore-size term", keeps.Err);
         Assert.Equal(3, Core.IO.CsvTable.Read(Path.Combine(run, "curve.csv")).Rows.Count); // nothing trained
+        var keepsConductance = Run("train", "--data", data, "--resume", Path.Combine(run, "checkpoint.ckpt"), "--iterations", "4", "--conductance-weight", "5", "--out", run);
+        Assert.Equal(2, keepsConductance.Code);
+        Assert.Contains("keeps its conductance weight", keepsConductance.Err);
+        var negative = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--conductance-weight", "-1", "--out", Path.Combine(dir, "negative"));
+        Assert.Equal(2, negative.Code);
+        Assert.Contains("conductance weight must be in [0, 1e6)", negative.Err);
         string other = Path.Combine(dir, "other");
         var alone = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--pore-size-radii", "1,2", "--out", other);
         Assert.Equal(2, alone.Code);
