@@ -81,9 +81,9 @@ public sealed record TrainingOptions
     /// pore and throat sizes the generated cubes carry about half the rock's k: the pore space is cut
     /// into more, less connected pieces. k ∝ d²/F, and with the sizes right what is left is the
     /// formation factor F, the connectivity and tortuosity of the pore space. The term asks for the
-    /// rock's effective conductivity directly: λ ((mean over the batch of ln σ_eff − its mean over
-    /// the rock) / its spread)², σ_eff of each cube thresholded at 0 along one axis per iteration
-    /// (see <see cref="WganTrainer.ConductanceTerm"/>).</summary>
+    /// rock's effective conductivity at the cube's porosity directly: λ ((mean over the batch of
+    /// ln σ_eff less the rock's at that porosity) / the rock's spread about that line)², σ_eff of each
+    /// cube thresholded at 0 along one axis per iteration (see <see cref="WganTrainer.ConductanceTerm"/>).</summary>
     [JsonPropertyName("conductanceWeight")] public double ConductanceWeight { get; init; }
 
     /// <summary>The half-widths the pore-size term uses.</summary>
@@ -462,12 +462,20 @@ public sealed class WganTrainer : IDisposable
     /// the rock is judged isotropic).</summary>
     public static int ConductanceAxis(int iteration) => iteration % 3;
 
-    /// <summary>Mean and spread of ln σ_eff of the training rock over <see cref="ConductanceCubes"/>
-    /// cubes drawn once, seeded from (seed, −5), each along all three axes. Null until the first
-    /// generator step with a conductance weight.</summary>
-    public (double Mean, double Sd)? RockConductanceValues { get; private set; }
+    /// <summary>The training rock's ln σ_eff against porosity: ln σ_eff ≈ Mean + Slope (φ − PorosityMean),
+    /// with Sd the spread about that line.</summary>
+    public readonly record struct RockConductivity(double Mean, double Slope, double PorosityMean, double Sd)
+    {
+        /// <summary>How far ln σ_eff lies above the rock's line at porosity φ.</summary>
+        public double Residual(double lnSigma, double porosity) => lnSigma - Mean - Slope * (porosity - PorosityMean);
+    }
 
-    (double Mean, double Sd) RockConductance(TrainingData data)
+    /// <summary>The training rock's ln σ_eff against porosity over <see cref="ConductanceCubes"/> cubes
+    /// drawn once, seeded from (seed, −5), each along all three axes (least squares). Null until the
+    /// first generator step with a conductance weight.</summary>
+    public RockConductivity? RockConductanceValues { get; private set; }
+
+    RockConductivity RockConductance(TrainingData data)
     {
         if (RockConductanceValues is { } known) return known;
         var rng = new Random(SeedMixer.Derive(Options.Seed, -5));
@@ -478,24 +486,29 @@ public sealed class WganTrainer : IDisposable
             var c = cubes[j / 3];
             logs[j] = Math.Log(Core.Metrics.VoxelConductance.Solve(c.Data, c.Nz, c.Ny, c.Nx, j % 3, ConductanceSolid, tolerance: ConductanceTolerance).Conductivity);
         });
-        double mean = logs.Average(), sd = Math.Sqrt(logs.Sum(l => (l - mean) * (l - mean)) / (logs.Length - 1));
+        var phi = Enumerable.Range(0, logs.Length).Select(j => cubes[j / 3].Data.Average(v => (double)v)).ToArray();
+        double pm = phi.Average(), lm = logs.Average();
+        double sxx = phi.Sum(f => (f - pm) * (f - pm)), sxy = phi.Zip(logs).Sum(q => (q.First - pm) * (q.Second - lm));
+        double slope = sxx > 0 ? sxy / sxx : 0;
+        var line = new RockConductivity(lm, slope, pm, 1);
+        double sd = Math.Sqrt(phi.Zip(logs).Sum(q => Math.Pow(line.Residual(q.Second, q.First), 2)) / Math.Max(1, logs.Length - 2));
         // a rock whose cubes all conduct alike still has a scale: 10 % in σ_eff
-        return (RockConductanceValues = (mean, Math.Max(sd, 0.1))).Value;
+        return (RockConductanceValues = line with { Sd = Math.Max(sd, 0.1) }).Value;
     }
 
     /// <summary>
-    /// λ ((mean over the batch of ln σ_eff(cube) − μ_rock) / s_rock)², σ_eff along <paramref name="axis"/>
-    /// of each cube thresholded at 0 (what the forward model sees; <see cref="Core.Metrics.VoxelConductance"/>,
-    /// solid at <see cref="ConductanceSolid"/>), with the straight-through gradient: a voxel's gradient
-    /// is ∂ ln σ_eff / ∂σᵢ from the solve's own potentials, the power dissipated at that voxel. So
-    /// where the cubes conduct too little it opens the solid voxels across which the potential drops
-    /// most (the narrowest throats of the current's path, the gaps between two pore pieces), and
-    /// where too much it narrows the paths that carry the most current.
+    /// λ ((mean over the batch of r) / s_rock)², r = ln σ_eff − (the rock's ln σ_eff at the cube's
+    /// porosity), σ_eff along <paramref name="axis"/> of each cube thresholded at 0 (what the forward
+    /// model sees; <see cref="Core.Metrics.VoxelConductance"/>, solid at <see cref="ConductanceSolid"/>),
+    /// with the straight-through gradient: a voxel's gradient is ∂ ln σ_eff / ∂σᵢ from the solve's own
+    /// potentials (the power dissipated there), less the rock line's slope for the porosity it adds.
+    /// So where the cubes conduct too little for their porosity it opens the solid voxels across which
+    /// the potential drops most (the narrowest throats of the current's path, the gaps between two
+    /// pore pieces) and not pore anywhere else: adding porosity does not meet it.
     /// </summary>
-    public Tensor ConductanceTerm(Tensor raw, (double Mean, double Sd) rock, int axis)
+    public Tensor ConductanceTerm(Tensor raw, RockConductivity rock, int axis)
     {
         using var weight = Options.ConductanceWeight.ToScalar();
-        using var mean = rock.Mean.ToScalar();
         using var sd = rock.Sd.ToScalar();
         var pore = ThresholdedPore(raw);
         long b = pore.shape[0], nz = pore.shape[2], ny = pore.shape[3], nx = pore.shape[4], n = nz * ny * nx;
@@ -515,7 +528,11 @@ public sealed class WganTrainer : IDisposable
         var slope = tensor(slopes, pore.shape, device: Device);
         // the value is ln σ_eff; the gradient flows through the pore indicators by the slope
         var lnSigma = tensor(logs, device: Device) + (slope * (pore - pore.detach())).sum([1, 2, 3, 4]);
-        return lnSigma.mean().sub(mean).div(sd).square().mul(weight);
+        using var mean = rock.Mean.ToScalar();
+        using var rockSlope = rock.Slope.ToScalar();
+        using var porosityMean = rock.PorosityMean.ToScalar();
+        var residual = lnSigma - pore.mean([1, 2, 3, 4]).sub(porosityMean).mul(rockSlope).add(mean);
+        return residual.mean().div(sd).square().mul(weight);
     }
 
     /// <summary>

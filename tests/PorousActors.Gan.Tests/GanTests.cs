@@ -588,20 +588,37 @@ public sealed class TrainingTests : IDisposable
             for (int i = 0; i < cube.Length; i++) data[c * cube.Length + i] = cube[i] == 1 ? 0.8f : -0.6f;
         using var raw = torch.tensor(data, new long[] { 2, 1, n, n, n }).requires_grad_(true);
         var direct = VoxelConductance.Solve(cube, n, n, n, 0, WganTrainer.ConductanceSolid, sensitivity: true, tolerance: 1e-4);
-        (double Mean, double Sd) rock = (-1, 0.5);
-        var term = t.ConductanceTerm(raw, rock, axis: 0);
-        double expected = 2 * Math.Pow((Math.Log(direct.Conductivity) + 1) / 0.5, 2);
-        Assert.Equal(expected, term.item<float>(), expected * 1e-5);
-        term.backward();
-        var g = raw.grad!.data<float>().ToArray();
-        Assert.All(g, x => Assert.True(x <= 0));                   // nothing is pushed towards solid
-        // the gradient is the chain rule through ln σ_eff: 2λ(ȳ − μ)/s² · ½ (batch mean) · slope · ½ (straight-through)
-        double dLdy = 2 * 2 * (Math.Log(direct.Conductivity) + 1) / (0.5 * 0.5) / 2;
+        double phi = cube.Average(v => (double)v);
         int gap = (16 * n + 1) * n + 1;                              // a shut voxel in a channel's way
-        double slope = direct.Sensitivity![gap] * (1 - WganTrainer.ConductanceSolid) / direct.Conductivity;
-        Assert.Equal(dLdy * slope * 0.5, g[gap], Math.Abs(dLdy * slope * 0.5) * 1e-3);
         int wall = (16 * n + 5) * n + 5;                             // the same plane, away from any channel
-        Assert.True(Math.Abs(g[gap]) > 20 * Math.Abs(g[wall]), $"gap {g[gap]}, wall {g[wall]}");
+        int still = (8 * n + 5) * n + 5;                             // solid beside channels at one potential
+        double slope = direct.Sensitivity![gap] * (1 - WganTrainer.ConductanceSolid) / direct.Conductivity;
+        // against a rock line flat in porosity, then one rising with it (the cube's residual from the line)
+        foreach (double rise in new[] { 0.0, 8.0 })
+        {
+            raw.grad?.zero_();
+            var rock = new WganTrainer.RockConductivity(Mean: -1, Slope: rise, PorosityMean: 0.2, Sd: 0.5);
+            var term = t.ConductanceTerm(raw, rock, axis: 0);
+            double residual = Math.Log(direct.Conductivity) + 1 - rise * (phi - 0.2);
+            Assert.Equal(residual, rock.Residual(Math.Log(direct.Conductivity), phi), 12);
+            double expected = 2 * Math.Pow(residual / 0.5, 2);
+            Assert.Equal(expected, term.item<float>(), expected * 1e-5);
+            term.backward();
+            var g = raw.grad!.data<float>().ToArray();
+            // the chain rule: 2λ r̄/s² · ½ (batch mean) · (∂ ln σ/∂pore − rise/n) · ½ (straight-through)
+            double dLdr = 2 * 2 * residual / (0.5 * 0.5) / 2;
+            double want = dLdr * (slope - rise / cube.Length) * 0.5;
+            Assert.Equal(want, g[gap], Math.Abs(want) * 1e-3);
+            if (rise == 0)
+            {
+                Assert.All(g, x => Assert.True(x <= 0));           // nothing is pushed towards solid
+                Assert.True(Math.Abs(g[gap]) > 20 * Math.Abs(g[wall]), $"gap {g[gap]}, wall {g[wall]}");
+            }
+            // where little current flows the porosity's share shows: the line's rise/n, to the digit
+            double stillSlope = direct.Sensitivity![still] * (1 - WganTrainer.ConductanceSolid) / direct.Conductivity;
+            double wantStill = dLdr * (stillSlope - rise / cube.Length) * 0.5;
+            Assert.Equal(wantStill, g[still], Math.Abs(wantStill) * 1e-3 + 1e-9);
+        }
         Assert.Contains("conductance weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { ConductanceWeight = double.NaN })).Message);
     }
 
@@ -613,10 +630,10 @@ public sealed class TrainingTests : IDisposable
         var opts = Options with { ConductanceWeight = 3 };
         float[] plain, withTerm;
         using (var t = new WganTrainer(arch, Options)) { t.Step(data); t.Step(data); plain = Weights(t.G); Assert.Null(t.RockConductanceValues); }
-        (double Mean, double Sd) rock;
+        WganTrainer.RockConductivity rock;
         using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockConductanceValues!.Value; }
         Assert.True(plain.Zip(withTerm).Max(p => Math.Abs(p.First - p.Second)) > 1e-6); // the term acts
-        Assert.True(rock.Mean < 0 && rock.Sd >= 0.1, $"rock ln σ {rock.Mean} ± {rock.Sd}");
+        Assert.True(rock.Mean < 0 && rock.Sd >= 0.1 && rock.Slope > 0, $"rock {rock}");      // more porous cubes conduct more
         using var r = OneStepCheckpointedAndResumed(arch, opts, data, "conductance.ckpt", card => Assert.Equal(3, card.ConductanceWeight));
         Assert.Equal(3, r.Options.ConductanceWeight);
         r.Step(data);
