@@ -109,7 +109,7 @@ public sealed class CliTests : IDisposable
         string path = Path.Combine(dir, "rock.raw");
         Assert.Equal(0, Run("synth", "spheres", "--size", "48", "--porosity", "0.3", "--radius", "4", "--seed", "5", "--out", path).Code);
         string psd = Path.Combine(dir, "psd"), regions = Path.Combine(dir, "regions.tif");
-        var r = Run("analyze", path, "--crop", "4:44,:,8:", "--downsample", "2", "--psd", psd, "--tortuosity", "--regions", regions, "--json");
+        var r = Run("analyze", path, "--crop", "4:44,:,8:", "--downsample", "2", "--psd", psd, "--tortuosity", "--conductivity", "--axis", "all", "--regions", regions, "--json");
         Assert.Equal(0, r.Code);
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
@@ -118,6 +118,13 @@ public sealed class CliTests : IDisposable
         Assert.True(root.GetProperty("chordLength_mean_m_x").GetDouble() > 0);
         Assert.True(root.GetProperty("chordLengthDistribution").GetProperty("z").GetProperty("count").GetArrayLength() > 0);
         Assert.InRange(root.GetProperty("geometricTortuosity_z").GetDouble(), 1, 3);
+        foreach (var a in new[] { "z", "y", "x" })
+        {
+            // the voxel solve's formation factor: above 1/φ (F = 1/φ only for straight tubes) and the same order as the network's
+            double f = root.GetProperty($"voxelFormationFactor_{a}").GetDouble(), phi = root.GetProperty("porosity").GetDouble();
+            Assert.InRange(f, 1 / phi, 30 / phi);
+            Assert.InRange(f / root.GetProperty($"formationFactor_{a}").GetDouble(), 0.2, 5);
+        }
         var lt = root.GetProperty("localThickness").GetProperty("poreVolumeFraction").EnumerateArray().Sum(e => e.GetDouble());
         Assert.Equal(1.0, lt, 9);
         Assert.True(File.Exists(psd + ".csv") && File.Exists(psd + ".png") && File.Exists(regions));

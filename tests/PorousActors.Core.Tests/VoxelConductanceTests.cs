@@ -20,7 +20,7 @@ public class VoxelConductanceTests
         double fraction = channels.Length / 64.0;
         var along = VoxelConductance.Solve(img, nz, ny, nx, axis: 0, Solid);
         Assert.Equal(fraction + (1 - fraction) * Solid, along.Conductivity, 6);
-        // with an insulating solid, exactly the pore fraction: φ/F with F = 1 for straight tubes
+        // with an insulating solid, exactly the pore fraction: 1/F with F = 1/φ for straight tubes
         Assert.Equal(fraction, VoxelConductance.Solve(img, nz, ny, nx, 0, 0).Conductivity, 6);
         // across the channels (along x) the pores add nothing when the solid does not conduct
         Assert.Equal(0, VoxelConductance.Solve(img, nz, ny, nx, 2, 0).Conductivity, 9);

@@ -42,7 +42,8 @@ public static class AnalyzeCommand
         var tortuosity = new Option<bool>("--tortuosity") { Description = "Also the geometric tortuosity along each --axis (shortest pore paths, inlet plane to outlet plane)" };
         cmd.Options.Add(flow); cmd.Options.Add(regions);
         voxel.AddTo(cmd);
-        cmd.Options.Add(psd); cmd.Options.Add(tortuosity);
+        var conductivity = new Option<bool>("--conductivity") { Description = "Also the formation factor along each --axis from a conduction solve on the voxels themselves (pore conducts as brine, solid insulates; ~1 s at 64³): keys voxelFormationFactor_AXIS (F = σ_brine / σ_rock, null without a spanning pore path), beside the network's formationFactor_AXIS" };
+        cmd.Options.Add(psd); cmd.Options.Add(tortuosity); cmd.Options.Add(conductivity);
         var chunks = new Option<string>("--chunks")
         {
             Description = "Analyse the image in this many z-slabs, each with overlapping halos (SNOW as PoreSpy's divs, built and checked at every seam to give the whole image's network), so memory is that of a slab: "
@@ -56,7 +57,7 @@ public static class AnalyzeCommand
             int? slabs = ParseChunks(p.GetValue(chunks)!);
             if (SlabSource(io, p, input, slabs, p.GetValue(chunkHalo)) is { } plan)
             {
-                foreach (var (option, name) in new (bool, string)[] { (p.GetValue(imageOnly), "--image-only"), (p.GetValue(regions) is not null, "--regions"), (p.GetValue(flow)!.Trim().ToLowerInvariant() == "voxel", "--flow voxel"), (p.GetValue(psd) is not null, "--psd"), (p.GetValue(tortuosity), "--tortuosity") })
+                foreach (var (option, name) in new (bool, string)[] { (p.GetValue(imageOnly), "--image-only"), (p.GetValue(regions) is not null, "--regions"), (p.GetValue(flow)!.Trim().ToLowerInvariant() == "voxel", "--flow voxel"), (p.GetValue(psd) is not null, "--psd"), (p.GetValue(tortuosity), "--tortuosity"), (p.GetValue(conductivity), "--conductivity") })
                     if (option) throw new BadInputException($"{name} needs the whole image in memory; analyse in slabs without it, or with --chunks 1 for an image that fits");
                 using (plan.Source as IDisposable)
                     return AnalyzeInSlabs(io, p, plan, axes: ParseAxes(p.GetValue(axis)!), p.GetValue(json), p.GetValue(network), p.GetValue(poreSpyOrder), p.GetValue(input.Path)!);
@@ -148,6 +149,16 @@ public static class AnalyzeCommand
                 foreach (var a in axes)
                     result[$"geometricTortuosity_{a.ToString().ToLowerInvariant()}"] = Core.Metrics.GeometricTortuosity.Compute(v, (int)a) is var t && double.IsFinite(t) ? t : null;
                 timings["geometricTortuosity"] = stage.Elapsed.TotalMilliseconds;
+            }
+            if (p.GetValue(conductivity))
+            {
+                stage.Restart();
+                foreach (var a in axes)
+                {
+                    double sigma = Core.Metrics.VoxelConductance.Solve(v.Data, v.Nz, v.Ny, v.Nx, (int)a, solid: 0, tolerance: 1e-6).Conductivity;
+                    result[$"voxelFormationFactor_{a.ToString().ToLowerInvariant()}"] = sigma > 0 ? 1 / sigma : null;
+                }
+                timings["voxelConductivity"] = stage.Elapsed.TotalMilliseconds;
             }
             if (p.GetValue(psd) is { } psdPrefix)
             {

@@ -7,8 +7,9 @@ namespace PorousActors.Core.Metrics;
 /// voxel centres: two neighbours are joined in series by half a voxel of each (harmonic mean
 /// 2σᵢσⱼ/(σᵢ+σⱼ)), a face voxel to its face by half a voxel (2σᵢ). So a column of n voxels conducts
 /// exactly as n resistors in series and layers across the axis exactly in parallel (tested).
-/// With <c>solid</c> 0 it is φ/F, the pore space's electrical conductivity over the brine's, the
-/// connectivity and tortuosity that permeability needs beyond pore sizes (k ∝ d²/F).
+/// With <c>solid</c> 0 it is 1/F, the rock's electrical conductivity over the brine's (F the
+/// formation factor; straight tubes give F = 1/φ): the connectivity and tortuosity that
+/// permeability needs beyond pore sizes (k ∝ d²/F).
 ///
 /// The sensitivity ∂σ_eff/∂σᵢ of every voxel comes from the same solve: the current through a
 /// resistor network with unit potential drop equals its dissipated power Σ_b g_b (Δu_b)², which is
