@@ -131,6 +131,29 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void TheVoxelFormationFactorOfStraightTubesIsOneOverPorosityAndAbsentWhereNoPathSpans()
+    {
+        // nine straight pore tubes along z through a 16³ cube
+        var v = new Core.Volume(16, 16, 16, 5e-6);
+        for (int z = 0; z < 16; z++)
+            for (int y = 2; y < 14; y += 4)
+                for (int x = 2; x < 14; x += 4) v.Data[v.Index(z, y, x)] = 1;
+        string path = Path.Combine(dir, "tubes.raw");
+        Core.IO.VolumeIO.Write(v, path);
+        var r = Run("analyze", path, "--image-only", "--conductivity", "--axis", "all", "--json");
+        Assert.True(r.Code == 0, r.Err);
+        var root = JsonDocument.Parse(r.Out).RootElement;
+        double phi = 9 / 256.0;
+        Assert.Equal(1 / phi, root.GetProperty("voxelFormationFactor_z").GetDouble(), 6);
+        // across the tubes no pore path spans: no conduction, stated as null rather than a huge number
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("voxelFormationFactor_x").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("voxelFormationFactor_y").ValueKind);
+        var slabs = Run("analyze", path, "--chunks", "2", "--conductivity");
+        Assert.Equal(2, slabs.Code);
+        Assert.Contains("--conductivity needs the whole image", slabs.Err);
+    }
+
+    [Fact]
     public void VoxelSizeOptionOverridesTheSidecar()
     {
         string path = Path.Combine(dir, "b.npy");

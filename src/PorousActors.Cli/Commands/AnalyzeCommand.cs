@@ -155,7 +155,8 @@ public static class AnalyzeCommand
                 stage.Restart();
                 foreach (var a in axes)
                 {
-                    double sigma = Core.Metrics.VoxelConductance.Solve(v.Data, v.Nz, v.Ny, v.Nx, (int)a, solid: 0, tolerance: 1e-6).Conductivity;
+                    // no pore path from face to face: no conduction (the solve would leave only its residual)
+                    double sigma = connected[(int)a] > 0 ? Core.Metrics.VoxelConductance.Solve(v.Data, v.Nz, v.Ny, v.Nx, (int)a, solid: 0, tolerance: 1e-6).Conductivity : 0;
                     result[$"voxelFormationFactor_{a.ToString().ToLowerInvariant()}"] = sigma > 0 ? 1 / sigma : null;
                 }
                 timings["voxelConductivity"] = stage.Elapsed.TotalMilliseconds;
