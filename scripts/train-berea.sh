@@ -25,7 +25,8 @@ lr=()
 [ -n "${POROUS_EULER_WEIGHT:-}" ] && lr+=(--euler-weight "$POROUS_EULER_WEIGHT")        # new runs only: Euler-characteristic term
 [ -n "${POROUS_PORE_SIZE_WEIGHT:-}" ] && lr+=(--pore-size-weight "$POROUS_PORE_SIZE_WEIGHT") # new runs only: pore-size (erosion) term
 [ -n "${POROUS_PORE_SIZE_RADII:-}" ] && lr+=(--pore-size-radii "$POROUS_PORE_SIZE_RADII")    # new runs only: e.g. 1,2,3
-[ -n "${POROUS_CONDUCTANCE_WEIGHT:-}" ] && lr+=(--conductance-weight "$POROUS_CONDUCTANCE_WEIGHT") # new runs only: conductance (φ/F) term
+[ -n "${POROUS_CONDUCTANCE_WEIGHT:-}" ] && lr+=(--conductance-weight "$POROUS_CONDUCTANCE_WEIGHT") # new runs only: conductance (1/F) term
+[ -n "${POROUS_CONDUCTANCE_LOCAL:-}" ] && lr+=(--conductance-local)                            # new runs only: pore voxels weighted by the pore around them
 [ -n "${POROUS_CRITIC_SEES:-}" ] && lr+=(--critic-sees "$POROUS_CRITIC_SEES")        # new runs only: tanh | binary
 dotnet build -c Release src/PorousActors.Cli >/dev/null
 # Run from a private copy of the binaries so rebuilding the project cannot disturb a long run.

@@ -41,6 +41,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         PoreSizeWeight = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeWeight : null,
         PoreSizeRadii = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeRadiiUsed : null,
         ConductanceWeight = trainer.Options.ConductanceWeight > 0 ? trainer.Options.ConductanceWeight : null,
+        ConductanceLocal = trainer.Options.ConductanceWeight > 0 && trainer.Options.ConductanceLocal ? true : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

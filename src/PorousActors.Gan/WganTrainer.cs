@@ -85,6 +85,11 @@ public sealed record TrainingOptions
     /// ln σ_eff less the rock's at that porosity) / the rock's spread about that line)², σ_eff of each
     /// cube thresholded at 0 along one axis per iteration (see <see cref="WganTrainer.ConductanceTerm"/>).</summary>
     [JsonPropertyName("conductanceWeight")] public double ConductanceWeight { get; init; }
+    /// <summary>Whether the conductance term weights each pore voxel by the pore around it: conductivity
+    /// pore · m², m the pore fraction of its 3³ neighbourhood, so a one-voxel bridge through a wall
+    /// conducts ~1 % of a channel's interior, as flow (∝ width²) would, rather than fully, as current
+    /// does. Plain conductance was met by thin bridges that raised the surface, not k.</summary>
+    [JsonPropertyName("conductanceLocal")] public bool ConductanceLocal { get; init; }
 
     /// <summary>The half-widths the pore-size term uses.</summary>
     public int[] PoreSizeRadiiUsed => PoreSizeRadii ?? WganTrainer.PoreSizeRadii;
@@ -451,6 +456,23 @@ public sealed class WganTrainer : IDisposable
     /// pores do not span still conducts, so the term sees where joining two pieces would help.</summary>
     public const double ConductanceSolid = 1e-3;
 
+    /// <summary>Each voxel's conductivity from the pore indicators ([b, 1, z, y, x], 0/1): 1 for pore and
+    /// <see cref="ConductanceSolid"/> for solid, or with <see cref="TrainingOptions.ConductanceLocal"/>
+    /// the pore's scaled by m², m the pore fraction of its 3³ neighbourhood (outside the cube counts
+    /// as solid).</summary>
+    public Tensor Conductivities(Tensor pore)
+    {
+        using var open = (1 - ConductanceSolid).ToScalar();
+        using var solid = ConductanceSolid.ToScalar();
+        var conducting = pore;
+        if (Options.ConductanceLocal)
+        {
+            var m = nn.functional.avg_pool3d(pore, [3, 3, 3], [1, 1, 1], [1, 1, 1], count_include_pad: true);
+            conducting = pore * m.square();
+        }
+        return conducting.mul(open).add(solid);
+    }
+
     /// <summary>Relative residual of the conductance solves: σ_eff to ~0.1 % (measured on Berea cubes).</summary>
     const double ConductanceTolerance = 1e-4;
 
@@ -480,11 +502,16 @@ public sealed class WganTrainer : IDisposable
         if (RockConductanceValues is { } known) return known;
         var rng = new Random(SeedMixer.Derive(Options.Seed, -5));
         var cubes = Enumerable.Range(0, ConductanceCubes).Select(_ => data.Cube(rng.Next(data.Count))).ToArray();
+        double[][] sigmas;
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+            sigmas = cubes.Select(c => Conductivities(tensor(c.Data.Select(v => (float)v).ToArray(), new long[] { 1, 1, c.Nz, c.Ny, c.Nx }, device: Device))
+                                         .cpu().data<float>().Select(v => (double)v).ToArray()).ToArray();
         var logs = new double[cubes.Length * 3];
         Parallel.For(0, logs.Length, j =>
         {
             var c = cubes[j / 3];
-            logs[j] = Math.Log(Core.Metrics.VoxelConductance.Solve(c.Data, c.Nz, c.Ny, c.Nx, j % 3, ConductanceSolid, tolerance: ConductanceTolerance).Conductivity);
+            logs[j] = Math.Log(Core.Metrics.VoxelConductance.Solve(sigmas[j / 3], c.Nz, c.Ny, c.Nx, j % 3, tolerance: ConductanceTolerance).Conductivity);
         });
         var phi = Enumerable.Range(0, logs.Length).Select(j => cubes[j / 3].Data.Average(v => (double)v)).ToArray();
         double pm = phi.Average(), lm = logs.Average();
@@ -511,23 +538,22 @@ public sealed class WganTrainer : IDisposable
         using var weight = Options.ConductanceWeight.ToScalar();
         using var sd = rock.Sd.ToScalar();
         var pore = ThresholdedPore(raw);
+        var sigma = Conductivities(pore);
         long b = pore.shape[0], nz = pore.shape[2], ny = pore.shape[3], nx = pore.shape[4], n = nz * ny * nx;
-        var voxels = pore.detach().cpu().data<float>().ToArray();
+        var voxels = sigma.detach().cpu().data<float>().ToArray();
         var logs = new float[b];
         var slopes = new float[b * n];
         Parallel.For(0, (int)b, c =>
         {
-            var img = new byte[n];
-            for (long i = 0; i < n; i++) img[i] = voxels[c * n + i] > 0.5f ? (byte)1 : (byte)0;
-            var r = Core.Metrics.VoxelConductance.Solve(img, (int)nz, (int)ny, (int)nx, axis, ConductanceSolid, sensitivity: true, tolerance: ConductanceTolerance);
+            var cube = new double[n];
+            for (long i = 0; i < n; i++) cube[i] = voxels[c * n + i];
+            var r = Core.Metrics.VoxelConductance.Solve(cube, (int)nz, (int)ny, (int)nx, axis, sensitivity: true, tolerance: ConductanceTolerance);
             logs[c] = (float)Math.Log(r.Conductivity);
-            // ∂ ln σ_eff / ∂pore = (1 − solid) ∂σ_eff/∂σᵢ / σ_eff
-            double scale = (1 - ConductanceSolid) / r.Conductivity;
-            for (long i = 0; i < n; i++) slopes[c * n + i] = (float)(r.Sensitivity![i] * scale);
+            for (long i = 0; i < n; i++) slopes[c * n + i] = (float)(r.Sensitivity![i] / r.Conductivity); // ∂ ln σ_eff / ∂σᵢ
         });
         var slope = tensor(slopes, pore.shape, device: Device);
-        // the value is ln σ_eff; the gradient flows through the pore indicators by the slope
-        var lnSigma = tensor(logs, device: Device) + (slope * (pore - pore.detach())).sum([1, 2, 3, 4]);
+        // the value is ln σ_eff; the gradient flows through the voxel conductivities by the slope
+        var lnSigma = tensor(logs, device: Device) + (slope * (sigma - sigma.detach())).sum([1, 2, 3, 4]);
         using var mean = rock.Mean.ToScalar();
         using var rockSlope = rock.Slope.ToScalar();
         using var porosityMean = rock.PorosityMean.ToScalar();

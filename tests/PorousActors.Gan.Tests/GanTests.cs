@@ -622,6 +622,66 @@ public sealed class TrainingTests : IDisposable
         Assert.Contains("conductance weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { ConductanceWeight = double.NaN })).Message);
     }
 
+    /// <summary>ln σ_eff along z of a cube whose pore indicators may be fractional, each voxel conducting
+    /// solid + (1 − solid) · p · m², m the mean of p over its 3³ neighbourhood with solid outside.</summary>
+    static double LocalLogConductivity(double[] p, int n)
+    {
+        const double solid = WganTrainer.ConductanceSolid;
+        var sigma = new double[p.Length];
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                {
+                    double sum = 0;
+                    for (int dz = -1; dz <= 1; dz++)
+                        for (int dy = -1; dy <= 1; dy++)
+                            for (int dx = -1; dx <= 1; dx++)
+                            {
+                                int zz = z + dz, yy = y + dy, xx = x + dx;
+                                if (zz >= 0 && zz < n && yy >= 0 && yy < n && xx >= 0 && xx < n) sum += p[(zz * n + yy) * n + xx];
+                            }
+                    double m = sum / 27;
+                    int i = (z * n + y) * n + x;
+                    sigma[i] = solid + (1 - solid) * p[i] * m * m;
+                }
+        return Math.Log(VoxelConductance.Solve(sigma, n, n, n, 0, tolerance: 1e-12).Conductivity);
+    }
+
+    [Fact]
+    public void TheLocalConductanceTermWeightsVoxelsByThePoreAroundThemWithTheExactChainRule()
+    {
+        // a random 12³ rock; the term's value is ln σ_eff of the locally weighted conductivities, and
+        // each voxel's gradient is the derivative of that through its own conductivity and its neighbours'
+        const int n = 12;
+        var arch = new GanArchitecture(32, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { ConductanceWeight = 1, ConductanceLocal = true });
+        var rng = new Random(4);
+        var p = new double[n * n * n];
+        for (int i = 0; i < p.Length; i++) p[i] = rng.NextDouble() < 0.6 ? 1 : 0;
+        using var raw = torch.tensor(p.Select(v => v == 1 ? 0.7f : -0.7f).ToArray(), new long[] { 1, 1, n, n, n }).requires_grad_(true);
+        var rock = new WganTrainer.RockConductivity(Mean: 0, Slope: 0, PorosityMean: 0.5, Sd: 1);
+        var term = t.ConductanceTerm(raw, rock, axis: 0);
+        double ln = LocalLogConductivity(p, n);
+        Assert.Equal(ln * ln, term.item<float>(), Math.Abs(ln * ln) * 1e-4);
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        foreach (int j in new[] { 0, 100, 777, 1200, p.Length - 1 })
+        {
+            const double h = 1e-4;
+            var up = (double[])p.Clone(); up[j] += h;
+            var down = (double[])p.Clone(); down[j] -= h;
+            double dlnSigma = (LocalLogConductivity(up, n) - LocalLogConductivity(down, n)) / (2 * h);
+            double want = 2 * ln * dlnSigma * 0.5;                    // 2λ r/s² · ∂ ln σ/∂p · ½ (straight-through)
+            Assert.Equal(want, g[j], Math.Abs(want) * 2e-3 + 1e-6);
+        }
+        // a lone pore voxel deep in solid conducts next to nothing: its own conductivity is ~1/27² of a channel's
+        var lone = new float[1 * n * n * n];
+        lone[(6 * n + 6) * n + 6] = 1f;
+        using var single = torch.tensor(lone, new long[] { 1, 1, n, n, n });
+        var sigma = t.Conductivities(single).data<float>().ToArray();
+        Assert.Equal(WganTrainer.ConductanceSolid + (1 - WganTrainer.ConductanceSolid) / (27.0 * 27.0), sigma[(6 * n + 6) * n + 6], 6);
+    }
+
     [Fact]
     public void ARunWithTheConductanceTermMeasuresTheRockOnceRecordsItAndResumesExactly()
     {

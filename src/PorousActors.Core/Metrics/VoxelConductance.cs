@@ -30,15 +30,25 @@ public static class VoxelConductance
     public static Result Solve(ReadOnlySpan<byte> pore, int nz, int ny, int nx, int axis, double solid,
                                bool sensitivity = false, double tolerance = 1e-8, int maxIterations = 20_000)
     {
-        if (nz < 1 || ny < 1 || nx < 1 || (long)nz * ny * nx != pore.Length)
-            throw new BadInputException($"a {nz}×{ny}×{nx} image needs {(long)nz * ny * nx} voxels, got {pore.Length}");
-        if (axis is < 0 or > 2) throw new BadInputException($"the axis is 0 (z), 1 (y) or 2 (x), got {axis}");
         if (!(solid >= 0 && solid < 1)) throw new BadInputException($"the solid's conductivity must be in [0, 1) of the pore's, got {solid}");
-        int n = pore.Length;
+        var sigma = new double[pore.Length];
+        for (int i = 0; i < sigma.Length; i++) sigma[i] = pore[i] != 0 ? 1.0 : solid;
+        return Solve(sigma, nz, ny, nx, axis, sensitivity, tolerance, maxIterations);
+    }
+
+    /// <summary>The same for any conductivity per voxel (≥ 0, in units of a reference such as the
+    /// brine's), e.g. one that grows with the width of the pore around each voxel.</summary>
+    public static Result Solve(double[] sigma, int nz, int ny, int nx, int axis,
+                               bool sensitivity = false, double tolerance = 1e-8, int maxIterations = 20_000)
+    {
+        if (nz < 1 || ny < 1 || nx < 1 || (long)nz * ny * nx != sigma.Length)
+            throw new BadInputException($"a {nz}×{ny}×{nx} image needs {(long)nz * ny * nx} voxels, got {sigma.Length}");
+        if (axis is < 0 or > 2) throw new BadInputException($"the axis is 0 (z), 1 (y) or 2 (x), got {axis}");
+        foreach (double c in sigma)
+            if (!(c >= 0 && double.IsFinite(c))) throw new BadInputException($"voxel conductivities must be finite and >= 0, got {c}");
+        int n = sigma.Length;
         int[] dims = [nz, ny, nx];
         int[] strides = [ny * nx, nx, 1];
-        var sigma = new double[n];
-        for (int i = 0; i < n; i++) sigma[i] = pore[i] != 0 ? 1.0 : solid;
 
         // bond conductances to the next voxel along each direction (0 where there is none)
         var g = new double[3][];
