@@ -513,7 +513,8 @@ public sealed class WganTrainer : IDisposable
             var c = cubes[j / 3];
             logs[j] = Math.Log(Core.Metrics.VoxelConductance.Solve(sigmas[j / 3], c.Nz, c.Ny, c.Nx, j % 3, tolerance: ConductanceTolerance).Conductivity);
         });
-        var phi = Enumerable.Range(0, logs.Length).Select(j => cubes[j / 3].Data.Average(v => (double)v)).ToArray();
+        var cubePorosity = cubes.Select(c => c.Data.Average(v => (double)v)).ToArray();
+        var phi = Enumerable.Range(0, logs.Length).Select(j => cubePorosity[j / 3]).ToArray();
         double pm = phi.Average(), lm = logs.Average();
         double sxx = phi.Sum(f => (f - pm) * (f - pm)), sxy = phi.Zip(logs).Sum(q => (q.First - pm) * (q.Second - lm));
         double slope = sxx > 0 ? sxy / sxx : 0;

@@ -14,8 +14,8 @@ namespace PorousActors.Core.Metrics;
 /// The sensitivity ∂σ_eff/∂σᵢ of every voxel comes from the same solve: the current through a
 /// resistor network with unit potential drop equals its dissipated power Σ_b g_b (Δu_b)², which is
 /// stationary in the potentials, so ∂G/∂σᵢ = Σ over voxel i's bonds of (∂g_b/∂σᵢ)(Δu_b)² (tested
-/// against finite differences). The solve is Jacobi-preconditioned conjugate gradients on plain
-/// arrays, serial: callers run several images at once.
+/// against finite differences). The solve is the project's Jacobi-preconditioned conjugate gradients
+/// (<see cref="ConjugateGradient"/>) on a matrix-free stencil, serial: callers run several images at once.
 /// </summary>
 public static class VoxelConductance
 {
@@ -63,7 +63,7 @@ public static class VoxelConductance
                 gd[i] = a + b > 0 ? 2 * a * b / (a + b) : 0;
             }
         }
-        int faceStride = strides[axis], lastPlane = dims[axis] - 1;
+        int lastPlane = dims[axis] - 1;
         var diag = new double[n];
         var rhs = new double[n];
         for (int i = 0; i < n; i++)
@@ -80,33 +80,11 @@ public static class VoxelConductance
             diag[i] = sum;
         }
 
-        // voxels with no conductance at all (solid 0, cut off) keep potential 0 and drop out
-        var u = new double[n];
-        var r = (double[])rhs.Clone();
-        var z = new double[n];
-        var p = new double[n];
-        var ap = new double[n];
-        double bNorm = Math.Sqrt(Dot(rhs, rhs));
-        int it = 0;
-        if (bNorm > 0)
-        {
-            Precondition(r, diag, z);
-            Array.Copy(z, p, n);
-            double rz = Dot(r, z);
-            for (it = 1; it <= maxIterations; it++)
-            {
-                Apply(p, g, diag, strides, dims, ap);
-                double alpha = rz / Dot(p, ap);
-                for (int i = 0; i < n; i++) { u[i] += alpha * p[i]; r[i] -= alpha * ap[i]; }
-                if (Math.Sqrt(Dot(r, r)) <= tolerance * bNorm) break;
-                Precondition(r, diag, z);
-                double rzNew = Dot(r, z);
-                double beta = rzNew / rz;
-                rz = rzNew;
-                for (int i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
-            }
-            if (it > maxIterations) throw new InvalidOperationException($"the conductance solve did not converge in {maxIterations} iterations");
-        }
+        // voxels with no conductance at all (solid 0, cut off) have a zero row and right-hand side: they keep potential 0
+        var solved = ConjugateGradient.Solve((x, y) => Apply(x, g, diag, strides, y), diag, rhs, tolerance, maxIterations);
+        if (!solved.Converged) throw new InvalidOperationException($"the conductance solve did not converge in {solved.Iterations} iterations");
+        var u = solved.X;
+        int it = solved.Iterations;
 
         // current through the inlet face, G; σ_eff = G · length / cross-section
         double current = 0;
@@ -143,20 +121,8 @@ public static class VoxelConductance
 
     static int Coordinate(int i, int d, int[] dims, int[] strides) => i / strides[d] % dims[d];
 
-    static void Precondition(double[] r, double[] diag, double[] z)
-    {
-        for (int i = 0; i < r.Length; i++) z[i] = diag[i] > 0 ? r[i] / diag[i] : 0;
-    }
-
-    static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
-
     /// <summary>y = A x: the diagonal minus the bond conductances to the six neighbours.</summary>
-    static void Apply(double[] x, double[][] g, double[] diag, int[] strides, int[] dims, double[] y)
+    static void Apply(double[] x, double[][] g, double[] diag, int[] strides, double[] y)
     {
         int n = x.Length;
         for (int i = 0; i < n; i++) y[i] = diag[i] * x[i];

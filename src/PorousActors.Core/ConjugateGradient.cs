@@ -1,4 +1,4 @@
-namespace PorousActors.Pnm.Flow;
+namespace PorousActors.Core;
 
 /// <summary>Symmetric sparse matrix in compressed-row form.</summary>
 public sealed class CsrMatrix(int n, int[] rowStart, int[] column, double[] value)
@@ -36,12 +36,22 @@ public static class ConjugateGradient
 
     public static Result Solve(CsrMatrix a, double[] b, double tolerance = 1e-12, int? maxIterations = null)
     {
-        int n = a.N;
+        var diagonal = new double[a.N];
+        for (int i = 0; i < a.N; i++) diagonal[i] = a.Diagonal(i);
+        return Solve((x, y) => a.Multiply(x, y), diagonal, b, tolerance, maxIterations);
+    }
+
+    /// <summary>Jacobi-preconditioned CG for a symmetric positive (semi-)definite operator given by its
+    /// product <paramref name="multiply"/>(x, y): y = A x, and its <paramref name="diagonal"/>
+    /// (matrix-free, e.g. a stencil on a voxel grid).</summary>
+    public static Result Solve(Action<double[], double[]> multiply, double[] diagonal, double[] b, double tolerance = 1e-12, int? maxIterations = null)
+    {
+        int n = b.Length;
         int maxIt = maxIterations ?? Math.Max(100, 20 * n);
         var x = new double[n];
         var r = (double[])b.Clone();
         var invDiag = new double[n];
-        for (int i = 0; i < n; i++) { double d = a.Diagonal(i); invDiag[i] = d > 0 ? 1 / d : 1; }
+        for (int i = 0; i < n; i++) { double d = diagonal[i]; invDiag[i] = d > 0 ? 1 / d : 1; }
         var z = new double[n]; var p = new double[n]; var q = new double[n];
         double bNorm = Math.Sqrt(Dot(b, b));
         if (bNorm == 0) return new Result(x, 0, 0, true);
@@ -52,7 +62,7 @@ public static class ConjugateGradient
         double rel = 1;
         while (it < maxIt)
         {
-            a.Multiply(p, q);
+            multiply(p, q);
             double alpha = rz / Dot(p, q);
             for (int i = 0; i < n; i++) { x[i] += alpha * p[i]; r[i] -= alpha * q[i]; }
             it++;
@@ -65,7 +75,7 @@ public static class ConjugateGradient
             for (int i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
         }
         // Report the true residual, not the recurrence's.
-        a.Multiply(x, q);
+        multiply(x, q);
         double s = 0;
         for (int i = 0; i < n; i++) { double d = b[i] - q[i]; s += d * d; }
         rel = Math.Sqrt(s) / bNorm;
