@@ -2,5 +2,9 @@ namespace PorousActors.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => PorousCli.Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        JitProfile.Start(args);
+        return PorousCli.Run(args, Console.Out, Console.Error);
+    }
 }

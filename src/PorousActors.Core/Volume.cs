@@ -22,7 +22,7 @@ public sealed class Volume
             throw new BadInputException($"voxel size must be a positive number of metres, got {voxelSize}");
         Nz = nz; Ny = ny; Nx = nx; VoxelSize = voxelSize;
         long n = (long)nz * ny * nx;
-        if (data is null) data = new byte[n];
+        if (data is null) data = LargeArrays.Allocate<byte>(n);
         else if (data.LongLength != n)
             throw new ArgumentException($"data has {data.LongLength} voxels, shape {nz}x{ny}x{nx} needs {n}");
         Data = data;

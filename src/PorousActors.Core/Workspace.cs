@@ -24,7 +24,7 @@ public sealed class Workspace
             if (zeroed) Array.Clear(t);
             return t;
         }
-        var fresh = new T[length];
+        var fresh = LargeArrays.Allocate<T>(length, zeroed);
         arrays[name] = fresh;
         return fresh;
     }
@@ -39,7 +39,7 @@ public sealed class Workspace
             if (zeroed) Array.Clear(t, 0, (int)length);
             return t;
         }
-        var fresh = new T[Math.Max(length, 16)];
+        var fresh = LargeArrays.Allocate<T>(Math.Max(length, 16), zeroed);
         arrays[name] = fresh;
         return fresh;
     }
@@ -50,8 +50,8 @@ public static class WorkspaceArrays
 {
     /// <summary>From the workspace when there is one, else a fresh array.</summary>
     public static T[] Array<T>(this Workspace? ws, string name, long length, bool zeroed = true) where T : unmanaged
-        => ws is null ? new T[length] : ws.Get<T>(name, length, zeroed);
+        => ws is null ? LargeArrays.Allocate<T>(length, zeroed) : ws.Get<T>(name, length, zeroed);
 
     public static T[] AtLeast<T>(this Workspace? ws, string name, long length, bool zeroed = true) where T : unmanaged
-        => ws is null ? new T[length] : ws.GetAtLeast<T>(name, length, zeroed);
+        => ws is null ? LargeArrays.Allocate<T>(length, zeroed) : ws.GetAtLeast<T>(name, length, zeroed);
 }
