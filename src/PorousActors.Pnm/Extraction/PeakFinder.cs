@@ -41,7 +41,7 @@ public static class PeakFinder
         foreach (int i in peaks)
             if (clusters6[i] != 0 && !keep[clusters6[i] - 1]) isPeak[i] = 0;
         TrimNearby(isPeak, dt, nz, ny, nx, ws, peaks);
-        return Label(isPeak, peaks, nz, ny, nx, faces: false, ws, "markers");
+        return Label(isPeak, peaks, nz, ny, nx, faces: false, ws, "markers", writtenInFullLater: true); // the watershed writes its labels over them
     }
 
     /// <summary>Offsets of PoreSpy's ball footprint of radius <see cref="BallRadius"/>, nearest first
@@ -108,10 +108,15 @@ public static class PeakFinder
     /// <summary>Connected components of the marked voxels, numbered in scan order of their first
     /// voxel (as scipy.ndimage.label): 6-connected with <paramref name="faces"/>, else 26.
     /// <paramref name="candidates"/> holds (in increasing order) every marked voxel, possibly among
-    /// unmarked ones (<see cref="Marked"/>), so the image need not be scanned.</summary>
-    internal static (int[] Labels, int Count) Label(byte[] marked, int[] candidates, int nz, int ny, int nx, bool faces, Workspace? ws = null, string name = "labels")
+    /// unmarked ones (<see cref="Marked"/>), so the image need not be scanned.
+    /// <paramref name="writtenInFullLater"/>: the image will be written in full afterwards (the markers
+    /// the watershed floods over), so it is cleared in huge pages at once; otherwise it is left to
+    /// the runtime's untouched zero memory, since only one voxel in thousands is a peak.</summary>
+    internal static (int[] Labels, int Count) Label(byte[] marked, int[] candidates, int nz, int ny, int nx, bool faces, Workspace? ws = null, string name = "labels", bool writtenInFullLater = false)
     {
-        var labels = ws.Array<int>(name, marked.Length);
+        int[] labels;
+        if (writtenInFullLater) LargeArrays.Clear(labels = ws.Array<int>(name, marked.Length, zeroed: false));
+        else labels = ws.Array<int>(name, marked.Length);
         var stack = new Stack<int>();
         int count = 0;
         foreach (int i in candidates)
