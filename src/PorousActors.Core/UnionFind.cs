@@ -13,7 +13,7 @@ public sealed class UnionFind
     /// parallel slab, so the initialisation is parallel too and touches memory where it is used next.</summary>
     public UnionFind(int n, bool makeSets)
     {
-        parent = new int[n];
+        parent = LargeArrays.Allocate<int>(n, zeroed: false); // every element is made a set before use
         if (makeSets) MakeSets(0, n);
     }
 
