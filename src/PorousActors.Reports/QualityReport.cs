@@ -428,8 +428,9 @@ public static class ConvergencePlot
             sc.LegendText = name;
         }
         var goal = plt.Add.HorizontalLine(0.2); goal.LinePattern = ScottPlot.LinePattern.Dashed; goal.LegendText = "goal D ≤ 0.2";
-        plt.XLabel("generator iteration"); plt.YLabel("two-sample KS D vs training cubes"); plt.Title(title); plt.ShowLegend();
-        plt.SavePng(png, 760, 480);
+        // the legend beside the axes, not over the latest iterations
+        plt.XLabel("generator iteration"); plt.YLabel("two-sample KS D vs training cubes"); plt.Title(title); plt.ShowLegend(ScottPlot.Edge.Right);
+        plt.SavePng(png, 960, 480);
         return points.Count;
     }
 }
