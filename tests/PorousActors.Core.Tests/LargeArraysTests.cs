@@ -41,7 +41,10 @@ public class LargeArraysTests
         Array.Fill(labels, 7);
         var other = ws.Get<int>("labels", 2_000_001); // a new length: a fresh array
         Assert.Equal(-1, Array.FindIndex(other, x => x != 0));
-        Assert.Equal(-1, Array.FindIndex(ws.Get<int>("labels", 2_000_001), x => x != 0));
+        Array.Fill(other, 7);
+        var again = ws.Get<int>("labels", 2_000_001); // the same length: reused, and cleared again
+        Assert.Same(other, again);
+        Assert.Equal(-1, Array.FindIndex(again, x => x != 0));
         var v = new Volume(160, 160, 160, 1e-6);
         Assert.Equal(-1, Array.FindIndex(v.Data, x => x != 0));
     }
