@@ -56,6 +56,7 @@ public sealed class CliIO(TextWriter output, TextWriter error)
         try { return body(); }
         catch (BadInputException e) { Err.WriteLine("error: " + OneLine(e.Message) + (OptionFor(e.Field) is { } o ? $" [{o}]" : "")); return PorousCli.ExitBadInput; }
         catch (PorousActors.Actors.Campaigns.CampaignStoppedException e) { Err.WriteLine("error: " + OneLine(e.Message) + "; the journal keeps all accepted work: fix the cause and run `porous campaign resume`"); return PorousCli.ExitFailure; }
+        catch (Gan.TrainingDivergedException e) { Err.WriteLine("error: " + OneLine(e.Message)); return PorousCli.ExitFailure; }
         catch (OperationCanceledException) { Err.WriteLine("error: cancelled"); return PorousCli.ExitFailure; }
         catch (Exception e) { Err.WriteLine($"error: {e.GetType().Name}: {OneLine(e.Message)}"); return PorousCli.ExitFailure; }
     }

@@ -59,6 +59,8 @@ public sealed record ModelCard
     [JsonPropertyName("conductanceWeight")] public double? ConductanceWeight { get; init; }
     /// <summary>Whether that term weighted each pore voxel by the pore around it (null: no term or plain).</summary>
     [JsonPropertyName("conductanceLocal")] public bool? ConductanceLocal { get; init; }
+    /// <summary>Weight of the pore-body term the run trained with (null: off).</summary>
+    [JsonPropertyName("poreBodyWeight")] public double? PoreBodyWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

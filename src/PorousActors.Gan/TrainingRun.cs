@@ -42,6 +42,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         PoreSizeRadii = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeRadiiUsed : null,
         ConductanceWeight = trainer.Options.ConductanceWeight > 0 ? trainer.Options.ConductanceWeight : null,
         ConductanceLocal = trainer.Options.ConductanceWeight > 0 && trainer.Options.ConductanceLocal ? true : null,
+        PoreBodyWeight = trainer.Options.PoreBodyWeight > 0 ? trainer.Options.PoreBodyWeight : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),
@@ -58,6 +59,9 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         while (trainer.Iteration < target)
         {
             var s = trainer.Step(data);
+            // a diverged step has already written NaN into the weights: stop before any file is overwritten
+            if (!(double.IsFinite(s.CriticLoss) && double.IsFinite(s.GeneratorLoss) && double.IsFinite(s.Wasserstein) && double.IsFinite(s.GradientPenalty)))
+                throw new TrainingDivergedException(s, File.Exists(Path.Combine(outDir, "checkpoint.ckpt")));
             Core.IO.CsvTable.Write(CurvePath, CurveHeader, [new double[] { s.Iteration, s.CriticLoss, s.GeneratorLoss, s.Wasserstein, s.GradientPenalty, s.Seconds }.Select(x => x.ToString("G6", CultureInfo.InvariantCulture)).ToArray()], append: true);
             window.Enqueue(s.Seconds); if (window.Count > 20) window.Dequeue();
             onStep(s, 1 / window.Average());
@@ -89,4 +93,12 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         }
         trainer.G.train();
     }
+}
+
+/// <summary>A training step gave a loss that is not a number: nothing of that step was saved.</summary>
+public sealed class TrainingDivergedException(IterationStats s, bool checkpointKept) : Exception(
+    $"training diverged at iteration {s.Iteration} (critic loss {s.CriticLoss}, generator loss {s.GeneratorLoss}, gradient penalty {s.GradientPenalty}); nothing of it was saved" +
+    (checkpointKept ? ": the last checkpoint is intact, resume from it (--resume), with another --seed or a lower learning rate if it recurs" : ": no checkpoint had been written yet; start again with another --seed or a lower learning rate"))
+{
+    public IterationStats Stats { get; } = s;
 }

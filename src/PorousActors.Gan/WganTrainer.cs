@@ -91,6 +91,14 @@ public sealed record TrainingOptions
     /// does. Plain conductance was met by thin bridges that raised the surface, not k.</summary>
     [JsonPropertyName("conductanceLocal")] public bool ConductanceLocal { get; init; }
 
+    /// <summary>Weight of the pore-body term (0: off, the paper). Every term that raised k here also
+    /// widened the pore bodies (the network's mean inscribed pore diameter), and the erosion anchor
+    /// (<see cref="PoreSizeWeight"/>) held the volume-weighted sizes but not the bodies the network
+    /// measures. This term measures them: λ ((the batch's mean of each cube's mean inscribed pore
+    /// diameter, from the SNOW network of the cube thresholded at 0, less the rock's) / the rock's
+    /// spread)² (see <see cref="WganTrainer.PoreBodyTerm"/>).</summary>
+    [JsonPropertyName("poreBodyWeight")] public double PoreBodyWeight { get; init; }
+
     /// <summary>The half-widths the pore-size term uses.</summary>
     public int[] PoreSizeRadiiUsed => PoreSizeRadii ?? WganTrainer.PoreSizeRadii;
 
@@ -116,6 +124,7 @@ public sealed record TrainingOptions
         if (!(EulerWeight >= 0 && EulerWeight < 1e6)) throw new BadInputException($"the Euler weight must be in [0, 1e6), got {EulerWeight}");
         if (!(PoreSizeWeight >= 0 && PoreSizeWeight < 1e6)) throw new BadInputException($"the pore-size weight must be in [0, 1e6), got {PoreSizeWeight}");
         if (!(ConductanceWeight >= 0 && ConductanceWeight < 1e6)) throw new BadInputException($"the conductance weight must be in [0, 1e6), got {ConductanceWeight}");
+        if (!(PoreBodyWeight >= 0 && PoreBodyWeight < 1e6)) throw new BadInputException($"the pore-body weight must be in [0, 1e6), got {PoreBodyWeight}");
         CheckAscendingVoxels(PoreSizeRadii, "pore-size radii");
         CheckAscendingVoxels(LinealPathLengths, "lineal-path lengths");
         if (!(CriticLrHalfLife >= 0 && CriticLrHalfLife < 1e9)) throw new BadInputException($"the critic's learning-rate half-life must be a number of iterations >= 0, got {CriticLrHalfLife}");
@@ -218,7 +227,10 @@ public sealed class WganTrainer : IDisposable
         var xhat = (eps * real + (ones_like(eps) - eps) * fake).detach().requires_grad_(true);
         var score = critic.forward(xhat);
         var grad = torch.autograd.grad([score], [xhat], [ones_like(score)], retain_graph: true, create_graph: true)[0];
-        var norm = grad.reshape(grad.shape[0], -1).norm(1, false, 2);
+        // √(‖g‖² + ε), not ‖g‖: the norm's own gradient is 0/0 at g = 0 (a critic flat at an
+        // interpolate), which would turn every critic weight into NaN in one step
+        using var tiny = 1e-12.ToScalar();
+        var norm = grad.reshape(grad.shape[0], -1).square().sum(1).add(tiny).sqrt();
         return norm.sub(one).pow(two).mean();
     }
 
@@ -267,6 +279,7 @@ public sealed class WganTrainer : IDisposable
             if (Options.EulerWeight > 0) loss = loss + EulerTerm(raw, RockEuler(data));
             if (Options.PoreSizeWeight > 0) loss = loss + PoreSizeTerm(raw, RockPoreSize(data));
             if (Options.ConductanceWeight > 0) loss = loss + ConductanceTerm(raw, RockConductance(data), ConductanceAxis(it));
+            if (Options.PoreBodyWeight > 0) loss = loss + PoreBodyTerm(raw, RockPoreBody(data));
             foreach (var g in optG.ParamGroups) g.LearningRate = GeneratorLrAt(it); // GeneratorLr itself without a half-life
             optG.zero_grad();
             loss.backward();
@@ -560,6 +573,61 @@ public sealed class WganTrainer : IDisposable
         using var porosityMean = rock.PorosityMean.ToScalar();
         var residual = lnSigma - pore.mean([1, 2, 3, 4]).sub(porosityMean).mul(rockSlope).add(mean);
         return residual.mean().div(sd).square().mul(weight);
+    }
+
+    /// <summary>The training rock's mean inscribed pore diameter per cube (voxels): mean and spread over
+    /// <see cref="ConductanceCubes"/> cubes drawn once, seeded from (seed, −6), by the same SNOW
+    /// extraction the batch is measured with. Null until the first generator step with a pore-body weight.</summary>
+    public (double Mean, double Sd)? RockPoreBodyValues { get; private set; }
+
+    (double Mean, double Sd) RockPoreBody(TrainingData data)
+    {
+        if (RockPoreBodyValues is { } known) return known;
+        var rng = new Random(SeedMixer.Derive(Options.Seed, -6));
+        var cubes = Enumerable.Range(0, ConductanceCubes).Select(_ => data.Cube(rng.Next(data.Count))).ToArray();
+        var means = new double[cubes.Length];
+        Parallel.For(0, cubes.Length, i => means[i] = PoreBodies.MeanDiameter((byte[])cubes[i].Data.Clone(), cubes[i].Nz, cubes[i].Ny, cubes[i].Nx));
+        var found = means.Where(double.IsFinite).ToArray();
+        if (found.Length < 2) throw new BadInputException("the pore-body term needs training cubes with pores: fewer than 2 of the cubes drawn have any");
+        double mean = found.Average(), sd = Math.Sqrt(found.Sum(m => (m - mean) * (m - mean)) / (found.Length - 1));
+        // a rock whose cubes all share one mean still has a scale: a tenth of a voxel
+        return (RockPoreBodyValues = (mean, Math.Max(sd, 0.1))).Value;
+    }
+
+    /// <summary>
+    /// λ ((mean over the batch of D̄(cube) − D̄_rock) / σ_rock)², D̄ a cube's mean inscribed pore diameter
+    /// (its SNOW network, the cube thresholded at 0: what the forward model sees), with the
+    /// straight-through gradient of <see cref="PoreBodies.MeanDiameter"/>: where the bodies run wide it
+    /// closes the pore voxels lining each body's inscribed sphere, and where they run narrow it opens
+    /// the solid around it; voxels elsewhere are left to the critic and the other terms. Cubes
+    /// without pores are left out of the mean.
+    /// </summary>
+    public Tensor PoreBodyTerm(Tensor raw, (double Mean, double Sd) rock)
+    {
+        using var weight = Options.PoreBodyWeight.ToScalar();
+        var pore = ThresholdedPore(raw);
+        long b = pore.shape[0], nz = pore.shape[2], ny = pore.shape[3], nx = pore.shape[4], n = nz * ny * nx;
+        var voxels = pore.detach().cpu().data<float>().ToArray();
+        var means = new double[b];
+        var slopes = new float[b * n];
+        Parallel.For(0, (int)b, c =>
+        {
+            var cube = new byte[n];
+            for (long i = 0; i < n; i++) cube[i] = voxels[c * n + i] > 0.5f ? (byte)1 : (byte)0;
+            var slope = new float[n];
+            means[c] = PoreBodies.MeanDiameter(cube, (int)nz, (int)ny, (int)nx, slope);
+            if (double.IsFinite(means[c])) slope.CopyTo(slopes, c * n);
+        });
+        int counted = means.Count(double.IsFinite);
+        if (counted == 0) return zeros(1, device: Device).squeeze();
+        double value = means.Where(double.IsFinite).Average();
+        using var scale = (1.0 / counted).ToScalar();
+        using var rockMean = rock.Mean.ToScalar();
+        using var sd = rock.Sd.ToScalar();
+        var slopeTensor = tensor(slopes, pore.shape, device: Device);
+        // the value is the batch's mean D̄; the gradient flows through the pore indicators by the slope
+        var batchMean = tensor((float)value, device: Device) + (slopeTensor * (pore - pore.detach())).sum().mul(scale);
+        return batchMean.sub(rockMean).div(sd).square().mul(weight);
     }
 
     /// <summary>

@@ -109,6 +109,19 @@ public class GradientPenaltyTests
     }
 
     [Fact]
+    public void PenaltyOfACriticFlatAtTheInterpolatesHasAFiniteGradient()
+    {
+        // zero weights: ∇ₓD = 0 at every interpolate, where ‖g‖'s own gradient is 0/0; the penalty
+        // is 1 and the critic's update must stay a number (a NaN here poisoned a whole training run)
+        using var scope = NewDisposeScope();
+        var critic = new LinearCritic(0f);
+        var gp = WganTrainer.GradientPenalty(critic, randn(new long[] { 2, 1, 2, 2, 2 }), randn(new long[] { 2, 1, 2, 2, 2 }), rand(new long[] { 2, 1, 1, 1, 1 }));
+        Assert.Equal(1, gp.item<float>(), 5);
+        gp.backward();
+        Assert.All(critic.parameters().SelectMany(p => p.grad!.data<float>().ToArray()), g => Assert.True(float.IsFinite(g)));
+    }
+
+    [Fact]
     public void PenaltyIsDifferentiableForTheCriticUpdate()
     {
         using var scope = NewDisposeScope();
@@ -563,6 +576,100 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal([1, 2], r.Options.PoreSizeRadii!);
         r.Step(data);
         Assert.Equal(rock, r.RockPoreSizeValues);
+        Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
+    /// <summary>An n³ cube of solid with one spherical pore of the given radius (voxels) at its centre.</summary>
+    static byte[] SpherePore(int n, double radius)
+    {
+        var cube = new byte[n * n * n];
+        double c = (n - 1) / 2.0;
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                    if ((z - c) * (z - c) + (y - c) * (y - c) + (x - c) * (x - c) <= radius * radius) cube[(z * n + y) * n + x] = 1;
+        return cube;
+    }
+
+    [Fact]
+    public void APoreBodysDiameterShrinksWhenItsShellClosesAndGrowsWhenTheSolidAroundItOpens()
+    {
+        const int n = 33;
+        var cube = SpherePore(n, 6);
+        var slope = new float[cube.Length];
+        double mean = PoreBodies.MeanDiameter(cube, n, n, n, slope);
+        Assert.InRange(mean, 11.5, 13);                           // one body: twice its inscribed radius (√37 to the nearest solid centre)
+        Assert.Equal(4, slope.Sum(), 4);                          // 2 / P over the inner shell, 2 / P over the outer
+        Assert.All(slope, s => Assert.True(s >= 0));
+        var inner = Enumerable.Range(0, cube.Length).Where(i => slope[i] > 0 && cube[i] == 1).ToArray();
+        var outer = Enumerable.Range(0, cube.Length).Where(i => slope[i] > 0 && cube[i] == 0).ToArray();
+        Assert.NotEmpty(inner); Assert.NotEmpty(outer);
+        // the linearisation's sign and size: shutting the inner shell or opening the outer moves D by ~2
+        var shut = (byte[])cube.Clone(); foreach (int i in inner) shut[i] = 0;
+        var opened = (byte[])cube.Clone(); foreach (int i in outer) opened[i] = 1;
+        Assert.InRange(mean - PoreBodies.MeanDiameter(shut, n, n, n), 1, 3);
+        Assert.InRange(PoreBodies.MeanDiameter(opened, n, n, n) - mean, 1, 3);
+        Assert.True(double.IsNaN(PoreBodies.MeanDiameter(new byte[n * n * n], n, n, n)));   // no pores, no mean
+    }
+
+    [Fact]
+    public void ThePoreBodyTermNarrowsBodiesWiderThanTheRocksAndRefusesABadWeight()
+    {
+        const int n = 32;
+        var arch = new GanArchitecture(n, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { PoreBodyWeight = 3 });   // a body of 2 × 6 voxels off-centre in 32³
+        var cube = SpherePore(n, 6);
+        var expectedSlope = new float[cube.Length];
+        double mean = PoreBodies.MeanDiameter(cube, n, n, n, expectedSlope);
+        using var raw = torch.tensor(cube.Select(v => v == 1 ? 0.7f : -0.4f).ToArray(), new long[] { 1, 1, n, n, n }).requires_grad_(true);
+        var term = t.PoreBodyTerm(raw, (mean - 2, 0.5));          // the rock's bodies 2 voxels narrower, spread 0.5
+        Assert.Equal(3 * 16, term.item<float>(), 3);              // λ ((D − D_rock) / σ)² = 3 · 4²
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        Assert.All(g, x => Assert.True(x >= 0));                  // nothing is pushed towards pore
+        // the chain rule: 2λ (D − D_rock)/σ² · slope · ½ (straight-through)
+        int i = Array.FindIndex(expectedSlope, s => s > 0);
+        Assert.Equal(2 * 3 * 2 / 0.25 * expectedSlope[i] * 0.5, g[i], 1e-4);
+        Assert.Equal(0, g[0]);                                    // a corner far from the body
+        Assert.Contains("pore-body weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { PoreBodyWeight = double.NaN })).Message);
+    }
+
+    [Fact]
+    public void ARunThatDivergesStopsWithAClearErrorBeforeOverwritingItsCheckpoint()
+    {
+        // two good iterations, checkpointed; then the critic's weights are poisoned with NaN, as a
+        // diverged update leaves them: the run must stop at that step, the checkpoint as it was
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        string outDir = Path.Combine(dir, "diverged");
+        using var t = new WganTrainer(arch, Options);
+        var run = new TrainingRun(t, data, outDir, "blobs") { CheckpointEvery = 1 };
+        run.Run(2, (_, _) => { });
+        using (torch.no_grad()) foreach (var w in t.D.parameters()) w.fill_(float.NaN);
+        var e = Assert.Throws<TrainingDivergedException>(() => run.Run(5, (_, _) => { }));
+        Assert.Equal(3, e.Stats.Iteration);
+        Assert.Contains("diverged at iteration 3", e.Message);
+        Assert.Contains("checkpoint is intact", e.Message);
+        using var kept = WganTrainer.Resume(Path.Combine(outDir, "checkpoint.ckpt"));
+        Assert.Equal(2, kept.Iteration);
+        Assert.All(Weights(kept.D), w => Assert.True(float.IsFinite(w)));
+    }
+
+    [Fact]
+    public void ARunWithThePoreBodyTermMeasuresTheRockOnceRecordsItAndResumesExactly()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { PoreBodyWeight = 2 };
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); Assert.Null(t.RockPoreBodyValues); }
+        (double Mean, double Sd) rock;
+        float[] withTerm;
+        using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockPoreBodyValues!.Value; }
+        Assert.True(rock.Mean > 2 && rock.Sd > 0, $"rock {rock}");
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "porebody.ckpt", card => Assert.Equal(2, card.PoreBodyWeight));
+        Assert.Equal(2, r.Options.PoreBodyWeight);
+        r.Step(data);
+        Assert.Equal(rock, r.RockPoreBodyValues!.Value);
         Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
     }
 
