@@ -8,8 +8,19 @@ namespace PorousActors.Gan;
 /// at the end, and calibrated snapshots in <c>snapshots/</c> every <see cref="SnapshotEvery"/> (for
 /// checkpoint screening). A resumed run appends to its curve.
 /// </summary>
-public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string outDir, string dataNames)
+public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string outDir, string dataNames) : IDisposable
 {
+    /// <summary>How many times a step whose loss is not a number is met by resuming from the last
+    /// checkpoint (0: stop at once). Such steps have come and gone on a rerun of the same iteration
+    /// from the same checkpoint (seen at iteration 876 of a Berea run), so an unattended run retries.</summary>
+    public int RetriesOnDivergence { get; init; }
+    /// <summary>Loads a checkpoint to retry from (the device to put it on); default <see cref="WganTrainer.Resume"/>.</summary>
+    public Func<string, WganTrainer>? ResumeFrom { get; init; }
+    /// <summary>The trainer now training: the one given, or the last one resumed after a divergence.</summary>
+    public WganTrainer Trainer => trainer;
+    WganTrainer? resumed; // owned by the run: the caller's trainer is the caller's to dispose
+    int retried;          // over the run's whole life, not per call of Run
+
     /// <summary>Seed of the latents that calibrate batch-norm statistics in model files.</summary>
     public const int CalibrationSeed = 1;
 
@@ -61,7 +72,19 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
             var s = trainer.Step(data);
             // a diverged step has already written NaN into the weights: stop before any file is overwritten
             if (!(double.IsFinite(s.CriticLoss) && double.IsFinite(s.GeneratorLoss) && double.IsFinite(s.Wasserstein) && double.IsFinite(s.GradientPenalty)))
-                throw new TrainingDivergedException(s, File.Exists(Path.Combine(outDir, "checkpoint.ckpt")));
+            {
+                string checkpoint = Path.Combine(outDir, "checkpoint.ckpt");
+                var diverged = new TrainingDivergedException(s, File.Exists(checkpoint));
+                if (retried >= RetriesOnDivergence || !File.Exists(checkpoint)) throw diverged;
+                retried++;
+                var next = (ResumeFrom ?? (path => WganTrainer.Resume(path)))(checkpoint);
+                Log?.Invoke($"warning: {diverged.Message}. Resumed from iteration {next.Iteration} (retry {retried} of {RetriesOnDivergence})");
+                resumed?.Dispose();
+                trainer = resumed = next;
+                TrimCurve(next.Iteration);
+                window.Clear();
+                continue;
+            }
             Core.IO.CsvTable.Write(CurvePath, CurveHeader, [new double[] { s.Iteration, s.CriticLoss, s.GeneratorLoss, s.Wasserstein, s.GradientPenalty, s.Seconds }.Select(x => x.ToString("G6", CultureInfo.InvariantCulture)).ToArray()], append: true);
             window.Enqueue(s.Seconds); if (window.Count > 20) window.Dequeue();
             onStep(s, 1 / window.Average());
@@ -74,6 +97,16 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         }
         Save();
     }
+
+    /// <summary>Drops the curve's rows after <paramref name="iteration"/>: a retried stretch is written again.</summary>
+    void TrimCurve(int iteration)
+    {
+        var lines = File.ReadAllLines(CurvePath);
+        var kept = lines.Take(1).Concat(lines.Skip(1).Where(l => double.TryParse(l.Split(',')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double it) && it <= iteration));
+        File.WriteAllLines(CurvePath, kept);
+    }
+
+    public void Dispose() => resumed?.Dispose();
 
     /// <summary>Checkpoint (exact resume) and model file.</summary>
     public void Save()

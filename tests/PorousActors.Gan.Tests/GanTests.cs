@@ -656,6 +656,35 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void ARunAllowedToRetryResumesFromItsCheckpointAndFinishesAsAnUnbrokenRunWould()
+    {
+        // the same poisoning, with one retry: the run goes back to checkpoint 2 and trains 3..5 again,
+        // exactly as a run never poisoned (resumes are exact); the curve holds each iteration once
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        float[] unbroken;
+        using (var clean = new WganTrainer(arch, Options))
+        using (var cleanRun = new TrainingRun(clean, data, Path.Combine(dir, "unbroken"), "blobs") { CheckpointEvery = 1 })
+        { cleanRun.Run(5, (_, _) => { }); unbroken = Weights(cleanRun.Trainer.G); }
+        string outDir = Path.Combine(dir, "retried");
+        var log = new List<string>();
+        using var t = new WganTrainer(arch, Options);
+        using var run = new TrainingRun(t, data, outDir, "blobs") { CheckpointEvery = 1, RetriesOnDivergence = 1, Log = log.Add };
+        run.Run(2, (_, _) => { });
+        using (torch.no_grad()) foreach (var w in t.D.parameters()) w.fill_(float.NaN);
+        run.Run(5, (_, _) => { });
+        Assert.NotSame(t, run.Trainer);
+        Assert.Equal(5, run.Trainer.Iteration);
+        Assert.Contains(log, l => l.Contains("diverged at iteration 3") && l.Contains("Resumed from iteration 2"));
+        Assert.True(unbroken.Zip(Weights(run.Trainer.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+        var iterations = File.ReadAllLines(Path.Combine(outDir, "curve.csv")).Skip(1).Select(l => int.Parse(l.Split(',')[0])).ToArray();
+        Assert.Equal([1, 2, 3, 4, 5], iterations);
+        // a second divergence with no retries left stops the run
+        using (torch.no_grad()) foreach (var w in run.Trainer.D.parameters()) w.fill_(float.NaN);
+        Assert.Throws<TrainingDivergedException>(() => run.Run(7, (_, _) => { }));
+    }
+
+    [Fact]
     public void ARunWithThePoreBodyTermMeasuresTheRockOnceRecordsItAndResumesExactly()
     {
         var arch = new GanArchitecture(32, 20, "lean");

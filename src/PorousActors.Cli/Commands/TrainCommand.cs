@@ -40,6 +40,7 @@ public static class TrainCommand
         var poreSize = new Option<double?>("--pore-size-weight") { Description = "Weight of the pore-size term: the squared relative gap between the batch's E(r), the fraction of voxels whose whole (2r+1)³ cube is pore, and the training rock's, at r = 1, 2, 3 voxels (0 = off, the paper). Holds the pore sizes while other terms change the topology. New runs only" };
         var poreRadii = new Option<string?>("--pore-size-radii") { Description = "Erosion half-widths in voxels the pore-size term compares, ascending (default 1,2,3). New runs only" };
         var conductance = new Option<double?>("--conductance-weight") { Description = "Weight of the conductance term: the squared gap between the batch's mean ln effective conductivity (pore 1, solid 0.001, one axis per iteration; 1/F, F the formation factor) and the training rock's at the same porosity, in units of the rock's spread about its line (0 = off, the paper). Asks for the rock's connectivity; ~1 s of solves per cube per iteration. New runs only" };
+        var retries = new Option<int>("--retries-on-divergence") { Description = "How many times a step whose loss is not a number is met by resuming from the last checkpoint (the iterations since it are trained again) before the run stops with an error", DefaultValueFactory = _ => 3 };
         var poreBody = new Option<double?>("--pore-body-weight") { Description = "Weight of the pore-body term: the squared gap between the batch's mean inscribed pore diameter (each cube's SNOW network, thresholded at 0) and the training rock's, in units of the rock's spread over cubes (0 = off, the paper). Holds the pore bodies the forward model measures while other terms raise k; ~0.1 s per cube per iteration. New runs only" };
         var conductanceLocal = new Option<bool>("--conductance-local") { Description = "With --conductance-weight: each pore voxel conducts by the square of the pore fraction of its 3³ neighbourhood, so thin bridges count little, as in flow. New runs only" };
         var profile = new Option<double?>("--profile-weight") { Description = "Weight of the plane-profile term: pushes every plane of the generated cube towards the same mean porosity, as in a rock cut at random places (0 = off, the paper; ~100 is comparable to the critic's pull). New runs only" };
@@ -48,7 +49,7 @@ public static class TrainCommand
         var device = DeviceOptions.Create();
         var output = new Option<string>("--out") { Description = "Output folder: checkpoint.ckpt, generator.model, curve.csv", Required = true };
         var cmd = new Command("train", "Train a 3-D WGAN-GP generator of binary rock cubes (Adam: critic lr 1e-4, generator lr 5e-4, betas (0, 0.9); 5 critic steps; λ = 10)")
-            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, generator, genLr, every, seed, noAugment, resume, init, ema, snapshotEvery, sees, profile, lineal, linealLengths, euler, poreSize, poreRadii, conductance, conductanceLocal, poreBody, halfLife, criticHalfLife, warmup, device, output };
+            { data, poreValue, voxel, dataset, crop, downsample, size, stride, batch, iterations, critic, generator, genLr, every, seed, noAugment, resume, init, ema, snapshotEvery, sees, profile, lineal, linealLengths, euler, poreSize, poreRadii, conductance, conductanceLocal, poreBody, retries, halfLife, criticHalfLife, warmup, device, output };
         cmd.SetAction(p => io.Guard(() =>
         {
             string outDir = p.GetValue(output)!;
@@ -93,9 +94,11 @@ public static class TrainCommand
             }
             io.Err.WriteLine($"training {trainer.Architecture.Size}³ ({trainer.Architecture.Generator} generator, {trainer.Architecture.Critic} critic) on {set.Count} cubes (stride {set.Stride}) " +
                              $"at {Fmt.G(set.VoxelSize)} m, batch {trainer.Options.Batch}, from iteration {trainer.Iteration} to {target}");
-            var run = new TrainingRun(trainer, set, outDir, string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)))
+            if (p.GetValue(retries) < 0) throw new BadInputException($"--retries-on-divergence must be >= 0, got {p.GetValue(retries)}");
+            using var run = new TrainingRun(trainer, set, outDir, string.Join(", ", p.GetValue(data)!.Select(Path.GetFileName)))
             {
                 CheckpointEvery = p.GetValue(every), SnapshotEvery = p.GetValue(snapshotEvery), Log = io.Err.WriteLine,
+                RetriesOnDivergence = p.GetValue(retries), ResumeFrom = path => WganTrainer.Resume(path, Devices.One(p.GetValue(device))),
             };
             using (var view = ProgressView.Start(io, "training", target))
                 run.Run(target, (s, itPerS) =>
@@ -104,7 +107,7 @@ public static class TrainCommand
                     view.Report(s.Iteration, $"iter {s.Iteration}/{target}  critic {s.CriticLoss:F3}  gen {s.GeneratorLoss:F3}  W {s.Wasserstein:F3}  GP {s.GradientPenalty:F3}  {itPerS:F2} it/s  ETA {eta:hh\\:mm\\:ss}",
                         $"{s.Iteration}/{target}, W {s.Wasserstein:F3}, {itPerS:F2} it/s");
                 });
-            io.Out.WriteLine($"trained to iteration {trainer.Iteration} in {trainer.WallSeconds:F0} s; wrote {run.ModelPath}");
+            io.Out.WriteLine($"trained to iteration {run.Trainer.Iteration} in {run.Trainer.WallSeconds:F0} s; wrote {run.ModelPath}");
             return 0;
         }));
         return cmd;
