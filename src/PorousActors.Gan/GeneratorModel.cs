@@ -59,6 +59,8 @@ public sealed record ModelCard
     [JsonPropertyName("conductanceWeight")] public double? ConductanceWeight { get; init; }
     /// <summary>Whether that term weighted each pore voxel by the pore around it (null: no term or plain).</summary>
     [JsonPropertyName("conductanceLocal")] public bool? ConductanceLocal { get; init; }
+    /// <summary>Whether that term matched the rock's quantiles of the residual, not its mean (null: no term or the mean).</summary>
+    [JsonPropertyName("conductanceQuantiles")] public bool? ConductanceQuantiles { get; init; }
     /// <summary>Weight of the pore-body term the run trained with (null: off).</summary>
     [JsonPropertyName("poreBodyWeight")] public double? PoreBodyWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }

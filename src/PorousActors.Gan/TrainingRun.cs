@@ -53,6 +53,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         PoreSizeRadii = trainer.Options.PoreSizeWeight > 0 ? trainer.Options.PoreSizeRadiiUsed : null,
         ConductanceWeight = trainer.Options.ConductanceWeight > 0 ? trainer.Options.ConductanceWeight : null,
         ConductanceLocal = trainer.Options.ConductanceWeight > 0 && trainer.Options.ConductanceLocal ? true : null,
+        ConductanceQuantiles = trainer.Options.ConductanceWeight > 0 && trainer.Options.ConductanceQuantiles ? true : null,
         PoreBodyWeight = trainer.Options.PoreBodyWeight > 0 ? trainer.Options.PoreBodyWeight : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,

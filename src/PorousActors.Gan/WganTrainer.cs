@@ -90,6 +90,13 @@ public sealed record TrainingOptions
     /// conducts ~1 % of a channel's interior, as flow (∝ width²) would, rather than fully, as current
     /// does. Plain conductance was met by thin bridges that raised the surface, not k.</summary>
     [JsonPropertyName("conductanceLocal")] public bool ConductanceLocal { get; init; }
+    /// <summary>Whether the conductance term matches the batch's spread of residuals about the rock's
+    /// line, not only their mean: the cube with the i-th lowest residual is asked for the rock's
+    /// residual quantile at (i + ½)/b. Matching the mean let a few cubes whose pores do not span (far
+    /// below the line) be paid for by others above it; Berea's log k spread and percolating fraction
+    /// are what the shipped model misses. A Huber loss (quadratic to 2 spreads, linear beyond) keeps
+    /// one shut cube from swamping the step (see <see cref="WganTrainer.ConductanceTerm"/>).</summary>
+    [JsonPropertyName("conductanceQuantiles")] public bool ConductanceQuantiles { get; init; }
 
     /// <summary>Weight of the pore-body term (0: off, the paper). Every term that raised k here also
     /// widened the pore bodies (the network's mean inscribed pore diameter), and the erosion anchor
@@ -278,7 +285,7 @@ public sealed class WganTrainer : IDisposable
             if (Options.LinealPathWeight > 0) loss = loss + LinealPathTerm(raw, RockLinealPath(data));
             if (Options.EulerWeight > 0) loss = loss + EulerTerm(raw, RockEuler(data));
             if (Options.PoreSizeWeight > 0) loss = loss + PoreSizeTerm(raw, RockPoreSize(data));
-            if (Options.ConductanceWeight > 0) loss = loss + ConductanceTerm(raw, RockConductance(data), ConductanceAxis(it));
+            if (Options.ConductanceWeight > 0) loss = loss + ConductanceTerm(raw, RockConductance(data), ConductanceAxis(it), Options.ConductanceQuantiles ? RockConductanceResiduals : null);
             if (Options.PoreBodyWeight > 0) loss = loss + PoreBodyTerm(raw, RockPoreBody(data));
             foreach (var g in optG.ParamGroups) g.LearningRate = GeneratorLrAt(it); // GeneratorLr itself without a half-life
             optG.zero_grad();
@@ -533,9 +540,29 @@ public sealed class WganTrainer : IDisposable
         double slope = sxx > 0 ? sxy / sxx : 0;
         var line = new RockConductivity(lm, slope, pm, 1);
         double sd = Math.Sqrt(phi.Zip(logs).Sum(q => Math.Pow(line.Residual(q.Second, q.First), 2)) / Math.Max(1, logs.Length - 2));
+        RockConductanceResiduals = phi.Zip(logs).Select(q => line.Residual(q.Second, q.First)).Order().ToArray();
         // a rock whose cubes all conduct alike still has a scale: 10 % in σ_eff
         return (RockConductanceValues = line with { Sd = Math.Max(sd, 0.1) }).Value;
     }
+
+    /// <summary>The training rock's residuals about its line (<see cref="RockConductanceValues"/>), one per
+    /// cube and axis, ascending; null until the rock is measured.</summary>
+    public double[]? RockConductanceResiduals { get; private set; }
+
+    /// <summary>The p-quantile of ascending <paramref name="sorted"/>, its i-th value taken at (i + ½)/m and
+    /// linear between (the ends held beyond).</summary>
+    public static double Quantile(double[] sorted, double p)
+    {
+        if (sorted.Length == 0) throw new ArgumentException("no values", nameof(sorted));
+        double at = p * sorted.Length - 0.5;
+        if (at <= 0) return sorted[0];
+        if (at >= sorted.Length - 1) return sorted[^1];
+        int i = (int)at;
+        return sorted[i] + (at - i) * (sorted[i + 1] - sorted[i]);
+    }
+
+    /// <summary>Beyond this many of the rock's spreads the quantile-matching loss grows linearly.</summary>
+    public const double ConductanceHuber = 2;
 
     /// <summary>
     /// λ ((mean over the batch of r) / s_rock)², r = ln σ_eff − (the rock's ln σ_eff at the cube's
@@ -546,8 +573,13 @@ public sealed class WganTrainer : IDisposable
     /// So where the cubes conduct too little for their porosity it opens the solid voxels across which
     /// the potential drops most (the narrowest throats of the current's path, the gaps between two
     /// pore pieces) and not pore anywhere else: adding porosity does not meet it.
+    /// With <paramref name="rockResiduals"/> (<see cref="TrainingOptions.ConductanceQuantiles"/>) the term
+    /// is λ mean over the batch of h((r₍ᵢ₎ − q((i + ½)/b)) / s_rock) instead: the cube with the i-th
+    /// lowest residual against the rock's quantile at that rank, h(e) = e² within
+    /// <see cref="ConductanceHuber"/> spreads and linear beyond, so each cube is pushed towards its
+    /// place in the rock's spread, a shut one hardest.
     /// </summary>
-    public Tensor ConductanceTerm(Tensor raw, RockConductivity rock, int axis)
+    public Tensor ConductanceTerm(Tensor raw, RockConductivity rock, int axis, double[]? rockResiduals = null)
     {
         using var weight = Options.ConductanceWeight.ToScalar();
         using var sd = rock.Sd.ToScalar();
@@ -572,7 +604,17 @@ public sealed class WganTrainer : IDisposable
         using var rockSlope = rock.Slope.ToScalar();
         using var porosityMean = rock.PorosityMean.ToScalar();
         var residual = lnSigma - pore.mean([1, 2, 3, 4]).sub(porosityMean).mul(rockSlope).add(mean);
-        return residual.mean().div(sd).square().mul(weight);
+        if (rockResiduals is null) return residual.mean().div(sd).square().mul(weight);
+        // each cube's target is the rock's quantile at its rank in the batch (ties by batch order)
+        var values = residual.detach().cpu().data<float>().ToArray();
+        var order = Enumerable.Range(0, (int)b).OrderBy(i => values[i]).ThenBy(i => i).ToArray();
+        var targets = new float[b];
+        for (int rank = 0; rank < b; rank++) targets[order[rank]] = (float)Quantile(rockResiduals, (rank + 0.5) / b);
+        var e = (residual - tensor(targets, device: Device)).div(sd);
+        using var delta = ConductanceHuber.ToScalar();
+        var quadratic = e.square();
+        var linear = e.abs().mul(2 * ConductanceHuber).sub(ConductanceHuber * ConductanceHuber);
+        return where(e.abs().le(delta), quadratic, linear).mean().mul(weight);
     }
 
     /// <summary>The training rock's mean inscribed pore diameter per cube (voxels): mean and spread over

@@ -819,6 +819,64 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheQuantileConductanceTermPushesEachCubeTowardsItsRankInTheRocksSpreadWhereTheMeanSeesNothing()
+    {
+        // a batch of two: channels along z, shut by one solid plane in the first cube and open in the
+        // second. With the rock's line through the middle of the two the batch mean matches (the mean
+        // term is zero and pushes nothing), but the rock's residuals {−h/2, +h/2} ask the shut cube to
+        // conduct more and the open one less
+        const int n = 32;
+        var arch = new GanArchitecture(n, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { ConductanceWeight = 2, ConductanceQuantiles = true });
+        var shut = new byte[n * n * n];
+        var open = new byte[n * n * n];
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                {
+                    bool channel = y % 8 < 3 && x % 8 < 3;
+                    open[(z * n + y) * n + x] = (byte)(channel ? 1 : 0);
+                    shut[(z * n + y) * n + x] = (byte)(channel && z != 16 ? 1 : 0);
+                }
+        var data = shut.Concat(open).Select(v => v == 1 ? 0.8f : -0.6f).ToArray();
+        using var raw = torch.tensor(data, new long[] { 2, 1, n, n, n }).requires_grad_(true);
+        var s = VoxelConductance.Solve(shut, n, n, n, 0, WganTrainer.ConductanceSolid, sensitivity: true, tolerance: 1e-4);
+        var o = VoxelConductance.Solve(open, n, n, n, 0, WganTrainer.ConductanceSolid, sensitivity: true, tolerance: 1e-4);
+        double lnS = Math.Log(s.Conductivity), lnO = Math.Log(o.Conductivity), h = (lnO - lnS) / 2;
+        Assert.True(h > 1, $"shut {lnS}, open {lnO}");
+        // the line is flat in porosity, so the two cubes' residuals are exactly ∓h
+        var rock = new WganTrainer.RockConductivity(Mean: (lnS + lnO) / 2, Slope: 0, PorosityMean: 0.2, Sd: h);
+        Assert.Equal(0, t.ConductanceTerm(raw, rock, axis: 0).item<float>(), 1e-4);   // the mean is met
+        var residuals = new[] { -h / 2, h / 2 };
+        var term = t.ConductanceTerm(raw, rock, axis: 0, residuals);
+        // each cube misses its quantile (−h/2 for the shut one, +h/2 for the open one) by h/2, ½ a spread
+        Assert.Equal(2 * 0.25, term.item<float>(), 1e-3);
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        int cube = n * n * n;
+        int gap = (16 * n + 1) * n + 1;                              // a shut voxel in a channel's way
+        // ∂/∂r = λ/b · 2e/s = 2/2 · 2(∓½)/h; through ∂ ln σ/∂pore of each cube's own solve, ½ straight-through
+        double dShut = -1.0 / h, dOpen = 1.0 / h;
+        double wantGap = dShut * s.Sensitivity![gap] * (1 - WganTrainer.ConductanceSolid) / s.Conductivity * 0.5;
+        Assert.True(wantGap < 0);                                    // descent opens the shut plane
+        Assert.Equal(wantGap, g[gap], Math.Abs(wantGap) * 1e-3);
+        int inChannel = (10 * n + 1) * n + 1;                        // pore in the open cube's channel
+        double wantChannel = dOpen * o.Sensitivity![inChannel] * (1 - WganTrainer.ConductanceSolid) / o.Conductivity * 0.5;
+        Assert.True(wantChannel > 0);                                // descent narrows the open cube's channels
+        Assert.Equal(wantChannel, g[cube + inChannel], Math.Abs(wantChannel) * 1e-3);
+        // far below the rock's spread the loss grows linearly: 4|e| − 4 beyond e = 2
+        raw.grad!.zero_();
+        var far = t.ConductanceTerm(raw, rock, axis: 0, new[] { h * 2, h * 3 });      // e = −3 and −2
+        double eShut = (-h - 2 * h) / h, eOpen = (h - 3 * h) / h;
+        double want = 2 * ((4 * Math.Abs(eShut) - 4) + (4 * Math.Abs(eOpen) - 4)) / 2;
+        Assert.Equal(want, far.item<float>(), want * 1e-4);
+        Assert.Equal(0.5, WganTrainer.Quantile(new[] { 0.0, 1.0 }, 0.5), 12);       // halfway between 0 (at ¼) and 1 (at ¾)
+        Assert.Equal(0.0, WganTrainer.Quantile(new[] { 0.0, 1.0 }, 0.1), 12);
+        Assert.Equal(1.0, WganTrainer.Quantile(new[] { 0.0, 1.0 }, 0.9), 12);
+        Assert.Equal(0.25, WganTrainer.Quantile(new[] { 0.0, 1.0 }, 0.375), 12);
+    }
+
+    [Fact]
     public void ARunWithTheConductanceTermMeasuresTheRockOnceRecordsItAndResumesExactly()
     {
         var arch = new GanArchitecture(32, 20, "lean");
