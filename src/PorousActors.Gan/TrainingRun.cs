@@ -55,6 +55,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         ConductanceLocal = trainer.Options.ConductanceWeight > 0 && trainer.Options.ConductanceLocal ? true : null,
         ConductanceQuantiles = trainer.Options.ConductanceWeight > 0 && trainer.Options.ConductanceQuantiles ? true : null,
         PoreBodyWeight = trainer.Options.PoreBodyWeight > 0 ? trainer.Options.PoreBodyWeight : null,
+        SurfaceWeight = trainer.Options.SurfaceWeight > 0 ? trainer.Options.SurfaceWeight : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

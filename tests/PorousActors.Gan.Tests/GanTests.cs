@@ -485,6 +485,77 @@ public sealed class TrainingTests : IDisposable
         Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
     }
 
+    /// <summary>Fraction of face-adjacent voxel pairs with pore on one side and solid on the other, counted directly.</summary>
+    static double InterfaceFraction(Volume v)
+    {
+        long differ = 0, pairs = 0;
+        for (int z = 0; z < v.Nz; z++)
+            for (int y = 0; y < v.Ny; y++)
+                for (int x = 0; x < v.Nx; x++)
+                    foreach (var (dz, dy, dx) in new[] { (1, 0, 0), (0, 1, 0), (0, 0, 1) })
+                    {
+                        int zz = z + dz, yy = y + dy, xx = x + dx;
+                        if (zz >= v.Nz || yy >= v.Ny || xx >= v.Nx) continue;
+                        pairs++;
+                        if (v.Data[(z * v.Ny + y) * v.Nx + x] != v.Data[(zz * v.Ny + yy) * v.Nx + xx]) differ++;
+                    }
+        return (double)differ / pairs;
+    }
+
+    [Fact]
+    public void TheFaceFractionIsTheImagesAndEachVoxelsGradientIsTheChangeOfItsFlip()
+    {
+        var v = RandomCube(5, 0.3);
+        using (var pore = PoreTensor(v)) Assert.Equal(InterfaceFraction(v), WganTrainer.FaceFraction(pore).item<float>(), 6);
+        AssertGradientIsFlipDifference(v, pore => WganTrainer.FaceFraction(pore).sum(), InterfaceFraction, "the face fraction");
+        // a slab of pore 3 planes thick in a 9³ cube: two interfaces of 81 faces among 3 · 8 · 81 pairs
+        var slab = new Volume(9, 9, 9, 5e-6);
+        for (int i = 0; i < slab.Data.Length; i++) slab.Data[i] = (byte)(i / 81 is >= 3 and < 6 ? 1 : 0);
+        using var s = PoreTensor(slab);
+        Assert.Equal(2.0 / 24, WganTrainer.FaceFraction(s).item<float>(), 6);
+    }
+
+    [Fact]
+    public void TheSurfaceTermSmoothsARoughCubeByTheChainRuleAndResumesExactly()
+    {
+        // a random cube has far more interface than a rock of 0.05 ± 0.01: descent shuts the pore voxels
+        // with most solid around them and opens the solid with most pore around
+        var arch = new GanArchitecture(32, 20, "lean");
+        using (var t = new WganTrainer(arch, Options with { SurfaceWeight = 2 }))
+        {
+            var v = RandomCube(6, 0.3);
+            using var raw = torch.tensor(v.Data.Select(b => b == 1 ? 0.6f : -0.6f).ToArray(), new long[] { 1, 1, v.Nz, v.Ny, v.Nx }).requires_grad_(true);
+            double f = InterfaceFraction(v), e = (f - 0.05) / 0.01;
+            var term = t.SurfaceTerm(raw, (0.05, 0.01));
+            Assert.Equal(2 * e * e, term.item<float>(), 2 * e * e * 1e-5);
+            term.backward();
+            var g = raw.grad!.data<float>().ToArray();
+            int checkedVoxels = 0;
+            for (int i = 0; i < v.Data.Length; i += 7)
+            {
+                byte keep = v.Data[i];
+                v.Data[i] = 1; double open = InterfaceFraction(v);
+                v.Data[i] = 0; double shut = InterfaceFraction(v);
+                v.Data[i] = keep;
+                double want = 2 * 2 * e / 0.01 * (open - shut) * 0.5;   // 2λ e/σ · flip · ½ (straight-through)
+                Assert.Equal(want, g[i], Math.Abs(want) * 1e-4 + 1e-6);
+                checkedVoxels++;
+            }
+            Assert.True(checkedVoxels > 100);
+        }
+        Assert.Contains("surface weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { SurfaceWeight = -1 })).Message);
+        var data = Data();
+        var opts = Options with { SurfaceWeight = 3 };
+        float[] withTerm;
+        (double Mean, double Sd) rock;
+        using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockSurfaceValues!.Value; }
+        Assert.True(rock.Mean > 0 && rock.Mean < 1 && rock.Sd > 0, $"rock {rock}");
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "surface.ckpt", card => Assert.Equal(3, card.SurfaceWeight));
+        r.Step(data);
+        Assert.Equal(rock, r.RockSurfaceValues!.Value);
+        Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
     /// <summary>Fraction of the positions where a (2r+1)³ cube fits whose every voxel is pore, counted directly.</summary>
     static double ErodedFraction(Volume v, int r)
     {
