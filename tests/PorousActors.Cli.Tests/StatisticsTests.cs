@@ -50,6 +50,62 @@ public class QualityReportTests
     }
 
     [Fact]
+    public void TheGoalsAreMetByTheSameCubesAndMissedByShiftedOrShutOnes()
+    {
+        string[] props = ["porosity", "permeability_mD"];
+        var real = Set("training", 100, 0, 1).Rows;
+        Assert.Equal(["ksD porosity", "ksD permeability_mD", "corrPhiLogK", "log10KStdRatio", "percolatingFraction"], GeneratorGoals.Goals(props));
+        Assert.All(GeneratorGoals.Met(real, real, props), Assert.True);
+        // φ shifted by 0.04 (D 0.4 in the population): the KS goals fail, the correlation still holds
+        var shifted = Set("generated", 100, 0.04, 1).Rows;
+        Assert.Equal([false, false, true], GeneratorGoals.Met(real, shifted, props).Take(3));
+        // a tenth of the cubes shut (k = 0): the percolating fraction is 0.1 off
+        var shut = real.Select((r, i) => i % 10 == 0 ? new[] { r[0], 0.0 } : r).ToList();
+        Assert.False(GeneratorGoals.Met(real, shut, props)[4]);
+        Assert.True(GeneratorGoals.Met(real, real.Select((r, i) => i % 50 == 0 ? new[] { r[0], 0.0 } : r).ToList(), props)[4]); // 0.02 off
+        // log k squeezed to half its spread: the SD ratio fails
+        var squeezed = real.Select(r => new[] { r[0], Math.Pow(10, 0.5 * Math.Log10(r[1]) + 1) }).ToList();
+        Assert.False(GeneratorGoals.Met(real, squeezed, props)[3]);
+    }
+
+    [Fact]
+    public void PassRatesFromLargerSetsSeparateTheSameRockFromAShiftedOneAndNeedAPoolOfTwiceTheDraw()
+    {
+        string[] props = ["porosity", "permeability_mD"];
+        var real = Set("training", 400, 0, 1).Rows;
+        var again = Set("again", 400, 0, 2).Rows;
+        var same = Set("generated", 400, 0, 3).Rows;
+        var rates = GeneratorGoals.Estimate(real, same, again, props, draws: 400)!;
+        // the same distribution: a generator as good as the rock scores as the real-vs-real floor
+        Assert.InRange(rates.AllGenerated, 0.6, 1.0);
+        Assert.InRange(Math.Abs(rates.AllGenerated - rates.AllRealVsReal), 0, 0.15);
+        // φ shifted by 0.015: D ≈ 0.15 in the population, so a draw of 100 passes sometimes, not always
+        var near = GeneratorGoals.Estimate(real, Set("generated", 400, 0.015, 3).Rows, again, props, draws: 400)!;
+        Assert.InRange(near.Generated[0], 0.05, 0.95);
+        Assert.True(near.Generated[0] < rates.Generated[0]);
+        var far = GeneratorGoals.Estimate(real, Set("generated", 400, 0.05, 3).Rows, again, props, draws: 400)!;
+        Assert.Equal(0, far.AllGenerated);
+        Assert.Equal(rates.AllRealVsReal, far.AllRealVsReal); // the same seed draws the same real subsets
+        // a pool of 150 cannot give independent-looking draws of 100: no estimate
+        Assert.Null(GeneratorGoals.Estimate(real.Take(150).ToList(), same, again, props));
+        // in the report: only with 200 cubes or more per set
+        string dir = Path.Combine(Path.GetTempPath(), "porous-goals-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            QualityReport.Write(dir, "t", props, Set("training", 200, 0, 1), Set("generated", 200, 0, 3), trainingAgain: Set("again", 200, 0, 2));
+            using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+            var g = summary.RootElement.GetProperty("goalPassRate");
+            Assert.Equal(100, g.GetProperty("subsetSize").GetInt32());
+            Assert.InRange(g.GetProperty("generated").GetProperty("ksD porosity").GetDouble(), 0, 1);
+            Assert.Contains("real vs real", File.ReadAllText(Path.Combine(dir, "report.md")));
+            QualityReport.Write(dir, "t", props, Set("training", 100, 0, 1), Set("generated", 100, 0, 3));
+            using var small = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+            Assert.False(small.RootElement.TryGetProperty("goalPassRate", out _));
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void TheSecondRealDrawGivesTheNoiseFloorBesideTheGeneratorsGap()
     {
         string dir = Path.Combine(Path.GetTempPath(), "porous-quality-" + Guid.NewGuid().ToString("N"));
