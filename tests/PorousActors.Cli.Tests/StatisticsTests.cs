@@ -63,6 +63,11 @@ public class QualityReportTests
         var shut = real.Select((r, i) => i % 10 == 0 ? new[] { r[0], 0.0 } : r).ToList();
         Assert.False(GeneratorGoals.Met(real, shut, props)[4]);
         Assert.True(GeneratorGoals.Met(real, real.Select((r, i) => i % 50 == 0 ? new[] { r[0], 0.0 } : r).ToList(), props)[4]); // 0.02 off
+        // exactly 0.05 off (0.99 against 0.94, which doubles make 0.05000000000000004) is within 0.05
+        var one = real.Select((r, i) => i == 0 ? new[] { r[0], 0.0 } : r).ToList();
+        var six = real.Select((r, i) => i < 6 ? new[] { r[0], 0.0 } : r).ToList();
+        Assert.True(GeneratorGoals.Met(one, six, props)[4]);
+        Assert.False(GeneratorGoals.Met(one, real.Select((r, i) => i < 7 ? new[] { r[0], 0.0 } : r).ToList(), props)[4]);
         // log k squeezed to half its spread: the SD ratio fails
         var squeezed = real.Select(r => new[] { r[0], Math.Pow(10, 0.5 * Math.Log10(r[1]) + 1) }).ToList();
         Assert.False(GeneratorGoals.Met(real, squeezed, props)[3]);
