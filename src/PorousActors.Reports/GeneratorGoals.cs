@@ -36,8 +36,7 @@ public static class GeneratorGoals
         {
             int i = IndexOf(properties, p);
             if (i < 0) continue;
-            double d = KolmogorovSmirnov.TwoSample(real.Select(r => r[i]).ToList(), generated.Select(r => r[i]).ToList()).D;
-            met.Add(d <= MaxKsD + Rounding);
+            met.Add(KsMet(KolmogorovSmirnov.TwoSample(real.Select(r => r[i]).ToList(), generated.Select(r => r[i]).ToList()).D));
         }
         int iphi = IndexOf(properties, "porosity"), ik = IndexOf(properties, "permeability_mD");
         if (iphi >= 0 && ik >= 0)
@@ -48,6 +47,9 @@ public static class GeneratorGoals
         }
         return [.. met];
     }
+
+    /// <summary>Whether a KS D meets the goal (a D of exactly 0.2 does).</summary>
+    public static bool KsMet(double d) => d <= MaxKsD + Rounding;
 
     /// <summary>corr(φ, log10 k) over the cubes with k &gt; 0.</summary>
     public static double CorrPhiLogK(IReadOnlyList<double[]> rows, int iphi, int ik)
@@ -98,18 +100,20 @@ public static class GeneratorGoals
             Shuffle(realIdx, subset * 2, rng);
             Shuffle(genIdx, subset, rng);
             var r = realIdx.Take(subset).Select(i => real[i]).ToList();
-            var m = Met(r, genIdx.Take(subset).Select(i => generated[i]).ToList(), properties);
-            for (int g = 0; g < m.Length; g++) if (m[g]) gen[g]++;
-            if (m.All(x => x)) allGen++;
+            Tally(Met(r, genIdx.Take(subset).Select(i => generated[i]).ToList(), properties), gen, ref allGen);
             List<double[]> other;
             if (again) { Shuffle(againIdx, subset, rng); other = againIdx.Take(subset).Select(i => realAgain![i]).ToList(); }
             else other = realIdx.Skip(subset).Take(subset).Select(i => real[i]).ToList();
-            var f = Met(r, other, properties);
-            for (int g = 0; g < f.Length; g++) if (f[g]) floor[g]++;
-            if (f.All(x => x)) allFloor++;
+            Tally(Met(r, other, properties), floor, ref allFloor);
         }
         return new PassRates(subset, draws, goals, gen.Select(x => x / draws).ToArray(), allGen / (double)draws,
             floor.Select(x => x / draws).ToArray(), allFloor / (double)draws);
+    }
+
+    static void Tally(bool[] met, double[] counts, ref int all)
+    {
+        for (int g = 0; g < met.Length; g++) if (met[g]) counts[g]++;
+        if (met.All(x => x)) all++;
     }
 
     /// <summary>Partial Fisher–Yates: the first <paramref name="k"/> entries become a uniform random subset.</summary>

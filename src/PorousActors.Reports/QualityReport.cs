@@ -75,13 +75,12 @@ public static class QualityReport
                 fcell += string.Create(inv, $" | {dr:F2}, {pr:G2}");
             }
             perProperty[properties[p]] = entry;
-            md.Append(inv, $"| {properties[p]} {CampaignReport.Units(properties[p])} | {Statistics.Quantile(a, 0.5):G4} [{Statistics.Quantile(a, 0.25):G4}, {Statistics.Quantile(a, 0.75):G4}] | {Statistics.Quantile(b, 0.5):G4} [{Statistics.Quantile(b, 0.25):G4}, {Statistics.Quantile(b, 0.75):G4}] | {(d > 0.2 ? "**" : "")}{d:F2}{(d > 0.2 ? "**" : "")}, {pv:G2}{fcell} |\n");
+            md.Append(inv, $"| {properties[p]} {CampaignReport.Units(properties[p])} | {Statistics.Quantile(a, 0.5):G4} [{Statistics.Quantile(a, 0.25):G4}, {Statistics.Quantile(a, 0.75):G4}] | {Statistics.Quantile(b, 0.5):G4} [{Statistics.Quantile(b, 0.25):G4}, {Statistics.Quantile(b, 0.75):G4}] | {(d > GeneratorGoals.MaxKsD ? "**" : "")}{d:F2}{(d > GeneratorGoals.MaxKsD ? "**" : "")}, {pv:G2}{fcell} |\n");
             Box(Path.Combine(dir, $"box-{properties[p]}.png"), properties[p], sets.Select(st => (st.Name, Column(st, p))).ToList());
         }
         summary["properties"] = perProperty;
         // one number for screening checkpoints: the largest KS D over the properties the goal names
-        string[] scored = ["porosity", "specificSurface_per_m", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
-        double Largest(string key) => scored.Where(properties.Contains).Select(x => ((Dictionary<string, object?>)perProperty[x]!)[key] is double d ? d : 1).DefaultIfEmpty(double.NaN).Max();
+        double Largest(string key) => GeneratorGoals.KsProperties.Where(properties.Contains).Select(x => ((Dictionary<string, object?>)perProperty[x]!)[key] is double d ? d : 1).DefaultIfEmpty(double.NaN).Max();
         summary["selectionScore"] = Largest("ksD");
         if (trainingAgain is not null) summary["selectionScoreRealVsReal"] = Largest("ksDRealVsReal");
         md.Append(inv, $"\nKS D is the largest gap between the two empirical distributions; at {training.Rows.Count} vs {generated.Rows.Count} cubes a D above {KsCritical(training.Rows.Count, generated.Rows.Count):F2} means p < 0.05 (bold: D > 0.2, the goal).");
@@ -98,9 +97,9 @@ public static class QualityReport
             var rows = new List<(string Name, Func<QualitySet, double> F)>
             {
                 ("corr(φ, k)", st => Statistics.Pearson(Column(st, iphi), Column(st, ik))),
-                ("corr(φ, log k), percolating cubes", st => CorrPhiLogK(st, iphi, ik)),
-                ("SD of log10 k, percolating cubes", st => LogKStd(st, ik)),
-                ("percolating fraction (k > 0 along z)", st => Column(st, ik).Count(k => k > 0) / (double)st.Rows.Count),
+                ("corr(φ, log k), percolating cubes", st => GeneratorGoals.CorrPhiLogK(st.Rows, iphi, ik)),
+                ("SD of log10 k, percolating cubes", st => GeneratorGoals.LogKStd(st.Rows, ik)),
+                ("percolating fraction (k > 0 along z)", st => GeneratorGoals.PercolatingFraction(st.Rows, ik)),
             };
             string[] keys = ["corrPhiK", "corrPhiLogK", "log10KStd", "percolatingFraction"];
             for (int r = 0; r < rows.Count; r++)
@@ -109,7 +108,7 @@ public static class QualityReport
                 flow[keys[r]] = sets.Select((st, i) => (st.Name, vals[i])).ToDictionary(x => x.Name, x => (object?)x.Item2);
                 md.Append(string.Create(inv, $"| {rows[r].Name} | {vals[0]:F3} | {vals[1]:F3} |")).Append(filtered is null ? "" : string.Create(inv, $" {vals[2]:F3} |")).Append('\n');
             }
-            double ratio = LogKStd(generated, ik) / LogKStd(training, ik);
+            double ratio = GeneratorGoals.LogKStd(generated.Rows, ik) / GeneratorGoals.LogKStd(training.Rows, ik);
             flow["log10KStdRatio"] = ratio;
             summary["flow"] = flow;
             md.Append(inv, $"\nStandard-deviation ratio of log k, generated / training: {ratio:F2}.\n\n![phi-k](porosity-permeability.png)\n\n");
@@ -212,10 +211,6 @@ public static class QualityReport
 
     /// <summary>The D above which two samples of these sizes differ at p &lt; 0.05.</summary>
     public static double KsCritical(int n, int m) => 1.358 * Math.Sqrt((double)(n + m) / (n * m));
-
-    static double CorrPhiLogK(QualitySet s, int iphi, int ik) => GeneratorGoals.CorrPhiLogK(s.Rows, iphi, ik);
-
-    static double LogKStd(QualitySet s, int ik) => GeneratorGoals.LogKStd(s.Rows, ik);
 
 
     static void S2Plot(string path, IReadOnlyList<string> names, IReadOnlyList<double[]> s2, double voxel)
@@ -432,7 +427,7 @@ public static class ConvergencePlot
             var sc = plt.Add.Scatter(pts.Select(p => (double)p.Iteration).ToArray(), pts.Select(p => p.D[name]).ToArray());
             sc.LegendText = name;
         }
-        var goal = plt.Add.HorizontalLine(0.2); goal.LinePattern = ScottPlot.LinePattern.Dashed; goal.LegendText = "goal D ≤ 0.2";
+        var goal = plt.Add.HorizontalLine(GeneratorGoals.MaxKsD); goal.LinePattern = ScottPlot.LinePattern.Dashed; goal.LegendText = "goal D ≤ 0.2";
         // the legend beside the axes, not over the latest iterations
         plt.XLabel("generator iteration"); plt.YLabel("two-sample KS D vs training cubes"); plt.Title(title); plt.ShowLegend(ScottPlot.Edge.Right);
         plt.SavePng(png, 960, 480);
