@@ -28,6 +28,7 @@ lr=()
 [ -n "${POROUS_CONDUCTANCE_WEIGHT:-}" ] && lr+=(--conductance-weight "$POROUS_CONDUCTANCE_WEIGHT") # new runs only: conductance (1/F) term
 [ -n "${POROUS_PORE_BODY_WEIGHT:-}" ] && lr+=(--pore-body-weight "$POROUS_PORE_BODY_WEIGHT") # new runs only: pore-body (SNOW inscribed diameter) term
 [ -n "${POROUS_SURFACE_WEIGHT:-}" ] && lr+=(--surface-weight "$POROUS_SURFACE_WEIGHT")       # new runs only: surface (interface-fraction) term
+[ -n "${POROUS_THROAT_WEIGHT:-}" ] && lr+=(--throat-weight "$POROUS_THROAT_WEIGHT")          # new runs only: throat (inscribed diameter) term
 [ -n "${POROUS_CONDUCTANCE_LOCAL:-}" ] && lr+=(--conductance-local)                            # new runs only: pore voxels weighted by the pore around them
 [ -n "${POROUS_CONDUCTANCE_QUANTILES:-}" ] && lr+=(--conductance-quantiles)                    # new runs only: match the rock's spread of conductivity, not its mean
 [ -n "${POROUS_CRITIC_SEES:-}" ] && lr+=(--critic-sees "$POROUS_CRITIC_SEES")        # new runs only: tanh | binary

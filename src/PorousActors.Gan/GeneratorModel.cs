@@ -65,6 +65,8 @@ public sealed record ModelCard
     [JsonPropertyName("poreBodyWeight")] public double? PoreBodyWeight { get; init; }
     /// <summary>Weight of the surface term the run trained with (null: off).</summary>
     [JsonPropertyName("surfaceWeight")] public double? SurfaceWeight { get; init; }
+    /// <summary>Weight of the throat term the run trained with (null: off).</summary>
+    [JsonPropertyName("throatWeight")] public double? ThroatWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

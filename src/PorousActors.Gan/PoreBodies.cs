@@ -45,15 +45,30 @@ public static class PoreBodies
             if (p >= 0 && dt[i] > depth[p]) { depth[p] = dt[i]; centre[p] = i; }
         }
 
-        int plane = ny * nx;
-        var inner = new List<int>();
-        var outer = new List<int>();
+        var shells = new Shells(nz, ny, nx);
         for (int p = 0; p < count; p++)
+            if (centre[p] >= 0)
+                // a shell's closing or opening moves the diameter by ~2 voxels, one pore in P of the mean
+                shells.Add(pore, regions, net.PoreRegionLabel[p], centre[p], net.PoreInscribedDiameter[p] / 2, 2.0 / count, slope);
+        return mean;
+    }
+
+    /// <summary>The two shells about a centre whose distance to the nearest wall is r: pore voxels with
+    /// r − 1 ≤ d &lt; r (optionally only those of one region) and solid voxels with d &lt; r + 1. Closing
+    /// the first or opening the second moves that distance by about a voxel; <see cref="Add"/> spreads
+    /// a given change of the measured mean over each shell's voxels. With <c>wallOnly</c> the inner
+    /// shell keeps only pore voxels that touch solid by a face: about a throat the sphere of radius r
+    /// spans the whole neck, and closing all of it would cut the neck rather than narrow it.</summary>
+    internal sealed class Shells(int nz, int ny, int nx)
+    {
+        readonly List<int> inner = new(), outer = new();
+
+        /// <param name="label">region the inner shell must lie in (0: any pore voxel)</param>
+        /// <param name="change">how much the mean moves when one whole shell flips</param>
+        public void Add(byte[] pore, int[] regions, int label, int centre, double r, double change, float[] slope, bool wallOnly = false)
         {
-            if (centre[p] < 0) continue;
-            double r = net.PoreInscribedDiameter[p] / 2;
-            int cz = centre[p] / plane, cy = centre[p] / nx % ny, cx = centre[p] % nx, reach = (int)Math.Ceiling(r + 1);
-            int label = net.PoreRegionLabel[p];
+            int plane = ny * nx;
+            int cz = centre / plane, cy = centre / nx % ny, cx = centre % nx, reach = (int)Math.Ceiling(r + 1);
             inner.Clear(); outer.Clear();
             for (int z = Math.Max(0, cz - reach); z <= Math.Min(nz - 1, cz + reach); z++)
                 for (int y = Math.Max(0, cy - reach); y <= Math.Min(ny - 1, cy + reach); y++)
@@ -61,14 +76,19 @@ public static class PoreBodies
                     {
                         double d = Math.Sqrt((z - cz) * (z - cz) + (y - cy) * (y - cy) + (x - cx) * (x - cx));
                         int i = z * plane + y * nx + x;
-                        // R_p is a float distance: the wall voxels that set it lie at d ≈ R_p, either side
+                        // r is a float distance: the wall voxels that set it lie at d ≈ r, either side
                         if (pore[i] == 0) { if (d < r + 1) outer.Add(i); }
-                        else if (d >= r - 1 && d < r - Tolerance && regions[i] == label) inner.Add(i);
+                        else if (d >= r - 1 && d < r - Tolerance && (label == 0 || regions[i] == label) && (!wallOnly || TouchesSolid(pore, z, y, x, i))) inner.Add(i);
                     }
-            // a shell's closing or opening moves the diameter by ~2 voxels, one pore in P of the mean
-            if (inner.Count > 0) { float s = (float)(2.0 / count / inner.Count); foreach (int i in inner) slope[i] += s; }
-            if (outer.Count > 0) { float s = (float)(2.0 / count / outer.Count); foreach (int i in outer) slope[i] += s; }
+            if (inner.Count > 0) { float s = (float)(change / inner.Count); foreach (int i in inner) slope[i] += s; }
+            if (outer.Count > 0) { float s = (float)(change / outer.Count); foreach (int i in outer) slope[i] += s; }
         }
-        return mean;
+
+        bool TouchesSolid(byte[] pore, int z, int y, int x, int i)
+        {
+            int plane = ny * nx;
+            return (x > 0 && pore[i - 1] == 0) || (x < nx - 1 && pore[i + 1] == 0) || (y > 0 && pore[i - nx] == 0)
+                || (y < ny - 1 && pore[i + nx] == 0) || (z > 0 && pore[i - plane] == 0) || (z < nz - 1 && pore[i + plane] == 0);
+        }
     }
 }

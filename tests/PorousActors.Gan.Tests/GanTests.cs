@@ -2,6 +2,7 @@ using PorousActors.Core.Metrics;
 using PorousActors.Core;
 using PorousActors.Core.Generators;
 using PorousActors.Gan;
+using PorousActors.Pnm.Extraction;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -705,6 +706,75 @@ public sealed class TrainingTests : IDisposable
         Assert.Contains("pore-body weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { PoreBodyWeight = double.NaN })).Message);
     }
 
+    /// <summary>Two spherical pores of radius 7 joined along z by a neck of radius 3, in 40³.</summary>
+    static byte[] Dumbbell(int n = 40)
+    {
+        var cube = new byte[n * n * n];
+        int c = n / 2;
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                {
+                    int r2 = (y - c) * (y - c) + (x - c) * (x - c);
+                    bool ball = r2 + (z - 11) * (z - 11) <= 49 || r2 + (z - 29) * (z - 29) <= 49;
+                    bool neck = z >= 11 && z <= 29 && r2 <= 9;
+                    if (ball || neck) cube[(z * n + y) * n + x] = 1;
+                }
+        return cube;
+    }
+
+    [Fact]
+    public void AThroatsDiameterIsTheNetworksAndNarrowsWhenTheShellsAboutItCloseAndWidensWhenTheSolidOpens()
+    {
+        const int n = 40;
+        var cube = Dumbbell(n);
+        var slope = new float[cube.Length];
+        double mean = Throats.MeanDiameter(cube, n, n, n, slope);
+        var net = SnowExtractor.Extract(new Volume(n, n, n, 1.0, (byte[])cube.Clone())).Network;
+        Assert.Equal(2, net.PoreCount);
+        Assert.Equal(1, net.ThroatCount);
+        Assert.Equal(net.ThroatInscribedDiameter[0], mean, 5);   // the forward model's own value
+        Assert.InRange(mean, 5, 8);                               // about the neck's width, 2 × 3 voxels
+        Assert.Equal(4, slope.Sum(), 4);                          // 1 / T over each side's inner and outer shell
+        Assert.All(slope, x => Assert.True(x >= 0));
+        var inner = Enumerable.Range(0, cube.Length).Where(i => slope[i] > 0 && cube[i] == 1).ToArray();
+        var outer = Enumerable.Range(0, cube.Length).Where(i => slope[i] > 0 && cube[i] == 0).ToArray();
+        Assert.NotEmpty(inner); Assert.NotEmpty(outer);
+        // the linearisation's sign and size: shutting the inner shells or opening the outer moves d by ~2
+        var shut = (byte[])cube.Clone(); foreach (int i in inner) shut[i] = 0;
+        var opened = (byte[])cube.Clone(); foreach (int i in outer) opened[i] = 1;
+        Assert.InRange(mean - Throats.MeanDiameter(shut, n, n, n), 1, 3);
+        Assert.InRange(Throats.MeanDiameter(opened, n, n, n) - mean, 1, 3);
+        Assert.True(double.IsNaN(Throats.MeanDiameter(SpherePore(33, 6), 33, 33, 33)));   // one pore, no throats
+        // on a rock with many throats the mean is the network's, to float precision
+        var rock = GaussianBlobs.Generate(48, 0.3, 2, 3, 1.0);
+        var rockNet = SnowExtractor.Extract(new Volume(48, 48, 48, 1.0, (byte[])rock.Data.Clone())).Network;
+        Assert.True(rockNet.ThroatCount > 20, $"{rockNet.ThroatCount} throats");
+        Assert.Equal(rockNet.ThroatInscribedDiameter.Average(), Throats.MeanDiameter((byte[])rock.Data.Clone(), 48, 48, 48), 4);
+    }
+
+    [Fact]
+    public void TheThroatTermNarrowsThroatsWiderThanTheRocksAndRefusesABadWeight()
+    {
+        const int n = 40;
+        var arch = new GanArchitecture(32, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { ThroatWeight = 3 });
+        var cube = Dumbbell(n);
+        var expectedSlope = new float[cube.Length];
+        double mean = Throats.MeanDiameter(cube, n, n, n, expectedSlope);
+        using var raw = torch.tensor(cube.Select(v => v == 1 ? 0.7f : -0.4f).ToArray(), new long[] { 1, 1, n, n, n }).requires_grad_(true);
+        var term = t.ThroatTerm(raw, (mean - 1, 0.5));            // the rock's throats a voxel narrower, spread 0.5
+        Assert.Equal(3 * 4, term.item<float>(), 3);               // λ ((d − d_rock) / σ)² = 3 · 2²
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        Assert.All(g, x => Assert.True(x >= 0));                  // nothing is pushed towards pore
+        // the chain rule: 2λ (d − d_rock)/σ² · slope · ½ (straight-through)
+        int i = Array.FindIndex(expectedSlope, s => s > 0);
+        Assert.Equal(2 * 3 * 1 / 0.25 * expectedSlope[i] * 0.5, g[i], 1e-4);
+        Assert.Equal(0, g[0]);                                    // a corner far from the neck
+        Assert.Contains("throat weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { ThroatWeight = -1 })).Message);
+    }
+
     [Fact]
     public void ARunThatDivergesStopsWithAClearErrorBeforeOverwritingItsCheckpoint()
     {
@@ -770,6 +840,24 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(2, r.Options.PoreBodyWeight);
         r.Step(data);
         Assert.Equal(rock, r.RockPoreBodyValues!.Value);
+        Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
+    [Fact]
+    public void ARunWithTheThroatTermMeasuresTheRockOnceRecordsItAndResumesExactly()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { ThroatWeight = 2 };
+        using (var t = new WganTrainer(arch, Options)) { t.Step(data); Assert.Null(t.RockThroatValues); }
+        (double Mean, double Sd) rock;
+        float[] withTerm;
+        using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockThroatValues!.Value; }
+        Assert.True(rock.Mean > 1 && rock.Sd > 0, $"rock {rock}");
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "throat.ckpt", card => Assert.Equal(2, card.ThroatWeight));
+        Assert.Equal(2, r.Options.ThroatWeight);
+        r.Step(data);
+        Assert.Equal(rock, r.RockThroatValues!.Value);
         Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
     }
 
