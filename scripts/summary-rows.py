@@ -1,0 +1,19 @@
+#!/usr/bin/env python3
+"""One line per `porous report gan` summary.json (or its folder): generated/real medians and KS D of
+the scored properties and the pores per cube, the percolating fraction, corr(φ, log k) and the SD
+ratio of log k, and with 200+ cubes per set the share of 100-vs-100 draws meeting every goal of #12.
+S/V in 1e4 1/m, diameters in µm, k in mD. Usage: scripts/summary-rows.py DIR_OR_JSON..."""
+import json, sys, os
+props=[('porosity','φ'),('specificSurface_per_m','S/V'),('permeability_mD','k'),('meanPoreDiameter_m','pore'),('meanThroatDiameter_m','throat'),('poreCount','npores')]
+for f in sys.argv[1:]:
+    if os.path.isdir(f): f=os.path.join(f,'summary.json')
+    d=json.load(open(f)); p=d['properties']; fl=d['flow']
+    cells=[]
+    for k,n in props:
+        if k in p:
+            q=p[k]; s=1e-4 if k.startswith('spec') else (1e6 if k.endswith('_m') else 1)
+            cells.append(f"{n} {q['generatedMedian']*s:.4g}/{q['trainingMedian']*s:.4g} D{q['ksD']:.2f}")
+    pf=fl['percolatingFraction']; c=fl['corrPhiLogK']; sd=fl['log10KStd']
+    cells.append(f"perc {pf['generated']:.2f}/{pf['training']:.2f} corr {c['generated']:.2f}/{c['training']:.2f} sdr {sd['generated']/sd['training']:.2f}")
+    pr=d.get('goalPassRate',{}).get('allGenerated')
+    print(f"{os.path.basename(os.path.dirname(f))}: max {d['selectionScore']:.2f} | "+" | ".join(cells)+ (f" | pass {pr:.3f}" if pr else ''))
