@@ -7,6 +7,7 @@ import json, sys, os
 props=[('porosity','φ'),('specificSurface_per_m','S/V'),('permeability_mD','k'),('meanPoreDiameter_m','pore'),('meanThroatDiameter_m','throat'),('poreCount','npores')]
 for f in sys.argv[1:]:
     if os.path.isdir(f): f=os.path.join(f,'summary.json')
+    if not f.endswith('.json') or not os.path.exists(f): continue   # e.g. a report's .log beside its folder
     d=json.load(open(f)); p=d['properties']; fl=d['flow']
     cells=[]
     for k,n in props:
