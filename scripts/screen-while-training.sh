@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screens each snapshot of a training run on sample A as it appears (seed 11, 100 vs 100, Otsu
 # without the median: how the shipped model is post-processed), pausing the training process during
-# each report so the two do not share 2 cores; exits a minute after training stops.
+# each report so the two do not share 2 cores; exits a minute after training, once seen, stops.
 # Usage: scripts/screen-while-training.sh RUN_DIR OUT_DIR TAG
 #   RUN_DIR  the run's --out (runs/berea64-x); OUT_DIR where the reports go (OUT_DIR/A-TAG-ITERATION)
 #   TAG      the training's private binaries are runs/bin-TAG (POROUS_TRAIN_BIN of train-berea.sh)
@@ -26,6 +26,7 @@ while true; do
     [ -n "$pid" ] && kill -CONT "$pid"
     echo "$(date +%T) screened $it: largest KS D $(sed -n 's/.*"selectionScore": \([0-9.eE+-]*\).*/\1/p' "$dir/summary.json")"
   done
-  [ -n "$(training)" ] || { sleep 60; [ -n "$(training)" ] || exit 0; }
+  if [ -n "$(training)" ]; then seen=1   # it may still be building when the loop starts
+  elif [ -n "${seen:-}" ]; then sleep 60; [ -n "$(training)" ] || exit 0; fi
   sleep 30
 done
