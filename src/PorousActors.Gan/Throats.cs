@@ -20,13 +20,15 @@ public static class Throats
     public static double MeanDiameter(byte[] pore, int nz, int ny, int nx, float[]? slope = null)
     {
         var snow = SnowExtractor.Extract(new Volume(nz, ny, nx, 1.0, pore));
+        var net = snow.Network;
         if (slope is not null) Array.Clear(slope);
-        var sides = DeepestInterfaceVoxels(snow.Regions, snow.DistanceMap, pore, nz, ny, nx);
-        if (sides.Count == 0) return double.NaN;
-        double mean = sides.Values.Average(s => (double)snow.DistanceMap[s.Low] + snow.DistanceMap[s.High]);
+        if (net.ThroatCount == 0) return double.NaN;
+        double mean = net.ThroatInscribedDiameter.Average();   // the forward model's own value
         if (slope is null) return mean;
+        // only the slope needs the voxels that set each throat's diameter
+        var sides = DeepestInterfaceVoxels(snow.Regions, snow.DistanceMap, pore, nz, ny, nx);
         var shells = new PoreBodies.Shells(nz, ny, nx);
-        double change = 1.0 / sides.Count;   // one side's distance moves one throat in T by a voxel
+        double change = 1.0 / net.ThroatCount;   // one side's distance moves one throat in T by a voxel
         foreach (var (low, high) in sides.Values)
         {
             shells.Add(pore, snow.Regions, 0, low, snow.DistanceMap[low], change, slope, wallOnly: true);

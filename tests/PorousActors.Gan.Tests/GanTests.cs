@@ -751,6 +751,11 @@ public sealed class TrainingTests : IDisposable
         var rockNet = SnowExtractor.Extract(new Volume(48, 48, 48, 1.0, (byte[])rock.Data.Clone())).Network;
         Assert.True(rockNet.ThroatCount > 20, $"{rockNet.ThroatCount} throats");
         Assert.Equal(rockNet.ThroatInscribedDiameter.Average(), Throats.MeanDiameter((byte[])rock.Data.Clone(), 48, 48, 48), 4);
+        // and the voxels the slope is built about are the ones that set the network's diameters
+        var rockSnow = SnowExtractor.Extract(new Volume(48, 48, 48, 1.0, (byte[])rock.Data.Clone()));
+        var sides = Throats.DeepestInterfaceVoxels(rockSnow.Regions, rockSnow.DistanceMap, rock.Data, 48, 48, 48);
+        Assert.Equal(rockNet.ThroatCount, sides.Count);
+        Assert.Equal(rockNet.ThroatInscribedDiameter.Average(), sides.Values.Average(v => (double)rockSnow.DistanceMap[v.Low] + rockSnow.DistanceMap[v.High]), 4);
     }
 
     [Fact]
