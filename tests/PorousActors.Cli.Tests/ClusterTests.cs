@@ -276,10 +276,13 @@ public sealed class ClusterTests : IDisposable
             Assert.DoesNotContain("SBR is downing", log);
             Assert.Empty(members.Unreachable);
             Assert.Equal(2, members.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up));
-            // it was loaded all along: at every progress report all its workers were busy and more work
-            // waited for them, and it used its cores (the supervisor's node shares them)
+            // it was loaded all along: at every progress report all its workers were busy, and at most
+            // reports more work waited for them (the queue can be caught empty for an instant, between a
+            // generator batch being taken and the next arriving, while both workers stay busy), and it
+            // used its cores (the supervisor's node shares them)
             string seen = string.Join(" | ", reports);
-            Assert.True(reports.Count >= 5 && reports.All(l => Queued(l) > 0 && InFlight(l) == 2), "the worker was not loaded all along: " + seen);
+            Assert.True(reports.Count >= 5 && reports.All(l => InFlight(l) == 2) && reports.Count(l => Queued(l) > 0) * 4 >= reports.Count * 3,
+                "the worker was not loaded all along: " + seen);
             // it used its cores: half the machine's, or, when other work shares the machine (a training
             // run beside the suite), at least half a core while the machine had almost nothing idle
             Assert.True(cores > 0.5 * Math.Min(2, Environment.ProcessorCount) || (cores > 0.5 && idle < 0.15),
