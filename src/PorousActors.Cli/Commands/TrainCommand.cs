@@ -57,6 +57,31 @@ public static class TrainCommand
         {
             string outDir = p.GetValue(output)!;
             Directory.CreateDirectory(outDir);
+            // options that shape a new run only: a resumed run takes them from its checkpoint
+            if (p.GetValue(resume) is not null)
+            {
+                (bool Given, string Kept, string Flags)[] newRunOnly =
+                [
+                    (p.GetValue(profile) is not null, "its plane-profile weight", "--profile-weight"),
+                    (p.GetValue(sees) is not null, "what its critic sees", "--critic-sees"),
+                    (p.GetValue(halfLife) is not null, "its learning-rate half-life", "--generator-lr-half-life"),
+                    (p.GetValue(criticHalfLife) is not null, "its critic's learning-rate half-life", "--critic-lr-half-life"),
+                    (p.GetValue(genLr) is not null, "its learning rates", "--generator-lr"),
+                    (p.GetValue(lineal) is not null || p.GetValue(linealLengths) is not null, "its lineal-path term", "--lineal-path-weight and --lineal-path-lengths"),
+                    (p.GetValue(poreSize) is not null || p.GetValue(poreRadii) is not null, "its pore-size term", "--pore-size-weight and --pore-size-radii"),
+                    (p.GetValue(euler) is not null, "its Euler weight", "--euler-weight"),
+                    (p.GetValue(conductance) is not null, "its conductance weight", "--conductance-weight"),
+                    (p.GetValue(poreBody) is not null, "its pore-body weight", "--pore-body-weight"),
+                    (p.GetValue(surface) is not null, "its surface weight", "--surface-weight"),
+                    (p.GetValue(throat) is not null, "its throat weight", "--throat-weight"),
+                ];
+                foreach (var o in newRunOnly)
+                    if (o.Given) throw new BadInputException($"a resumed run keeps {o.Kept} from its checkpoint ({o.Flags}: new runs only)");
+            }
+            if (p.GetValue(poreRadii) is not null && p.GetValue(poreSize) is null) throw new BadInputException("--pore-size-radii needs --pore-size-weight");
+            if (p.GetValue(conductanceLocal) && (p.GetValue(resume) is not null || p.GetValue(conductance) is null)) throw new BadInputException("--conductance-local applies to a new run with --conductance-weight");
+            if (p.GetValue(conductanceQuantiles) && (p.GetValue(resume) is not null || p.GetValue(conductance) is null)) throw new BadInputException("--conductance-quantiles applies to a new run with --conductance-weight");
+            if (p.GetValue(linealLengths) is not null && p.GetValue(lineal) is null) throw new BadInputException("--lineal-path-lengths needs --lineal-path-weight");
             io.Err.WriteLine($"loading {p.GetValue(data)!.Length} training volume(s)");
             var volumes = p.GetValue(data)!.Select(f =>
             {
@@ -64,23 +89,6 @@ public static class TrainCommand
                 if (p.GetValue(crop) is { } c) v = Resampling.Crop(v, c);
                 return Resampling.Downsample(v, p.GetValue(downsample));
             }).ToList();
-            if (p.GetValue(resume) is not null && p.GetValue(profile) is not null) throw new BadInputException("a resumed run keeps its plane-profile weight (it is in the checkpoint); --profile-weight applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(sees) is not null) throw new BadInputException("a resumed run keeps what its critic sees (it is in the checkpoint); --critic-sees applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(halfLife) is not null) throw new BadInputException("a resumed run keeps its learning-rate half-life (it is in the checkpoint); --generator-lr-half-life applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(lineal) is not null) throw new BadInputException("a resumed run keeps its lineal-path weight (it is in the checkpoint); --lineal-path-weight applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(linealLengths) is not null) throw new BadInputException("a resumed run keeps its lineal-path lengths (they are in the checkpoint); --lineal-path-lengths applies to a new run");
-            if (p.GetValue(resume) is not null && (p.GetValue(poreSize) is not null || p.GetValue(poreRadii) is not null)) throw new BadInputException("a resumed run keeps its pore-size term (it is in the checkpoint); --pore-size-weight and --pore-size-radii apply to a new run");
-            if (p.GetValue(poreRadii) is not null && p.GetValue(poreSize) is null) throw new BadInputException("--pore-size-radii needs --pore-size-weight");
-            if (p.GetValue(conductanceLocal) && (p.GetValue(resume) is not null || p.GetValue(conductance) is null)) throw new BadInputException("--conductance-local applies to a new run with --conductance-weight");
-            if (p.GetValue(conductanceQuantiles) && (p.GetValue(resume) is not null || p.GetValue(conductance) is null)) throw new BadInputException("--conductance-quantiles applies to a new run with --conductance-weight");
-            if (p.GetValue(resume) is not null && p.GetValue(throat) is not null) throw new BadInputException("a resumed run keeps its throat weight (it is in the checkpoint); --throat-weight applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(surface) is not null) throw new BadInputException("a resumed run keeps its surface weight (it is in the checkpoint); --surface-weight applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(poreBody) is not null) throw new BadInputException("a resumed run keeps its pore-body weight (it is in the checkpoint); --pore-body-weight applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(conductance) is not null) throw new BadInputException("a resumed run keeps its conductance weight (it is in the checkpoint); --conductance-weight applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(euler) is not null) throw new BadInputException("a resumed run keeps its Euler weight (it is in the checkpoint); --euler-weight applies to a new run");
-            if (p.GetValue(linealLengths) is not null && p.GetValue(lineal) is null) throw new BadInputException("--lineal-path-lengths needs --lineal-path-weight");
-            if (p.GetValue(resume) is not null && p.GetValue(criticHalfLife) is not null) throw new BadInputException("a resumed run keeps its critic's learning-rate half-life (it is in the checkpoint); --critic-lr-half-life applies to a new run");
-            if (p.GetValue(resume) is not null && p.GetValue(genLr) is not null) throw new BadInputException("a resumed run keeps its learning rates (they are in the checkpoint); --generator-lr applies to a new run");
             using var trainer = p.GetValue(resume) is { } ck
                 ? WganTrainer.Resume(ck, Devices.One(p.GetValue(device)), p.GetValue(ema))
                 : new WganTrainer(new GanArchitecture(p.GetValue(size), 20, p.GetValue(critic)!, p.GetValue(generator)!),
