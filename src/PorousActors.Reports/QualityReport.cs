@@ -427,7 +427,7 @@ public static class ConvergencePlot
             var sc = plt.Add.Scatter(pts.Select(p => (double)p.Iteration).ToArray(), pts.Select(p => p.D[name]).ToArray());
             sc.LegendText = name;
         }
-        var goal = plt.Add.HorizontalLine(GeneratorGoals.MaxKsD); goal.LinePattern = ScottPlot.LinePattern.Dashed; goal.LegendText = "goal D ≤ 0.2";
+        var goal = plt.Add.HorizontalLine(GeneratorGoals.MaxKsD); goal.LinePattern = ScottPlot.LinePattern.Dashed; goal.LegendText = $"goal D ≤ {GeneratorGoals.MaxKsD.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         // the legend beside the axes, not over the latest iterations
         plt.XLabel("generator iteration"); plt.YLabel("two-sample KS D vs training cubes"); plt.Title(title); plt.ShowLegend(ScottPlot.Edge.Right);
         plt.SavePng(png, 960, 480);
