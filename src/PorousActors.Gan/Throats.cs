@@ -43,7 +43,6 @@ public static class Throats
     internal static Dictionary<long, (int Low, int High)> DeepestInterfaceVoxels(int[] regions, float[] dt, byte[] pore, int nz, int ny, int nx)
     {
         var sides = new Dictionary<long, (int Low, int High)>();
-        int plane = ny * nx;
         Span<int> nbr = stackalloc int[6];
         for (int z = 0; z < nz; z++)
             for (int y = 0; y < ny; y++)
@@ -52,13 +51,7 @@ public static class Throats
                     int q = (z * ny + y) * nx + x;
                     int j = regions[q];
                     if (j <= 0 || pore[q] == 0) continue;
-                    int nn = 0;
-                    if (x > 0) nbr[nn++] = q - 1;
-                    if (x < nx - 1) nbr[nn++] = q + 1;
-                    if (y > 0) nbr[nn++] = q - nx;
-                    if (y < ny - 1) nbr[nn++] = q + nx;
-                    if (z > 0) nbr[nn++] = q - plane;
-                    if (z < nz - 1) nbr[nn++] = q + plane;
+                    int nn = FaceNeighbours.Of(q, z, y, x, nz, ny, nx, nbr);
                     for (int n = 0; n < nn; n++)
                     {
                         int i = regions[nbr[n]];

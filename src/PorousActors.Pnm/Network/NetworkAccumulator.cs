@@ -144,13 +144,7 @@ public sealed class NetworkAccumulator(int regions, int nz, int ny, int nx, doub
                     int q = (zs * ny + y) * nx + x;
                     int j = labels[q];
                     if (j == 0) continue;
-                    int nn = 0;
-                    if (x > 0) nbr[nn++] = q - 1;
-                    if (x < nx - 1) nbr[nn++] = q + 1;
-                    if (y > 0) nbr[nn++] = q - nx;
-                    if (y < ny - 1) nbr[nn++] = q + nx;
-                    if (z > 0) nbr[nn++] = q - plane;
-                    if (z < nz - 1) nbr[nn++] = q + plane;
+                    int nn = FaceNeighbours.Of(q, z, y, x, nz, ny, nx, nbr);
                     int nSeen = 0; bool solid = false;
                     for (int n = 0; n < nn; n++)
                     {
