@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trains the shipped 64³ generator on the Berea sample (../shared/data/berea/berea.zip, 5.345 µm,
 # 0 = pore). Resumable: run it again and it continues from runs/berea64/checkpoint.ckpt; without a
-# checkpoint it warm-starts from the shipped generator (fresh critic, trained alone for a while first).
+# checkpoint it warm-starts from the shipped generator, or from POROUS_INIT_GENERATOR (fresh critic,
+# trained alone for a while first).
 # Model files sample from an exponential moving average of the generator weights (--ema), and a
 # calibrated snapshot is kept every 50 iterations for screening (scripts/screen-snapshots.sh).
 # POROUS_GENERATOR=convolutional trains the fully convolutional variant (latent grid, any output
@@ -29,6 +30,7 @@ lr=()
 [ -n "${POROUS_PORE_BODY_WEIGHT:-}" ] && lr+=(--pore-body-weight "$POROUS_PORE_BODY_WEIGHT") # new runs only: pore-body (SNOW inscribed diameter) term
 [ -n "${POROUS_SURFACE_WEIGHT:-}" ] && lr+=(--surface-weight "$POROUS_SURFACE_WEIGHT")       # new runs only: surface (interface-fraction) term
 [ -n "${POROUS_THROAT_WEIGHT:-}" ] && lr+=(--throat-weight "$POROUS_THROAT_WEIGHT")          # new runs only: throat (inscribed diameter) term
+[ -n "${POROUS_SPANNING_WEIGHT:-}" ] && lr+=(--spanning-weight "$POROUS_SPANNING_WEIGHT")    # new runs only: spanning (percolation) term
 [ -n "${POROUS_CONDUCTANCE_LOCAL:-}" ] && lr+=(--conductance-local)                            # new runs only: pore voxels weighted by the pore around them
 [ -n "${POROUS_CONDUCTANCE_QUANTILES:-}" ] && lr+=(--conductance-quantiles)                    # new runs only: match the rock's spread of conductivity, not its mean
 [ -n "${POROUS_CRITIC_SEES:-}" ] && lr+=(--critic-sees "$POROUS_CRITIC_SEES")        # new runs only: tanh | binary
@@ -39,7 +41,7 @@ rm -rf "$bin" && mkdir -p "$(dirname "$bin")" && cp -r src/PorousActors.Cli/bin/
 porous="dotnet $bin/porous.dll"
 resume=()
 if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
-elif [ -f models/berea64.model ]; then resume=(--init-generator models/berea64.model --critic-warmup 100 "${lr[@]}"); fi
+elif [ -f "${POROUS_INIT_GENERATOR:-models/berea64.model}" ]; then resume=(--init-generator "${POROUS_INIT_GENERATOR:-models/berea64.model}" --critic-warmup 100 "${lr[@]}"); fi
 $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
   --generator "$generator" --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every "${POROUS_SNAPSHOT_EVERY:-25}" --ema "$ema" --seed 1 \
   --out "$out" "${resume[@]}"

@@ -352,6 +352,12 @@ public sealed class CliTests : IDisposable
         var keepsConductance = Run("train", "--data", data, "--resume", Path.Combine(run, "checkpoint.ckpt"), "--iterations", "4", "--conductance-weight", "5", "--out", run);
         Assert.Equal(2, keepsConductance.Code);
         Assert.Contains("keeps its conductance weight", keepsConductance.Err);
+        var keepsSpanning = Run("train", "--data", data, "--resume", Path.Combine(run, "checkpoint.ckpt"), "--iterations", "4", "--spanning-weight", "5", "--out", run);
+        Assert.Equal(2, keepsSpanning.Code);
+        Assert.Contains("keeps its spanning weight", keepsSpanning.Err);
+        var negativeSpanning = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--spanning-weight", "-1", "--out", Path.Combine(dir, "negative-spanning"));
+        Assert.Equal(2, negativeSpanning.Code);
+        Assert.Contains("spanning weight must be in [0, 1e6)", negativeSpanning.Err);
         var negative = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--conductance-weight", "-1", "--out", Path.Combine(dir, "negative"));
         Assert.Equal(2, negative.Code);
         Assert.Contains("conductance weight must be in [0, 1e6)", negative.Err);

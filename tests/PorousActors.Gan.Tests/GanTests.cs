@@ -781,6 +781,91 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void AColumnSpansOneAxisAndTheCheapestCrossingsOpenTheFewestSolidVoxels()
+    {
+        // a 3×3 pore column along z through a 12³ solid cube: z spanned; crossing y or x costs the
+        // 12 − 3 = 9 solid voxels between the column and the two faces, each worth 1 / (3·9)
+        const int n = 12;
+        var cube = new byte[n * n * n];
+        for (int z = 0; z < n; z++)
+            for (int y = 4; y < 7; y++)
+                for (int x = 4; x < 7; x++) cube[(z * n + y) * n + x] = 1;
+        var slope = new float[cube.Length];
+        Assert.Equal(1.0 / 3, Spanning.AxisShare(cube, n, n, n, slope), 12);
+        Assert.Equal(18, slope.Count(v => v > 0));
+        Assert.All(slope.Where(v => v > 0), v => Assert.Equal(1f / 27, v, 6));
+        Assert.Equal(2.0 / 3, slope.Sum(), 5);                                     // one per unspanned axis, over 3
+        Assert.All(Enumerable.Range(0, cube.Length).Where(i => cube[i] == 1), i => Assert.Equal(0, slope[i]));
+        // opening what the slope marks spans every axis (the linearisation is exact here)
+        for (int i = 0; i < cube.Length; i++) if (slope[i] > 0) cube[i] = 1;
+        Assert.Equal(1.0, Spanning.AxisShare(cube, n, n, n, slope), 12);
+        Assert.All(slope, v => Assert.Equal(0, v));
+        // a fresh column shut by one solid plane: z needs just one voxel of it reopened
+        Array.Clear(cube);
+        for (int z = 0; z < n; z++)
+            for (int y = 4; y < 7; y++)
+                for (int x = 4; x < 7; x++) cube[(z * n + y) * n + x] = (byte)(z == 6 ? 0 : 1);
+        Assert.Equal(0.0, Spanning.AxisShare(cube, n, n, n, slope), 12);
+        var inPlate = Enumerable.Range(0, cube.Length).Where(i => i / (n * n) == 6 && slope[i] > 0 && i / n % n is >= 4 and < 7 && i % n is >= 4 and < 7).ToArray();
+        Assert.Single(inPlate);
+        Assert.Equal(1f / 3, slope[inPlate[0]], 6);
+        cube[inPlate[0]] = 1;
+        Assert.Equal(1.0 / 3, Spanning.AxisShare(cube, n, n, n), 12);
+        // all solid: a straight line of n voxels per axis
+        Assert.Equal(0.0, Spanning.AxisShare(new byte[n * n * n], n, n, n, slope), 12);
+        Assert.Equal(1.0, slope.Sum(), 4);
+        Assert.Throws<ArgumentException>(() => Spanning.AxisShare(new byte[10], n, n, n));
+    }
+
+    [Fact]
+    public void OpeningTheCheapestCrossingsOfARandomCubeSpansItAlongEveryAxis()
+    {
+        // independent voxels at porosity 0.2 lie below site percolation (0.31): nothing spans
+        const int n = 24;
+        var rng = new Random(5);
+        var cube = Enumerable.Range(0, n * n * n).Select(_ => rng.NextDouble() < 0.2 ? (byte)1 : (byte)0).ToArray();
+        var slope = new float[cube.Length];
+        double share = Spanning.AxisShare(cube, n, n, n, slope);
+        Assert.True(share < 1, $"share {share}");
+        Assert.Equal(1 - share, slope.Sum(), 4);
+        for (int i = 0; i < cube.Length; i++) if (slope[i] > 0) cube[i] = 1;
+        Assert.Equal(1.0, Spanning.AxisShare(cube, n, n, n), 12);
+    }
+
+    [Fact]
+    public void TheSpanningTermOpensOnlyTheCrossingOfAnUnspannedCubeAndRefusesABadWeight()
+    {
+        const int n = 12;
+        var arch = new GanArchitecture(32, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { SpanningWeight = 3 });
+        var cube = new byte[n * n * n];                          // a z column shut by one solid plane
+        for (int z = 0; z < n; z++)
+            for (int y = 4; y < 7; y++)
+                for (int x = 4; x < 7; x++) cube[(z * n + y) * n + x] = (byte)(z == 6 ? 0 : 1);
+        var expectedSlope = new float[cube.Length];
+        double share = Spanning.AxisShare(cube, n, n, n, expectedSlope);
+        Assert.Equal(0.0, share, 12);
+        using var raw = torch.tensor(cube.Select(v => v == 1 ? 0.7f : -0.4f).ToArray(), new long[] { 1, 1, n, n, n }).requires_grad_(true);
+        var term = t.SpanningTerm(raw, (0.5, 0.25));             // the rock spans half its axes, spread 0.25
+        Assert.Equal(3 * 4, term.item<float>(), 3);               // λ ((s − s_rock) / σ)² = 3 · 2²
+        term.backward();
+        var g = raw.grad!.data<float>().ToArray();
+        Assert.All(g, x => Assert.True(x <= 0));                  // descent only opens voxels
+        // the chain rule: 2λ (s − s_rock)/σ² · slope · ½ (straight-through)
+        for (int i = 0; i < g.Length; i++) Assert.Equal(2 * 3 * -0.5 / 0.0625 * expectedSlope[i] * 0.5, g[i], 1e-4);
+        // a cube that spans every axis is left alone, however far above the rock
+        using var open = torch.full(new long[] { 1, 1, n, n, n }, 0.7f).requires_grad_(true);
+        var none = t.SpanningTerm(open, (0.5, 0.25));
+        none.backward();
+        Assert.All(open.grad!.data<float>().ToArray(), x => Assert.Equal(0, x));
+        Assert.Contains("spanning weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { SpanningWeight = -1 })).Message);
+    }
+
+    [Fact]
+    public void ARunWithTheSpanningTermMeasuresTheRockOnceRecordsItAndResumesExactly() =>
+        NetworkTermMeasuresTheRockOnceAndResumes(Options with { SpanningWeight = 2 }, t => t.RockSpanningValues, o => o.SpanningWeight, c => c.SpanningWeight, minRockMean: 0, "spanning.ckpt");
+
+    [Fact]
     public void ARunThatDivergesStopsWithAClearErrorBeforeOverwritingItsCheckpoint()
     {
         // two good iterations, checkpointed; then the critic's weights are poisoned with NaN, as a
