@@ -58,8 +58,8 @@ public static class Spanning
         {
             int v = queue[head++];
             if (best >= 0 && cost[v] >= cost[best]) break;   // nothing cheaper is left
-            if (Coordinate(v, ny, nx, axis) == planes - 1) { if (best < 0 || cost[v] < cost[best]) best = v; continue; }
             int z = v / (ny * nx), y = v / nx % ny, x = v % nx;
+            if ((axis == 0 ? z : axis == 1 ? y : x) == planes - 1) { if (best < 0 || cost[v] < cost[best]) best = v; continue; }
             int count = FaceNeighbours.Of(v, z, y, x, nz, ny, nx, nbr);
             for (int k = 0; k < count; k++)
             {

@@ -662,16 +662,16 @@ public sealed class WganTrainer : IDisposable
         RockThroatValues ??= RockNetworkMean(data, -8, Throats.MeanDiameter, "throat term", "throats");
 
     /// <summary>The training rock's share of axes its cubes' pore spans (<see cref="Spanning.AxisShare"/>),
-    /// as <see cref="RockPoreBodyValues"/> but seeded from (seed, −9). Null until the first generator step
-    /// with a spanning weight.</summary>
+    /// as <see cref="RockPoreBodyValues"/> but seeded from (seed, −9), its spread floored at 0.1 of a share
+    /// (<see cref="RockNetworkMean"/>'s floor). Null until the first generator step with a spanning weight.</summary>
     public (double Mean, double Sd)? RockSpanningValues { get; private set; }
 
     (double Mean, double Sd) RockSpanning(TrainingData data) =>
         RockSpanningValues ??= RockNetworkMean(data, -9, Spanning.AxisShare, "spanning term", "voxels");
 
     /// <summary>A per-cube network mean over <see cref="ConductanceCubes"/> training cubes drawn once from
-    /// (seed, <paramref name="stream"/>): its mean and spread, the spread at least a tenth of a voxel
-    /// (a rock whose cubes all share one mean still has a scale).</summary>
+    /// (seed, <paramref name="stream"/>): its mean and spread, the spread at least 0.1 in the measure's
+    /// unit (a tenth of a voxel for diameters; a rock whose cubes all share one mean still has a scale).</summary>
     (double Mean, double Sd) RockNetworkMean(TrainingData data, int stream, Func<byte[], int, int, int, float[]?, double> measure, string term, string what)
     {
         var rng = new Random(SeedMixer.Derive(Options.Seed, stream));

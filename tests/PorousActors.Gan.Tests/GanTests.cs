@@ -780,16 +780,24 @@ public sealed class TrainingTests : IDisposable
         Assert.Contains("throat weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { ThroatWeight = -1 })).Message);
     }
 
+    /// <summary>A 3×3 pore column along z (y, x in [4, 7)) through an n³ solid cube, solid on
+    /// <paramref name="shutPlane"/> if given.</summary>
+    static byte[] Column(int n, int shutPlane = -1)
+    {
+        var cube = new byte[n * n * n];
+        for (int z = 0; z < n; z++)
+            for (int y = 4; y < 7; y++)
+                for (int x = 4; x < 7; x++) cube[(z * n + y) * n + x] = (byte)(z == shutPlane ? 0 : 1);
+        return cube;
+    }
+
     [Fact]
     public void AColumnSpansOneAxisAndTheCheapestCrossingsOpenTheFewestSolidVoxels()
     {
         // a 3×3 pore column along z through a 12³ solid cube: z spanned; crossing y or x costs the
         // 12 − 3 = 9 solid voxels between the column and the two faces, each worth 1 / (3·9)
         const int n = 12;
-        var cube = new byte[n * n * n];
-        for (int z = 0; z < n; z++)
-            for (int y = 4; y < 7; y++)
-                for (int x = 4; x < 7; x++) cube[(z * n + y) * n + x] = 1;
+        var cube = Column(n);
         var slope = new float[cube.Length];
         Assert.Equal(1.0 / 3, Spanning.AxisShare(cube, n, n, n, slope), 12);
         Assert.Equal(18, slope.Count(v => v > 0));
@@ -801,10 +809,7 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(1.0, Spanning.AxisShare(cube, n, n, n, slope), 12);
         Assert.All(slope, v => Assert.Equal(0, v));
         // a fresh column shut by one solid plane: z needs just one voxel of it reopened
-        Array.Clear(cube);
-        for (int z = 0; z < n; z++)
-            for (int y = 4; y < 7; y++)
-                for (int x = 4; x < 7; x++) cube[(z * n + y) * n + x] = (byte)(z == 6 ? 0 : 1);
+        cube = Column(n, shutPlane: 6);
         Assert.Equal(0.0, Spanning.AxisShare(cube, n, n, n, slope), 12);
         var inPlate = Enumerable.Range(0, cube.Length).Where(i => i / (n * n) == 6 && slope[i] > 0 && i / n % n is >= 4 and < 7 && i % n is >= 4 and < 7).ToArray();
         Assert.Single(inPlate);
@@ -838,10 +843,7 @@ public sealed class TrainingTests : IDisposable
         const int n = 12;
         var arch = new GanArchitecture(32, 20, "lean");
         using var t = new WganTrainer(arch, Options with { SpanningWeight = 3 });
-        var cube = new byte[n * n * n];                          // a z column shut by one solid plane
-        for (int z = 0; z < n; z++)
-            for (int y = 4; y < 7; y++)
-                for (int x = 4; x < 7; x++) cube[(z * n + y) * n + x] = (byte)(z == 6 ? 0 : 1);
+        var cube = Column(n, shutPlane: 6);
         var expectedSlope = new float[cube.Length];
         double share = Spanning.AxisShare(cube, n, n, n, expectedSlope);
         Assert.Equal(0.0, share, 12);
