@@ -5,6 +5,7 @@
 # Usage: scripts/screen-while-training.sh RUN_DIR OUT_DIR TAG
 #   RUN_DIR  the run's --out (runs/berea64-x); OUT_DIR where the reports go (OUT_DIR/A-TAG-ITERATION)
 #   TAG      the training's private binaries are runs/bin-TAG (POROUS_TRAIN_BIN of train-berea.sh)
+# POROUS_SCREEN_FROM=N skips snapshots before iteration N (each report pauses training ~4.5 min).
 # One line per snapshot: its largest KS D; scripts/summary-rows.py OUT_DIR/A-TAG-* gives the rest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ while true; do
   for snap in "$run"/snapshots/generator-*.model; do
     [ -f "$snap" ] || continue
     it=$(basename "$snap" .model | sed 's/generator-0*//')
+    [ "$it" -ge "${POROUS_SCREEN_FROM:-0}" ] || continue
     dir="$out/A-$tag-$it"
     [ -f "$dir/summary.json" ] && continue
     pid=$(training); [ -n "$pid" ] && kill -STOP "$pid"
