@@ -5,6 +5,8 @@
 # Usage: scripts/screen-while-training.sh RUN_DIR OUT_DIR TAG
 #   RUN_DIR  the run's --out (runs/berea64-x); OUT_DIR where the reports go (OUT_DIR/A-TAG-ITERATION)
 #   TAG      the training's private binaries are runs/bin-TAG (POROUS_TRAIN_BIN of train-berea.sh)
+# The real cubes' results are computed once and kept in runs/reference-cache (report gan
+# --reference-cache), so every report after the first runs the forward model on generated cubes only.
 # POROUS_SCREEN_FROM=N skips snapshots before iteration N (each report pauses training ~4.5 min).
 # One line per snapshot: its largest KS D; scripts/summary-rows.py OUT_DIR/A-TAG-* gives the rest.
 set -uo pipefail
@@ -24,7 +26,7 @@ while true; do
     [ -f "$dir/summary.json" ] && continue
     pid=$(training); [ -n "$pid" ] && kill -STOP "$pid"
     dotnet "$bin/porous.dll" report gan --model "$snap" --data "$data" --pore-value 0 --voxel-size 5.345e-6 \
-      --count 100 --seed 11 --no-median --out "$dir" > "$dir.log" 2>&1
+      --count 100 --seed 11 --no-median --reference-cache runs/reference-cache --out "$dir" > "$dir.log" 2>&1
     [ -n "$pid" ] && kill -CONT "$pid"
     echo "$(date +%T) screened $it: largest KS D $(sed -n 's/.*"selectionScore": \([0-9.eE+-]*\).*/\1/p' "$dir/summary.json")"
   done

@@ -214,6 +214,37 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AReportReusesTheRealCubesResultsOnlyWhenEverythingTheyDependOnIsTheSame()
+    {
+        string model = Path.Combine(dir, "g.model"), data = Path.Combine(dir, "rock.raw"), cache = Path.Combine(dir, "cache");
+        var arch = new Gan.GanArchitecture(32, 20, "lean");
+        using (var t = new Gan.WganTrainer(arch, new Gan.TrainingOptions { Seed = 3 }))
+            new Gan.GeneratorModel(t.G, new Gan.ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(model);
+        Assert.Equal(0, Run("synth", "blobs", "--size", "48", "--porosity", "0.3", "--seed", "4", "--out", data).Code);
+        string[] Report(string name, int seed, bool cached)
+        {
+            string outDir = Path.Combine(dir, name);
+            var r = Run(["report", "gan", "--model", model, "--data", data, "--voxel-size", "5e-6", "--count", "3", "--seed", seed.ToString(), "--out", outDir,
+                         .. cached ? new[] { "--reference-cache", cache } : []]);
+            Assert.True(r.Code == 0, r.Err);
+            return File.ReadAllLines(Path.Combine(outDir, "properties.csv"));
+        }
+        var plain = Report("plain", 5, cached: false);
+        var filled = Report("filled", 5, cached: true);
+        Assert.Equal(plain, filled);
+        var entry = Assert.Single(Directory.GetFiles(cache));
+        // a second report reads the entry: a marked value in it shows up in the report
+        File.WriteAllText(entry, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(entry), @"""Training"":\[\[[^,]+", @"""Training"":[[0.123456"));
+        Assert.Equal("training,0,0.123456", string.Join(',', Report("reused", 5, cached: true)[1].Split(',').Take(3)));
+        // another seed is other cubes: its own entry, the same results as without the cache
+        Assert.Equal(Report("plain7", 7, cached: false), Report("filled7", 7, cached: true));
+        Assert.Equal(2, Directory.GetFiles(cache).Length);
+        // an unreadable entry is recomputed, not trusted
+        File.WriteAllText(entry, "{ not json");
+        Assert.Equal(plain, Report("recomputed", 5, cached: true));
+    }
+
+    [Fact]
     public void AccuracyTargetsLieInsideTheModelsPercentileBand()
     {
         string model = Path.Combine(dir, "g.model");
