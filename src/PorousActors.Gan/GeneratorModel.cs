@@ -69,6 +69,8 @@ public sealed record ModelCard
     [JsonPropertyName("throatWeight")] public double? ThroatWeight { get; init; }
     /// <summary>Weight of the spanning term the run trained with (null: off).</summary>
     [JsonPropertyName("spanningWeight")] public double? SpanningWeight { get; init; }
+    /// <summary>Weight of the porosity term the run trained with (null: off).</summary>
+    [JsonPropertyName("porosityWeight")] public double? PorosityWeight { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

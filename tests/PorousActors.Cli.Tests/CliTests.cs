@@ -389,6 +389,12 @@ public sealed class CliTests : IDisposable
         var negativeSpanning = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--spanning-weight", "-1", "--out", Path.Combine(dir, "negative-spanning"));
         Assert.Equal(2, negativeSpanning.Code);
         Assert.Contains("spanning weight must be in [0, 1e6)", negativeSpanning.Err);
+        var keepsPorosity = Run("train", "--data", data, "--resume", Path.Combine(run, "checkpoint.ckpt"), "--iterations", "4", "--porosity-weight", "5", "--out", run);
+        Assert.Equal(2, keepsPorosity.Code);
+        Assert.Contains("keeps its porosity weight", keepsPorosity.Err);
+        var negativePorosity = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--porosity-weight", "-1", "--out", Path.Combine(dir, "negative-porosity"));
+        Assert.Equal(2, negativePorosity.Code);
+        Assert.Contains("porosity weight must be in [0, 1e6)", negativePorosity.Err);
         var negative = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--conductance-weight", "-1", "--out", Path.Combine(dir, "negative"));
         Assert.Equal(2, negative.Code);
         Assert.Contains("conductance weight must be in [0, 1e6)", negative.Err);

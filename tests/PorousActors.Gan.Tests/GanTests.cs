@@ -517,6 +517,40 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void ThePorosityTermPullsEveryVoxelAlikeByItsFlipAndResumesExactly()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        using (var t = new WganTrainer(arch, Options with { PorosityWeight = 2 }))
+        {
+            var v = RandomCube(6, 0.3);
+            double phi = v.Data.Count(b => b == 1) / (double)v.Data.Length;
+            using var raw = torch.tensor(v.Data.Select(b => b == 1 ? 0.6f : -0.6f).ToArray(), new long[] { 1, 1, v.Nz, v.Ny, v.Nx }).requires_grad_(true);
+            double e = (phi - 0.2) / 0.02;
+            var term = t.PorosityTerm(raw, (0.2, 0.02));
+            Assert.Equal(2 * e * e, term.item<float>(), 2 * e * e * 1e-5);
+            term.backward();
+            // each voxel's flip changes φ by 1/N: 2λ e/σ · (1/N) · ½ (straight-through), the same everywhere
+            double want = 2 * 2 * e / 0.02 / v.Data.Length * 0.5;
+            var g = raw.grad!.data<float>().ToArray();
+            Assert.All(g, x => Assert.Equal(want, x, Math.Abs(want) * 1e-4));
+            // a batch at the rock's porosity is not pushed
+            using var atRock = t.PorosityTerm(raw.detach(), (phi, 0.02));
+            Assert.Equal(0, atRock.item<float>(), 6);
+        }
+        Assert.Contains("porosity weight", Assert.Throws<BadInputException>(() => new WganTrainer(arch, Options with { PorosityWeight = double.NaN })).Message);
+        var data = Data();
+        var opts = Options with { PorosityWeight = 3 };
+        float[] withTerm;
+        (double Mean, double Sd) rock;
+        using (var t = new WganTrainer(arch, opts)) { t.Step(data); t.Step(data); withTerm = Weights(t.G); rock = t.RockPorosityValues!.Value; }
+        Assert.True(rock.Mean > 0 && rock.Mean < 1 && rock.Sd > 0, $"rock {rock}");
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "porosity.ckpt", card => Assert.Equal(3, card.PorosityWeight));
+        r.Step(data);
+        Assert.Equal(rock, r.RockPorosityValues!.Value);
+        Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
+    [Fact]
     public void TheSurfaceTermSmoothsARoughCubeByTheChainRuleAndResumesExactly()
     {
         // a random cube has far more interface than a rock of 0.05 ± 0.01: descent shuts the pore voxels
