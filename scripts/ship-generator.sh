@@ -8,6 +8,7 @@
 # Usage: scripts/ship-generator.sh SNAPSHOT.model RUN_DIR OLD_ITERATION
 #   e.g. scripts/ship-generator.sh runs/berea64-pbspan/snapshots/generator-00870.model runs/berea64-pbspan 775
 # The card's notes and selection (models/berea64.json) are then written by hand from the experiment.
+# Written 3 Dec 2026 for the next model; not yet run end to end (no model has passed its rule since).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 snap=$1; run=$2; old=$3
