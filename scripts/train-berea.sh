@@ -43,6 +43,20 @@ porous="dotnet $bin/porous.dll"
 resume=()
 if [ -f "$out/checkpoint.ckpt" ]; then resume=(--resume "$out/checkpoint.ckpt")
 elif [ -f "${POROUS_INIT_GENERATOR:-models/berea64.model}" ]; then resume=(--init-generator "${POROUS_INIT_GENERATOR:-models/berea64.model}" --critic-warmup 100 "${lr[@]}"); fi
-$porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
-  --generator "$generator" --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every "${POROUS_SNAPSHOT_EVERY:-25}" --ema "$ema" --seed 1 \
-  --out "$out" "${resume[@]}"
+train() {
+  $porous train --data "$data" --pore-value 0 --voxel-size 5.345e-6 --size 64 --stride 16 --batch 8 \
+    --generator "$generator" --critic "$critic" --iterations "$iters" --checkpoint-every 25 --snapshot-every "${POROUS_SNAPSHOT_EVERY:-25}" --ema "$ema" --seed 1 \
+    --out "$out" "$@"
+}
+# libtorch can die at random inside a native call (a TorchSharp Scalar temporary finalised during it:
+# one run died at iteration 964 in an addition). Resuming is exact, so a run that dies of anything but
+# bad input (exit 2) or a signal (128+) resumes from its last checkpoint, POROUS_TRAIN_RESTARTS times.
+set +e
+train "${resume[@]}"; rc=$?
+restarts=${POROUS_TRAIN_RESTARTS:-3}
+while [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ] && [ "$rc" -lt 128 ] && [ "$restarts" -gt 0 ] && [ -f "$out/checkpoint.ckpt" ]; do
+  echo "train-berea: training exited with code $rc; resuming from $out/checkpoint.ckpt ($restarts restarts left)" >&2
+  restarts=$((restarts - 1))
+  train --resume "$out/checkpoint.ckpt"; rc=$?
+done
+exit "$rc"
