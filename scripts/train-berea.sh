@@ -32,6 +32,7 @@ lr=()
 [ -n "${POROUS_THROAT_WEIGHT:-}" ] && lr+=(--throat-weight "$POROUS_THROAT_WEIGHT")          # new runs only: throat (inscribed diameter) term
 [ -n "${POROUS_SPANNING_WEIGHT:-}" ] && lr+=(--spanning-weight "$POROUS_SPANNING_WEIGHT")    # new runs only: spanning (percolation) term
 [ -n "${POROUS_POROSITY_WEIGHT:-}" ] && lr+=(--porosity-weight "$POROUS_POROSITY_WEIGHT")    # new runs only: porosity term
+[ -n "${POROUS_POROSITY_QUANTILES:-}" ] && lr+=(--porosity-quantiles)                          # new runs only: match the rock's spread of porosity, not its mean
 [ -n "${POROUS_CONDUCTANCE_LOCAL:-}" ] && lr+=(--conductance-local)                            # new runs only: pore voxels weighted by the pore around them
 [ -n "${POROUS_CONDUCTANCE_QUANTILES:-}" ] && lr+=(--conductance-quantiles)                    # new runs only: match the rock's spread of conductivity, not its mean
 [ -n "${POROUS_CRITIC_SEES:-}" ] && lr+=(--critic-sees "$POROUS_CRITIC_SEES")        # new runs only: tanh | binary

@@ -71,6 +71,8 @@ public sealed record ModelCard
     [JsonPropertyName("spanningWeight")] public double? SpanningWeight { get; init; }
     /// <summary>Weight of the porosity term the run trained with (null: off).</summary>
     [JsonPropertyName("porosityWeight")] public double? PorosityWeight { get; init; }
+    /// <summary>Whether that term matched the rock's order statistics of porosity per cube, not its mean (null: no term or the mean).</summary>
+    [JsonPropertyName("porosityQuantiles")] public bool? PorosityQuantiles { get; init; }
     [JsonPropertyName("finalLosses")] public Dictionary<string, double>? FinalLosses { get; init; }
     [JsonPropertyName("notes")] public string? Notes { get; init; }
     /// <summary>How the batch-norm statistics used for sampling were estimated (null: training's running averages).</summary>

@@ -59,6 +59,7 @@ public sealed class TrainingRun(WganTrainer trainer, TrainingData data, string o
         ThroatWeight = trainer.Options.ThroatWeight > 0 ? trainer.Options.ThroatWeight : null,
         SpanningWeight = trainer.Options.SpanningWeight > 0 ? trainer.Options.SpanningWeight : null,
         PorosityWeight = trainer.Options.PorosityWeight > 0 ? trainer.Options.PorosityWeight : null,
+        PorosityQuantiles = trainer.Options.PorosityWeight > 0 && trainer.Options.PorosityQuantiles ? true : null,
         GeneratorParameters = ParameterCount.Of(trainer.G), CriticParameters = ParameterCount.Of(trainer.D),
         TrainingData = dataNames, Stride = data.Stride, TrainingCubes = data.Count,
         Iterations = trainer.Iteration, WallTimeSeconds = Math.Round(trainer.WallSeconds, 1),

@@ -395,6 +395,9 @@ public sealed class CliTests : IDisposable
         var negativePorosity = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--porosity-weight", "-1", "--out", Path.Combine(dir, "negative-porosity"));
         Assert.Equal(2, negativePorosity.Code);
         Assert.Contains("porosity weight must be in [0, 1e6)", negativePorosity.Err);
+        var quantilesAlone = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--porosity-quantiles", "--out", Path.Combine(dir, "quantiles-alone"));
+        Assert.Equal(2, quantilesAlone.Code);
+        Assert.Contains("--porosity-quantiles applies to a new run with --porosity-weight", quantilesAlone.Err);
         var negative = Run("train", "--data", data, "--size", "32", "--iterations", "1", "--conductance-weight", "-1", "--out", Path.Combine(dir, "negative"));
         Assert.Equal(2, negative.Code);
         Assert.Contains("conductance weight must be in [0, 1e6)", negative.Err);

@@ -504,6 +504,66 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void ThePorosityQuantileTermAsksEachCubeForTheRocksPorosityAtItsRank()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        using var t = new WganTrainer(arch, Options with { PorosityWeight = 2, PorosityQuantiles = true });
+        // three cubes of 9³ with 30 %, 10 % and 20 % pore: ranks 2, 0, 1
+        var cubes = new[] { RandomCube(1, 0.3), RandomCube(2, 0.1), RandomCube(3, 0.2) };
+        double[] phi = cubes.Select(v => v.Data.Count(b => b == 1) / (double)v.Data.Length).ToArray();
+        int n = cubes[0].Data.Length;
+        var values = cubes.SelectMany(v => v.Data.Select(b => b == 1 ? 0.6f : -0.6f)).ToArray();
+        using var raw = torch.tensor(values, new long[] { 3, 1, cubes[0].Nz, cubes[0].Ny, cubes[0].Nx }).requires_grad_(true);
+        double[] order = [0.12, 0.19, 0.25];
+        int[] rank = [2, 0, 1];
+        double sd = 0.02;
+        Assert.True(phi[1] < phi[2] && phi[2] < phi[0], string.Join(", ", phi));
+        var term = t.PorosityTerm(raw, (0.2, sd), order);
+        double want = Enumerable.Range(0, 3).Average(c => Math.Pow((phi[c] - order[rank[c]]) / sd, 2)) * 2;
+        Assert.Equal(want, term.item<float>(), want * 1e-5);
+        term.backward();
+        // a voxel's flip changes its cube's φ by 1/n: 2λ e_c/σ / 3 cubes / n · ½ (straight-through), alike within a cube
+        var g = raw.grad!.data<float>().ToArray();
+        for (int c = 0; c < 3; c++)
+        {
+            double wantGrad = 2 * 2 * (phi[c] - order[rank[c]]) / sd / sd / 3 / n * 0.5;
+            Assert.All(g.Skip(c * n).Take(n), x => Assert.Equal(wantGrad, x, Math.Abs(wantGrad) * 1e-4));
+        }
+        // a batch whose cubes sit at their rank's targets, in any order, is not pushed; the mean alone would be
+        using var atRock = t.PorosityTerm(raw.detach(), (0.2, sd), [phi[1], phi[2], phi[0]]);
+        Assert.Equal(0, atRock.item<float>(), 6);
+        Assert.Throws<ArgumentException>(() => t.PorosityTerm(raw.detach(), (0.2, sd), [0.1, 0.2]));
+    }
+
+    [Fact]
+    public void ThePorosityOrderTargetsAreTheRocksOrderStatisticsAndSurviveAResume()
+    {
+        var arch = new GanArchitecture(32, 20, "lean");
+        var data = Data();
+        var opts = Options with { PorosityWeight = 3, PorosityQuantiles = true };
+        float[] withTerm;
+        double[] rock;
+        using (var t = new WganTrainer(arch, opts))
+        {
+            Assert.Throws<InvalidOperationException>(() => t.RockPorosityOrder(8));
+            t.Step(data); t.Step(data); withTerm = Weights(t.G);
+            rock = t.RockPorosities!;
+            var order = t.RockPorosityOrder(8);
+            Assert.Equal(8, order.Length);
+            Assert.True(order.Zip(order.Skip(1)).All(p => p.First <= p.Second), "ascending");
+            Assert.True(order[0] >= rock[0] && order[^1] <= rock[^1], "within the rock's range");
+            // Blom's positions are symmetric about the median: the targets' mean is the rock's
+            // quantiles' mean, and the lowest of 8 sits at the (1 − 3/8)/8.25 = 7.6 % quantile
+            Assert.Equal(WganTrainer.Quantile(rock, 0.625 / 8.25), order[0], 12);
+            Assert.Equal(WganTrainer.Quantile(rock, 7.625 / 8.25), order[^1], 12);
+        }
+        using var r = OneStepCheckpointedAndResumed(arch, opts, data, "porosity-quantiles.ckpt", card => Assert.True(card.PorosityQuantiles));
+        r.Step(data);
+        Assert.Equal(rock, r.RockPorosities);
+        Assert.True(withTerm.Zip(Weights(r.G)).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
+    [Fact]
     public void TheFaceFractionIsTheImagesAndEachVoxelsGradientIsTheChangeOfItsFlip()
     {
         var v = RandomCube(5, 0.3);
