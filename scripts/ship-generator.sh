@@ -7,8 +7,10 @@
 # for this model, and writes its independent report (sample B: seed 22, 100 vs 100) with the curve.
 # Usage: scripts/ship-generator.sh SNAPSHOT.model RUN_DIR OLD_ITERATION
 #   e.g. scripts/ship-generator.sh runs/berea64-pbspan/snapshots/generator-00870.model runs/berea64-pbspan 775
-# The card's notes and selection (models/berea64.json) are then written by hand from the experiment.
-# Written 3 Dec 2026 for the next model; not yet run end to end (no model has passed its rule since).
+# The card's notes and selection (models/berea64.json, written here from `model info --json`) are then
+# added by hand from the experiment.
+# Run end to end on 3 Dec 2026 in a throwaway clone (porosity-term 1000, 5 min 40 s on 2 busy cores; its
+# B report equal to the screening one): it found that the outgoing card had to be replaced, not kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 snap=$1; run=$2; old=$3
@@ -22,7 +24,9 @@ cp models/berea64.curve.csv "$keep/berea64-v$old.curve.csv"
 git mv models/berea64.prior.json "$keep/berea64-v$old.prior.json"
 git mv models/berea64.surrogate.json "$keep/berea64-v$old.surrogate.json"
 git mv models/berea64-conditioning-surrogate/draws-seed202.csv "$keep/draws-seed202-v$old.csv"
+rm models/berea64.json   # the outgoing card (kept above) holds the old model's SHA-256: every load would refuse the new file
 $porous model postprocess --model "$snap" --median off --out models/berea64.model
+$porous model info --model models/berea64.model --json > models/berea64.json   # its card and SHA-256; the selection is added by hand
 cp "$run/curve.csv" models/berea64.curve.csv
 echo "$(date +%T) latent prior (300 draws, seed 101)"
 $porous model prior --model models/berea64.model --count 300 --seed 101 --out models/berea64.prior.json
