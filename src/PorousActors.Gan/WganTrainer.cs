@@ -650,12 +650,8 @@ public sealed class WganTrainer : IDisposable
         using var porosityMean = rock.PorosityMean.ToScalar();
         var residual = lnSigma - pore.mean([1, 2, 3, 4]).sub(porosityMean).mul(rockSlope).add(mean);
         if (rockResiduals is null) return residual.mean().div(sd).square().mul(weight);
-        // each cube's target is the rock's quantile at its rank in the batch (ties by batch order)
-        var values = residual.detach().cpu().data<float>().ToArray();
-        var order = Enumerable.Range(0, (int)b).OrderBy(i => values[i]).ThenBy(i => i).ToArray();
-        var targets = new float[b];
-        for (int rank = 0; rank < b; rank++) targets[order[rank]] = (float)Quantile(rockResiduals, (rank + 0.5) / b);
-        var e = (residual - tensor(targets, device: Device)).div(sd);
+        // each cube's target is the rock's quantile at its rank in the batch
+        var e = (residual - TargetsByRank(residual, rank => Quantile(rockResiduals, (rank + 0.5) / b))).div(sd);
         using var delta = ConductanceHuber.ToScalar();
         var quadratic = e.square();
         var linear = e.abs().mul(2 * ConductanceHuber).sub(ConductanceHuber * ConductanceHuber);
@@ -874,12 +870,19 @@ public sealed class WganTrainer : IDisposable
         var phi = ThresholdedPore(raw).mean([1, 2, 3, 4]);
         long b = phi.shape[0];
         if (order.Length != b) throw new ArgumentException($"{order.Length} porosity targets for a batch of {b}");
-        // each cube's target is the rock's at its rank in the batch (ties by batch order)
-        var values = phi.detach().cpu().data<float>().ToArray();
-        var rank = Enumerable.Range(0, (int)b).OrderBy(i => values[i]).ThenBy(i => i).ToArray();
-        var targets = new float[b];
-        for (int r = 0; r < b; r++) targets[rank[r]] = (float)order[r];
-        return (phi - tensor(targets, device: Device)).div(sd).square().mean().mul(weight);
+        return (phi - TargetsByRank(phi, rank => order[rank])).div(sd).square().mean().mul(weight);
+    }
+
+    /// <summary>One target per cube of a batch from its rank: the cube with the i-th lowest of
+    /// <paramref name="perCube"/> (ties by batch order) gets <paramref name="targetAtRank"/>(i). The
+    /// ranks are read from detached values, so no gradient flows through the assignment.</summary>
+    Tensor TargetsByRank(Tensor perCube, Func<int, double> targetAtRank)
+    {
+        var values = perCube.detach().cpu().data<float>().ToArray();
+        var byValue = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ThenBy(i => i).ToArray();
+        var targets = new float[values.Length];
+        for (int rank = 0; rank < values.Length; rank++) targets[byValue[rank]] = (float)targetAtRank(rank);
+        return tensor(targets, device: Device);
     }
 
     /// <summary>

@@ -552,8 +552,8 @@ public sealed class TrainingTests : IDisposable
             Assert.Equal(8, order.Length);
             Assert.True(order.Zip(order.Skip(1)).All(p => p.First <= p.Second), "ascending");
             Assert.True(order[0] >= rock[0] && order[^1] <= rock[^1], "within the rock's range");
-            // Blom's positions are symmetric about the median: the targets' mean is the rock's
-            // quantiles' mean, and the lowest of 8 sits at the (1 − 3/8)/8.25 = 7.6 % quantile
+            // Blom's positions: the lowest of 8 sits at the (1 − 3/8)/8.25 = 7.6 % quantile, the
+            // highest at (8 − 3/8)/8.25 = 92.4 %
             Assert.Equal(WganTrainer.Quantile(rock, 0.625 / 8.25), order[0], 12);
             Assert.Equal(WganTrainer.Quantile(rock, 7.625 / 8.25), order[^1], 12);
         }
