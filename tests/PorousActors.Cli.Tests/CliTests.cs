@@ -245,6 +245,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AChainThatSpendsItsBudgetSaysWhatItReachedAndKeepsItsCube()
+    {
+        string model = Path.Combine(dir, "unreached.model"), outDir = Path.Combine(dir, "unreached");
+        var arch = new Gan.GanArchitecture(32, 20, "lean");
+        using (var t = new Gan.WganTrainer(arch, new Gan.TrainingOptions { Seed = 5 }))
+            new Gan.GeneratorModel(t.G, new Gan.ModelCard { Architecture = arch, VoxelSize = 5e-6 }).Save(model);
+        // an untrained generator's cubes are nowhere near solid-free
+        var r = Run("condition", "--model", model, "--target", "porosity=0.999:0.0001", "--max-evaluations", "2", "--out", outDir);
+        Assert.Equal(3, r.Code);
+        var line = Assert.Single(r.Err.Split('\n'), l => l.StartsWith("error:"));
+        Assert.Contains("not reached in 2 evaluations", line);
+        Assert.Contains("porosity", line);
+        Assert.Contains("against 0.999", line);
+        using var props = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "properties.json")));
+        Assert.Equal("NotReached", props.RootElement.GetProperty("status").GetString());
+        double phi = props.RootElement.GetProperty("properties").GetProperty("porosity").GetDouble();
+        Assert.Contains(phi.ToString("G4", System.Globalization.CultureInfo.InvariantCulture), line);
+        Assert.True(File.Exists(Path.Combine(outDir, "cube.raw")));
+    }
+
+    [Fact]
     public void AccuracyTargetsLieInsideTheModelsPercentileBand()
     {
         string model = Path.Combine(dir, "g.model");

@@ -109,9 +109,21 @@ public static class ConditionCommand
             File.WriteAllText(Path.Combine(dir, "properties.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             if (p.GetValue(json)) io.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else io.Out.WriteLine($"{s.Status}: {s.Step} steps, {s.Evaluations} evaluations{(chain.ScreenedOut > 0 ? $" ({chain.ScreenedOut} screened out by porosity, no forward run)" : "")}, error {s.Error:G4}; wrote {dir}");
+            if (s.Status == ChainStatus.NotReached) io.Err.WriteLine(NotReachedMessage(s, targets, dir));
             return s.Status == ChainStatus.Succeeded ? 0 : 3;
         }));
         return cmd;
+    }
+
+    /// <summary>One line for a chain that spent its budget: each target against what the kept cube
+    /// achieved, so a target beyond what the model makes reads as such.</summary>
+    internal static string NotReachedMessage(ChainState s, TargetSet targets, string dir)
+    {
+        var misses = targets.Targets.Select(t => s.Properties.TryGetValue(t.Property, out double v)
+            ? $"{t.Property} {v:G4} against {t.Value:G4} ± {t.Tolerance:G3}"
+            : $"{t.Property} not measured (target {t.Value:G4})");
+        return $"error: target not reached in {s.Evaluations} evaluations: closest cube has {string.Join(", ", misses)} " +
+               $"(kept in {dir}); raise --max-evaluations, widen the tolerance, or check the target lies within what this model makes (porous report gan shows its range)";
     }
 
     /// <summary>The latent entries a voxel box z0:z1,y0:y1,x0:x1 (end exclusive) owns alone.</summary>
