@@ -263,6 +263,16 @@ public sealed class CliTests : IDisposable
         double phi = props.RootElement.GetProperty("properties").GetProperty("porosity").GetDouble();
         Assert.Contains(phi.ToString("G4", System.Globalization.CultureInfo.InvariantCulture), line);
         Assert.True(File.Exists(Path.Combine(outDir, "cube.raw")));
+        // a campaign finishes (exit 0) and names the chains that did not reach their targets
+        string targets = Path.Combine(dir, "unreached-targets.csv");
+        File.WriteAllText(targets, "id,target,seed\nfar,porosity=0.999:0.0001,1\n");
+        var camp = Run("campaign", "run", "--targets", targets, "--model", model, "--name", "unreached", "--max-evaluations", "2",
+            "--journal", "sqlite:" + Path.Combine(dir, "unreached.db"), "--out", Path.Combine(dir, "unreached-camp"));
+        Assert.True(camp.Code == 0, camp.Err + camp.Out);
+        var warning = Assert.Single(camp.Err.Split('\n'), l => l.StartsWith("warning:"));
+        Assert.Contains("1 of 1 chains did not reach", warning);
+        Assert.Contains("far (porosity", warning);
+        Assert.Contains("results.csv", warning);
     }
 
     [Fact]

@@ -234,6 +234,7 @@ public static class CampaignCommand
                     int total = d.Results.Sum(r => r.Evaluations);
                     var stats = host.Generator.Ask<Actors.Generation.GeneratorStats>(Actors.Generation.GetGeneratorStats.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                     io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {total} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {Path.Combine(dir, "results.csv")}");
+                    if (NotReachedWarning(d.Results, Path.Combine(dir, "results.csv")) is { } warning) io.Err.WriteLine(warning);
                     var outcomes = d.Results.SelectMany(r => r.Outcomes().Select(o =>
                         new Reports.TargetOutcome(r.Id, o.Target.Property, o.Target.Value, o.Target.Tolerance, o.Achieved, o.Within, r.Evaluations, r.Seconds))).ToList();
                     var plots = Reports.CampaignReport.Write(dir, outcomes);
@@ -249,5 +250,17 @@ public static class CampaignCommand
             server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             host.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>One line naming the chains that spent their budget, each target against its closest
+    /// cube's value (the first five; all of them are in results.csv); null when every chain succeeded.</summary>
+    internal static string? NotReachedWarning(IReadOnlyList<ChainResult> results, string resultsCsv)
+    {
+        var missed = results.Where(r => r.Status == "NotReached").ToList();
+        if (missed.Count == 0) return null;
+        var shown = missed.Take(5).Select(r => $"{r.Id} (" + string.Join(", ", r.Outcomes().Select(o =>
+            $"{o.Target.Property} {o.Achieved:G4} against {o.Target.Value:G4} ± {o.Target.Tolerance:G3}")) + ")");
+        return $"warning: {missed.Count} of {results.Count} chains did not reach their targets within their budget: " +
+               string.Join("; ", shown) + (missed.Count > 5 ? $"; {missed.Count - 5} more" : "") + $"; see {resultsCsv}";
     }
 }
