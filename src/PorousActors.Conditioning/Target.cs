@@ -59,6 +59,9 @@ public sealed record Target(string Property, double Value, double Tolerance, dou
         }
     }
 
+    /// <summary>"porosity 0.1461 against 0.9 ± 0.001": this target beside a value achieved, for messages.</summary>
+    public string Against(double achieved) => $"{Property} {achieved:G4} against {Value:G4} ± {Tolerance:G3}";
+
     public override string ToString() => RelativeTolerance is { } r
         ? string.Create(CultureInfo.InvariantCulture, $"{Property}={Value:G6}:{r * 100:G6}%")
         : string.Create(CultureInfo.InvariantCulture, $"{Property}={Value:G6}:{Tolerance:G6}");

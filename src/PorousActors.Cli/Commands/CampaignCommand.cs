@@ -233,8 +233,9 @@ public static class CampaignCommand
                     int ok = d.Results.Count(r => r.Status == "Succeeded");
                     int total = d.Results.Sum(r => r.Evaluations);
                     var stats = host.Generator.Ask<Actors.Generation.GeneratorStats>(Actors.Generation.GetGeneratorStats.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-                    io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {total} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {Path.Combine(dir, "results.csv")}");
-                    if (NotReachedWarning(d.Results, Path.Combine(dir, "results.csv")) is { } warning) io.Err.WriteLine(warning);
+                    string resultsCsv = Path.Combine(dir, "results.csv");
+                    io.Out.WriteLine($"campaign {name}: {d.Results.Count} chains, {ok} succeeded, {total} evaluations in {sw.Elapsed.TotalSeconds:F0} s; results in {resultsCsv}");
+                    if (NotReachedWarning(d.Results, resultsCsv) is { } warning) io.Err.WriteLine(warning);
                     var outcomes = d.Results.SelectMany(r => r.Outcomes().Select(o =>
                         new Reports.TargetOutcome(r.Id, o.Target.Property, o.Target.Value, o.Target.Tolerance, o.Achieved, o.Within, r.Evaluations, r.Seconds))).ToList();
                     var plots = Reports.CampaignReport.Write(dir, outcomes);
@@ -258,8 +259,7 @@ public static class CampaignCommand
     {
         var missed = results.Where(r => r.Status == "NotReached").ToList();
         if (missed.Count == 0) return null;
-        var shown = missed.Take(5).Select(r => $"{r.Id} (" + string.Join(", ", r.Outcomes().Select(o =>
-            $"{o.Target.Property} {o.Achieved:G4} against {o.Target.Value:G4} ± {o.Target.Tolerance:G3}")) + ")");
+        var shown = missed.Take(5).Select(r => $"{r.Id} (" + string.Join(", ", r.Outcomes().Select(o => o.Target.Against(o.Achieved))) + ")");
         return $"warning: {missed.Count} of {results.Count} chains did not reach their targets within their budget: " +
                string.Join("; ", shown) + (missed.Count > 5 ? $"; {missed.Count - 5} more" : "") + $"; see {resultsCsv}";
     }

@@ -120,7 +120,7 @@ public static class ConditionCommand
     internal static string NotReachedMessage(ChainState s, TargetSet targets, string dir)
     {
         var misses = targets.Targets.Select(t => s.Properties.TryGetValue(t.Property, out double v)
-            ? $"{t.Property} {v:G4} against {t.Value:G4} ± {t.Tolerance:G3}"
+            ? t.Against(v)
             : $"{t.Property} not measured (target {t.Value:G4})");
         return $"error: target not reached in {s.Evaluations} evaluations: closest cube has {string.Join(", ", misses)} " +
                $"(kept in {dir}); raise --max-evaluations, widen the tolerance, or check the target lies within what this model makes (porous report gan shows its range)";
