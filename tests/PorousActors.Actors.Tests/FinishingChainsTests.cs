@@ -47,4 +47,37 @@ public sealed class FinishingChainsTests : IDisposable
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "results.csv")).Skip(1).Select(l => l.Split(',')[0]).ToList();
         Assert.Equal(specs.Select(s => s.Id), rows);
     }
+
+    /// <summary>Porosity, but the final all-axes evaluation of a finished chain's cube waits for a gate.</summary>
+    sealed class GatedFinalEvaluation : IForwardModel
+    {
+        public readonly ManualResetEventSlim FinalStarted = new(), Gate = new();
+        public RockProperties Evaluate(Volume v, PropertyNeeds needs)
+        {
+            if (needs.Axes.Count == 3) { FinalStarted.Set(); Gate.Wait(TimeSpan.FromMinutes(2)); }
+            return new PnmForwardModel().Evaluate(v, PropertyNeeds.ImageOnly);
+        }
+    }
+
+    /// <summary>While a finished chain's cube is evaluated it is neither running nor recorded; the
+    /// live status must still show it with the evaluations it spent (the dashboard's count once fell
+    /// from 34 to 0 in that window).</summary>
+    [Fact]
+    public async Task AChainWhoseCubeIsBeingEvaluatedKeepsItsEvaluationsInTheLiveStatus()
+    {
+        var journal = TestJournals.NewSqlite(dir, "ending");
+        var def = new CampaignDefinition("ending", "fake", "0123456789abcdef", "golden", 4, 1, [new ChainSpec("c1", "porosity=0.99:0.001", 1)]);
+        var forward = new GatedFinalEvaluation();
+        await using var host = new CampaignHost("ending", Path.Combine(dir, "out"), journal, new FakeGenerator(), forward);
+        var reply = Akka.Actor.Futures.Ask<CampaignDone>(host.Supervisor, new StartCampaign(def), TimeSpan.FromMinutes(3));
+        Assert.True(forward.FinalStarted.Wait(TimeSpan.FromMinutes(1)), "the chain never reached its final evaluation");
+        var s = await Akka.Actor.Futures.Ask<CampaignStatus>(host.Supervisor, GetLiveStatus.Instance, TimeSpan.FromSeconds(30));
+        Assert.Empty(s.Results);
+        var p = Assert.Single(s.Unfinished);
+        Assert.Equal("c1", p.Id);
+        Assert.Equal(4, p.Evaluations);
+        forward.Gate.Set();
+        var done = await reply;
+        Assert.Equal(4, Assert.Single(done.Results).Evaluations);
+    }
 }

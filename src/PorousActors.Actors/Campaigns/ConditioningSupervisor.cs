@@ -58,6 +58,8 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
     readonly Dictionary<long, (ChainResult Result, Core.Volume Cube)> finalEvaluations = [];
     static readonly Conditioning.PropertyNeeds AllProperties = new(true, [Pnm.Flow.FlowAxis.Z, Pnm.Flow.FlowAxis.Y, Pnm.Flow.FlowAxis.X]);
     long cubeRequestId;
+    /// <summary>Each running chain's last reported progress (written by ask continuations, hence concurrent).</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChainProgress> lastProgress = new();
     int completedHere, succeeded;
     readonly Action<string>? onFatal;
     readonly Dictionary<string, int> journalFailures = [];
@@ -313,9 +315,21 @@ public sealed class ConditioningSupervisor : ReceivePersistentActor, IWithTimers
         var replyTo = Sender;
         var def = definition;
         var results = done.Values.ToList();
+        var known = lastProgress;
         var asks = running.Select(kv => kv.Value.Ask<ChainProgress>(GetChainProgress.Instance, TimeSpan.FromSeconds(5))
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : new ChainProgress(kv.Key, 0, 0, null, "Running", false), TaskScheduler.Default)).ToList();
-        Task.WhenAll(asks).PipeTo(replyTo, success: p => new CampaignStatus(def, results, p));
+            .ContinueWith(t =>
+            {
+                // a chain busy persisting on a loaded machine keeps the progress it last reported, not 0
+                if (!t.IsCompletedSuccessfully) return known.GetValueOrDefault(kv.Key) ?? new ChainProgress(kv.Key, 0, 0, null, "Running", false);
+                known[kv.Key] = t.Result;
+                return t.Result;
+            }, TaskScheduler.Default)).ToList();
+        // chains that have ended but whose cube is still being written and evaluated are not recorded
+        // yet: shown with the evaluations they spent, so the campaign's count never falls back
+        var ending = cubeRequests.Values.Concat(finalEvaluations.Values.Select(f => f.Result)).Where(r => finishing.Contains(r.Id))
+            .Select(r => new ChainProgress(r.Id, r.Steps, r.Evaluations, r.Error, "Finishing", false, null, r.Properties)).ToList();
+        foreach (var id in known.Keys.Where(id => !running.ContainsKey(id)).ToList()) known.TryRemove(id, out _);
+        Task.WhenAll(asks).PipeTo(replyTo, success: p => new CampaignStatus(def, results, [.. p, .. ending]));
     }
 
     void Inspect()
