@@ -143,14 +143,18 @@ public sealed class Generator : Module<Tensor, Tensor>
                 int n = Math.Min(1024, latentSamples - done);
                 using var inner = NewDisposeScope();
                 var y = first.forward(Latents(rng, n, device)).to(ScalarType.Float64);
-                sum.add_(y.sum([0]));
-                sumSq.add_(y.square().sum([0]));
+                sum.PlusInPlace(y.sum([0]));
+                sumSq.PlusInPlace(y.square().sum([0]));
                 done += n;
             }
-            var mean = sum / latentSamples;
-            var variance = (sumSq - mean.square() * latentSamples) / (latentSamples - 1); // unbiased, as PyTorch stores it
+            // explicit Scalars: TorchSharp's implicit ones can be finalised mid-call (see TensorArithmetic)
+            using var count = ((double)latentSamples).ToScalar();
+            using var degrees = ((double)latentSamples - 1).ToScalar();
+            using var zero = 0.0.ToScalar();
+            var mean = sum.div(count);
+            var variance = sumSq.Minus(mean.square().mul(count)).div(degrees); // unbiased, as PyTorch stores it
             perFeature.running_mean!.copy_(mean.to(ScalarType.Float32));
-            perFeature.running_var!.copy_(variance.clamp_min(0).to(ScalarType.Float32));
+            perFeature.running_var!.copy_(variance.clamp_min(zero).to(ScalarType.Float32));
         }
 
         // per-channel layers (all of them in the convolutional generator): cumulative average over batches

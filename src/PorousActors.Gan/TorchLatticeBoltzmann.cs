@@ -48,19 +48,19 @@ public sealed class TorchLatticeBoltzmann(Device device) : IVoxelFlowSolver
                 using var stepScope = NewDisposeScope();
                 var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);           // stream (pull)
                 var rho = fin.sum(0, keepdim: true);                                  // 1 × n
-                var u = c.matmul(fin).add_(halfForce);                                // 3 × n, half the force
+                var u = c.matmul(fin).PlusInPlace(halfForce);                                // 3 × n, half the force
                 var cu = c.t().matmul(u);                                             // 19 × n
                 var fo = fin.index_select(0, opposite);
-                var sym = fin.add(fo).mul_(half).sub_(w.mul(rho));
-                var anti = fin.sub(fo).mul_(half).sub_(w.mul(cu).mul_(three));
-                var next = fin.sub(sym.mul_(wp)).sub_(anti.mul_(wm)).add_(force);
+                var sym = fin.Plus(fo).mul_(half).MinusInPlace(w.mul(rho));
+                var anti = fin.Minus(fo).mul_(half).MinusInPlace(w.mul(cu).mul_(three));
+                var next = fin.Minus(sym.mul_(wp)).MinusInPlace(anti.mul_(wm)).PlusInPlace(force);
                 f.Dispose();
                 f = next.MoveToOuterDisposeScope();
             }
             using (NewDisposeScope())
             {
                 var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);
-                var u = c.matmul(fin).add_(halfForce);
+                var u = c.matmul(fin).PlusInPlace(halfForce);
                 flux = u[0].sum().ToDouble();
                 speed = u.square().sum(0, keepdim: false).sqrt().sum().ToDouble(); // named: a bare 0 binds to sum(ScalarType)
             }

