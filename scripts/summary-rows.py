@@ -25,7 +25,8 @@ for f in args:
     cells.append(f"perc {pf['generated']:.2f}/{pf['training']:.2f} corr {c['generated']:.2f}/{c['training']:.2f} sdr {sd['generated']/sd['training']:.2f}")
     pr=d.get('goalPassRate',{}).get('allGenerated')
     if md:
-        name=os.path.basename(os.path.dirname(f)); it=name.rsplit('-',1)[-1]
+        # a report's folder names it; a summary copied beside an experiment is named NAME.summary.json
+        b=os.path.basename(f); name=os.path.basename(os.path.dirname(f)) if b=='summary.json' else b.removesuffix('.json').removesuffix('.summary'); it=name.rsplit('-',1)[-1]
         D=lambda k: p[k]['ksD']; med=lambda k,sc=1: p[k]['generatedMedian']*sc
         print(f"| {it if it.isdigit() else name} | {d['selectionScore']:.2f} | {D('specificSurface_per_m'):.2f} | {med('permeability_mD'):,.0f} ({D('permeability_mD'):.2f}) | "
               f"{med('porosity'):.3f} ({D('porosity'):.2f}) | {med('meanPoreDiameter_m',1e6):.1f} ({D('meanPoreDiameter_m'):.2f}) | {med('meanThroatDiameter_m',1e6):.1f} ({D('meanThroatDiameter_m'):.2f}) | "
