@@ -62,11 +62,9 @@ public static class Statistics
         foreach (var v in volumes)
         {
             if (v.Nz != v0.Nz || v.Ny != v0.Ny || v.Nx != v0.Nx) throw new ArgumentException("plane profiles need cubes of one shape");
+            var profiles = Core.Metrics.Porosity.Profiles(v);
             for (int a = 0; a < 3; a++)
-            {
-                var profile = Core.Metrics.Porosity.Profile(v, a);
-                for (int i = 0; i < profile.Length; i++) acc[a][i] += profile[i];
-            }
+                for (int i = 0; i < profiles[a].Length; i++) acc[a][i] += profiles[a][i];
         }
         foreach (var axis in acc) for (int i = 0; i < axis.Length; i++) axis[i] /= volumes.Count;
         return acc;

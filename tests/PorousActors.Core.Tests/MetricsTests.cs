@@ -247,6 +247,29 @@ public class PorosityMeasuresTests
     }
 
     [Fact]
+    public void TheProfilesFromOnePassAreEachAxisCountedSliceBySlice()
+    {
+        // a random rock of three different edges, large enough for the planes to run in parallel
+        var v = new Volume(37, 23, 41, 1e-6);
+        var rng = new Random(5);
+        for (int i = 0; i < v.Data.Length; i++) v.Data[i] = (byte)(rng.NextDouble() < 0.3 ? 1 : 0);
+        var profiles = Metrics.Porosity.Profiles(v);
+        int[] n = [v.Nz, v.Ny, v.Nx];
+        for (int axis = 0; axis < 3; axis++)
+        {
+            var naive = new double[n[axis]];
+            for (int z = 0; z < v.Nz; z++) for (int y = 0; y < v.Ny; y++) for (int x = 0; x < v.Nx; x++)
+                if (v[z, y, x] != 0) naive[axis == 0 ? z : axis == 1 ? y : x] += 1;
+            long perSlice = v.Count / n[axis];
+            Assert.Equal(naive.Select(c => c / perSlice), profiles[axis]);
+            Assert.Equal(profiles[axis], Metrics.Porosity.Profile(v, axis));
+            // every profile averages to the porosity
+            Assert.Equal(Metrics.Porosity.Compute(v), profiles[axis].Average(), 12);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.Porosity.Profile(v, 3));
+    }
+
+    [Fact]
     public void ConnectedPorosityCountsTheSpanningTubeNotAnIsolatedBall()
     {
         var v = new Volume(20, 20, 20, 1e-6);

@@ -179,11 +179,12 @@ public static class AnalyzeCommand
             if (p.GetValue(json))
             {
                 stage.Restart();
+                var profiles = Core.Metrics.Porosity.Profiles(v);
                 result["porosityProfile"] = new JsonObject
                 {
-                    ["z"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 0).Select(x => (JsonNode)x).ToArray()),
-                    ["y"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 1).Select(x => (JsonNode)x).ToArray()),
-                    ["x"] = new JsonArray(Core.Metrics.Porosity.Profile(v, 2).Select(x => (JsonNode)x).ToArray()),
+                    ["z"] = new JsonArray(profiles[0].Select(x => (JsonNode)x).ToArray()),
+                    ["y"] = new JsonArray(profiles[1].Select(x => (JsonNode)x).ToArray()),
+                    ["x"] = new JsonArray(profiles[2].Select(x => (JsonNode)x).ToArray()),
                 };
                 result["chordLengthDistribution"] = chords;
                 result["twoPointCorrelation"] = new JsonArray(Core.Metrics.TwoPointCorrelation.Compute(v, Math.Min(64, Math.Min(v.Nz, Math.Min(v.Ny, v.Nx)) / 2)).Select(x => (JsonNode)x).ToArray());
