@@ -10,7 +10,7 @@ namespace PorousActors.Core;
 /// runtime's zeroing (which would touch it first), advised, and then cleared by us when asked.
 /// Elsewhere (another OS, huge pages off, a failing call) it is an ordinary array. The values are
 /// the same either way; only the time differs. <c>POROUS_HUGE_PAGES=0</c> turns it off (for
-/// measuring the difference).
+/// measuring the difference); on a single core it is off unless <c>POROUS_HUGE_PAGES=1</c>.
 /// </summary>
 public static class LargeArrays
 {
@@ -24,9 +24,17 @@ public static class LargeArrays
     const long HugePage = 2L << 20;
     const int MadvHugePage = 14;
 
+    // Off on one core unless asked for (POROUS_HUGE_PAGES=1): pinned to one core a fresh 200³
+    // analysis took 3.0–3.3 s with them and 1.4–1.8 s without (four runs each, 3 Dec 2026; cause not
+    // found), while on two cores they save a little.
     static readonly bool Enabled = OperatingSystem.IsLinux()
-        && Environment.GetEnvironmentVariable("POROUS_HUGE_PAGES") is not "0";
+        && Environment.GetEnvironmentVariable("POROUS_HUGE_PAGES") is var setting && setting is not "0"
+        && (Environment.ProcessorCount >= 2 || setting is "1");
     static bool failed;
+
+    /// <summary>Whether large arrays are advised to take huge pages in this process (Linux, not turned
+    /// off, more than one core or asked for, and madvise has not failed).</summary>
+    public static bool HugePages => Enabled && !failed;
 
     /// <summary>A new array of <paramref name="length"/> elements; zeroed unless told otherwise (then
     /// its contents are whatever the memory held: the caller writes every element before reading it).</summary>
