@@ -48,7 +48,7 @@ public sealed class TorchLatticeBoltzmann(Device device) : IVoxelFlowSolver
                 using var stepScope = NewDisposeScope();
                 var fin = f.reshape(-1).take(pull).reshape(D3Q19.Q, n);           // stream (pull)
                 var rho = fin.sum(0, keepdim: true);                                  // 1 × n
-                var u = c.matmul(fin).PlusInPlace(halfForce);                                // 3 × n, half the force
+                var u = c.matmul(fin).PlusInPlace(halfForce);                        // 3 × n, half the force
                 var cu = c.t().matmul(u);                                             // 19 × n
                 var fo = fin.index_select(0, opposite);
                 var sym = fin.Plus(fo).mul_(half).MinusInPlace(w.mul(rho));
