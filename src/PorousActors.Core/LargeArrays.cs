@@ -9,8 +9,8 @@ namespace PorousActors.Core;
 /// asks for them with <c>madvise(MADV_HUGEPAGE)</c>; the array is therefore allocated without the
 /// runtime's zeroing (which would touch it first), advised, and then cleared by us when asked.
 /// Elsewhere (another OS, huge pages off, a failing call) it is an ordinary array. The values are
-/// the same either way; only the time differs. <c>POROUS_HUGE_PAGES=0</c> turns it off (for
-/// measuring the difference); on a single core it is off unless <c>POROUS_HUGE_PAGES=1</c>.
+/// the same either way; only the time differs. It is off unless <c>POROUS_HUGE_PAGES=1</c> asks
+/// for it: measured on this VM it first saved a little, then cost more than it saved (below).
 /// </summary>
 public static class LargeArrays
 {
@@ -24,24 +24,25 @@ public static class LargeArrays
     const long HugePage = 2L << 20;
     const int MadvHugePage = 14;
 
-    // Off on one core unless asked for (POROUS_HUGE_PAGES=1): pinned to one core a fresh 200³
-    // analysis took 3.0–3.3 s with them and 1.4–1.8 s without (four runs each, 3 Dec 2026; cause not
-    // found), while on two cores they save a little.
-    static readonly bool Enabled = OperatingSystem.IsLinux()
-        && Environment.GetEnvironmentVariable("POROUS_HUGE_PAGES") is var setting && setting is not "0"
-        && (Environment.ProcessorCount >= 2 || setting is "1");
+    // Off unless asked for (POROUS_HUGE_PAGES=1). Measured with fresh processes on this 2-core VM,
+    // alternating runs: one core, 200³: 3.0–3.3 s with them, 1.4–1.8 s without; two cores, 200³:
+    // 1.5–2.1 s against 0.95–1.09 s, Berea 400³ along three axes 12.4–14.1 s against 8.9–9.5 s, 128³
+    // no difference (3 Dec 2026; the VM runs a DAMON page-out scheme, kdamond, which may be why).
+    static readonly bool Enabled = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("POROUS_HUGE_PAGES") is "1";
     static bool failed;
 
-    /// <summary>Whether large arrays are advised to take huge pages in this process (Linux, not turned
-    /// off, more than one core or asked for, and madvise has not failed).</summary>
+    /// <summary>Whether large arrays are advised to take huge pages in this process (Linux,
+    /// <c>POROUS_HUGE_PAGES=1</c>, and madvise has not failed).</summary>
     public static bool HugePages => Enabled && !failed;
 
     /// <summary>A new array of <paramref name="length"/> elements; zeroed unless told otherwise (then
-    /// its contents are whatever the memory held: the caller writes every element before reading it).</summary>
-    public static unsafe T[] Allocate<T>(long length, bool zeroed = true) where T : unmanaged
+    /// its contents are whatever the memory held: the caller writes every element before reading it).
+    /// <paramref name="hugePages"/> overrides the process's setting for this array (null: follow it).</summary>
+    public static unsafe T[] Allocate<T>(long length, bool zeroed = true, bool? hugePages = null) where T : unmanaged
     {
         long bytes = length * sizeof(T);
-        if (!Enabled || failed || bytes < MinBytes || length > Array.MaxLength || (zeroed && bytes > MaxZeroedBytes)) return new T[length];
+        bool advise = (hugePages ?? Enabled) && OperatingSystem.IsLinux();
+        if (!advise || failed || bytes < MinBytes || length > Array.MaxLength || (zeroed && bytes > MaxZeroedBytes)) return new T[length];
         var a = GC.AllocateUninitializedArray<T>((int)length);
         fixed (T* p = a)
         {
