@@ -79,6 +79,8 @@ public sealed record ModelCard
     [JsonPropertyName("batchNormCalibration")] public string? BatchNormCalibration { get; init; }
     /// <summary>SHA-256 of the generator weights entry, checked on load (null in files written before it existed).</summary>
     [JsonPropertyName("weightsSha256")] public string? WeightsSha256 { get; init; }
+    /// <summary>Affine map applied to every latent before the network (null: none, z = w).</summary>
+    [JsonPropertyName("latentMap")] public LatentMap? LatentMap { get; init; }
 }
 
 /// <summary>
@@ -101,6 +103,7 @@ public sealed class GeneratorModel : IDisposable
         Network = network; Card = card; Device = device ?? CPU;
         Size = size ?? card.Architecture.Size;
         Latent = card.Architecture.LatentLength(Size); // checks the size
+        card.LatentMap?.Validate(Latent, card.Architecture.IsConvolutional);
         Network.to(Device);
         Network.eval();
     }
@@ -256,7 +259,11 @@ public sealed class GeneratorModel : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var flat = new float[latents.Count * Latent];
-        for (int i = 0; i < latents.Count; i++) latents[i].CopyTo(flat, i * Latent);
+        for (int i = 0; i < latents.Count; i++)
+        {
+            if (Card.LatentMap is { } map) map.Apply(latents[i], flat.AsSpan(i * Latent, Latent));
+            else latents[i].CopyTo(flat, i * Latent);
+        }
         var z = tensor(flat, new long[] { latents.Count, Latent }).to(Device);
         var y = Network.Sample(z, edge).to(CPU).contiguous();
         var all = y.data<float>().ToArray();

@@ -45,7 +45,7 @@ public static class ModelCommand
             else foreach (var (k, v) in o) if (v is not JsonArray) io.Out.WriteLine($"{k,-28} {v}");
             return 0;
         }));
-        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration, latent priors") { info, Calibrate(io), PostProcess(io), Prior(io), Surrogate(io) };
+        return new Command("model", "Generator models: architecture, parameter counts, batch-norm calibration, latent priors") { info, Calibrate(io), PostProcess(io), Prior(io), Surrogate(io), LatentMapCommand(io) };
     }
 
     static Command Calibrate(CliIO io)
@@ -193,6 +193,77 @@ public static class ModelCommand
         w.WriteLine(string.Join(",", Enumerable.Range(1, latents[0].Length).Select(i => $"z{i}").Concat(names)));
         for (int i = 0; i < latents.Count; i++)
             w.WriteLine(string.Join(",", latents[i].Select(v => v.ToString("R", ci)).Concat(names.Select(n => props[i].Get(n).ToString("R", ci)))));
+    }
+
+    static Command LatentMapCommand(CliIO io)
+    {
+        var model = new Option<string>("--model") { Description = "Generator model file (its card gives the training cube size and stride)", Required = true };
+        var data = new Option<string[]>("--data") { Description = "The training volume(s): the rock whose porosity per cube the map should reproduce", Required = true, AllowMultipleArgumentsPerToken = true };
+        var io2 = new VolumeInputOptions();
+        var voxel = VolumeInputOptions.VoxelSizeOption();
+        var count = new Option<int>("--count") { Description = "Generated cubes per round (fit, then each refinement)", DefaultValueFactory = _ => 2000 };
+        var rounds = new Option<int>("--refine") { Description = "Refinement rounds: each measures porosity under the map on fresh draws and corrects shift and scale", DefaultValueFactory = _ => 2 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the first round's latents (round r uses seed + r); use one no report or benchmark uses", DefaultValueFactory = _ => 303 };
+        var output = new Option<string>("--out") { Description = "Model file to write: the same network with the map in its card", Required = true };
+        var device = DeviceOptions.Create();
+        var c = new Command("latent-map",
+            "Fit a latent map: shift and widen the latent along the direction that predicts porosity so that generated cubes' porosity has the training cubes' " +
+            "mean and standard deviation (all training cubes at the card's stride); the network is unchanged, gradual deformation still walks an N(0, I) latent")
+            { model, data, io2.PoreValue, voxel, count, rounds, seed, output, device };
+        c.SetAction(p => io.Guard(() =>
+        {
+            int n = p.GetValue(count), nr = p.GetValue(rounds), s0 = p.GetValue(seed);
+            if (n < 100) throw new Core.BadInputException($"--count must be at least 100, got {n}");
+            if (nr < 0 || nr > 10) throw new Core.BadInputException($"--refine must lie in 0..10, got {nr}");
+            using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
+            if (m.Card.Architecture.IsConvolutional) throw new Core.BadInputException("a latent map is for the paper generator's single latent vector");
+            if (m.Card.LatentMap is not null) throw new Core.BadInputException($"{p.GetValue(model)}: this model already has a latent map; fit from the model without one");
+            var volumes = p.GetValue(data)!.Select(f => VolumeInputOptions.ReadRockLike(m, f, p.GetValue(voxel), p.GetValue(io2.PoreValue))).ToList();
+            var training = new TrainingData(volumes, m.Size, m.Card.Stride ?? 16);
+            var real = new double[training.Count];
+            Parallel.For(0, training.Count, i => real[i] = Core.Metrics.Porosity.Compute(training.Cube(i)));
+            var (mr, sr) = LatentMapFit.MeanSd(real);
+            io.Out.WriteLine($"training cubes: {training.Count} of {m.Size}³ at stride {training.Stride}: porosity mean {mr:F4}, sd {sr:F4}");
+
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            (List<float[]> W, double[] Phi) Draw(GeneratorModel gm, int seedR)
+            {
+                var rng = new Random(seedR);
+                var w = Enumerable.Range(0, n).Select(_ => Core.StandardNormal.Vector(rng, gm.Latent)).ToList();
+                var phi = new double[n];
+                for (int b = 0; b < n; b += gm.CubesPerPass)
+                {
+                    var cubes = gm.Generate(w.GetRange(b, Math.Min(gm.CubesPerPass, n - b)));
+                    for (int j = 0; j < cubes.Length; j++) phi[b + j] = Core.Metrics.Porosity.Compute(cubes[j]);
+                    if ((b / gm.CubesPerPass) % 50 == 0) io.Err.WriteLine($"seed {seedR}: {b + cubes.Length}/{n} cubes ({sw.Elapsed.TotalSeconds:F0} s)");
+                }
+                return (w, phi);
+            }
+            var (w0, phi0) = Draw(m, s0);
+            var (slope, _, resVar) = LatentMapFit.Linear(w0, phi0);
+            var (mg, sg) = LatentMapFit.MeanSd(phi0);
+            double norm = Math.Sqrt(slope.Sum(v => v * v));
+            io.Out.WriteLine($"generated (seed {s0}, {n} cubes): porosity mean {mg:F4}, sd {sg:F4}; linear in the latent: |b| {norm:F4}, residual sd {Math.Sqrt(resVar):F4} (R² {1 - resVar / (sg * sg):F3})");
+            string Fit(int r, double mm, double sm) =>
+                $"porosity of {training.Count} training cubes ({m.Size}³, stride {training.Stride}): mean {mr:F4}, sd {sr:F4}; unmapped generator (seed {s0}, {n} cubes): mean {mg:F4}, sd {sg:F4}, " +
+                $"|b| {norm:F4}, residual sd {Math.Sqrt(resVar):F4}; " + (r == 0 ? "linear solution, not refined" : $"after {r} refinement round(s) (seeds {s0 + 1}..{s0 + r}; last measured mean {mm:F4}, sd {sm:F4})");
+            var map = LatentMapFit.Solve(slope, mg, resVar, mr, sr, Fit(0, 0, 0));
+            io.Out.WriteLine($"round 0: shift {map.Shift:F4}, scale {map.Scale:F4}");
+            for (int r = 1; r <= nr; r++)
+            {
+                var card = m.Card with { LatentMap = map };
+                var mapped = new GeneratorModel(m.Network, card, m.Device); // shares m's network: not disposed here
+                var (_, phiR) = Draw(mapped, s0 + r);
+                var (mm, sm) = LatentMapFit.MeanSd(phiR);
+                map = LatentMapFit.Refine(map, norm, resVar, mm, sm, mr, sr, Fit(r, mm, sm));
+                io.Out.WriteLine($"round {r}: measured mean {mm:F4}, sd {sm:F4} → shift {map.Shift:F4}, scale {map.Scale:F4}");
+            }
+            string outPath = p.GetValue(output)!;
+            SaveWithCard(m, m.Card with { LatentMap = map }, outPath);
+            io.Out.WriteLine($"{outPath}: latent map shift {map.Shift:F4}, scale {map.Scale:F4} along the porosity direction");
+            return 0;
+        }));
+        return c;
     }
 
     /// <summary>Writes <paramref name="m"/>'s network with a new card, replacing the file only once
