@@ -4,11 +4,13 @@ using PorousActors.Core;
 namespace PorousActors.Gan;
 
 /// <summary>
-/// Fits a <see cref="LatentMap"/> so that generated porosity has the rock's mean and spread. On
-/// draws w ~ N(0, I) the generated φ is regressed on w: φ ≈ a + b·w + ε. Along u = b/|b| a shift δ
-/// moves the mean by |b|δ, and a scale s makes the variance |b|²s² + Var ε; so δ = (m_rock − m_gen)/|b|
-/// and s² = (sd_rock² − Var ε)/|b|². The response is not exactly linear (cubes are thresholded), so
-/// <see cref="Refine"/> corrects both from a fresh measurement under the map.
+/// Fits a <see cref="LatentMap"/> so that generated cubes have the rock's mean properties and its
+/// spread of porosity. On draws w ~ N(0, I) each property is regressed on w: y_k ≈ a_k + b_k·w + ε_k.
+/// An offset μ moves property k's mean by b_k·μ; the smallest μ (least distance from the latents the
+/// network was trained on) that closes every mean gap Δ solves B μ = Δ, μ = Bᵀ(BBᵀ)⁻¹Δ. Porosity's
+/// variance under a scale s along u = b_φ/|b_φ| is |b_φ|²s² + Var ε_φ, which fixes s. The response
+/// is not exactly linear (cubes are thresholded and networks extracted), so <see cref="Refine"/>
+/// corrects μ and s from fresh measurements under the map.
 /// </summary>
 public static class LatentMapFit
 {
@@ -25,31 +27,49 @@ public static class LatentMapFit
         return (beta.SubVector(1, p).ToArray(), beta[0], r.DotProduct(r) / (n - p - 1));
     }
 
-    /// <summary>The map that gives mean <paramref name="meanTarget"/> and standard deviation
-    /// <paramref name="sdTarget"/> under the linear model (slope, mean of the unmapped draws, residual variance).</summary>
-    public static LatentMap Solve(double[] slope, double meanGenerated, double residualVariance, double meanTarget, double sdTarget, string? fit = null)
+    /// <summary>The smallest offset μ with slopes[k]·μ = gaps[k] for every k (the rows must be independent).</summary>
+    public static double[] MinimumNormOffset(IReadOnlyList<double[]> slopes, IReadOnlyList<double> gaps)
     {
-        double norm = Math.Sqrt(slope.Sum(v => v * v));
-        if (!(norm > 0)) throw new BadInputException("porosity does not vary with the latent: no direction to map along");
-        var u = slope.Select(v => (float)(v / norm)).ToArray();
-        // renormalise in float so the stored direction has unit length to float precision
-        double un = Math.Sqrt(u.Sum(v => (double)v * v));
-        for (int i = 0; i < u.Length; i++) u[i] = (float)(u[i] / un);
-        double shift = (meanTarget - meanGenerated) / norm;
-        double linearVar = sdTarget * sdTarget - residualVariance;
-        if (!(linearVar > 0))
-            throw new BadInputException($"the rock's porosity spread (sd {sdTarget:G3}) is smaller than what the generator's porosity varies by apart from the latent direction (sd {Math.Sqrt(residualVariance):G3}): no scale fits");
-        return new LatentMap { Direction = u, Shift = shift, Scale = Math.Sqrt(linearVar) / norm, Fit = fit };
+        int m = slopes.Count, p = slopes[0].Length;
+        var b = Matrix<double>.Build.Dense(m, p, (i, j) => slopes[i][j]);
+        var bbt = b * b.Transpose();
+        // rows of very different units: judge independence on the correlation of the slopes
+        var d = Vector<double>.Build.Dense(m, i => 1 / Math.Sqrt(bbt[i, i]));
+        for (int i = 0; i < m; i++) if (!double.IsFinite(d[i])) throw new BadInputException("a matched property does not vary with the latent");
+        var corr = Matrix<double>.Build.Dense(m, m, (i, j) => bbt[i, j] * d[i] * d[j]);
+        if (corr.ConditionNumber() > 1e6) throw new BadInputException("the matched properties' latent directions are nearly dependent: match fewer properties");
+        var lambda = bbt.Solve(Vector<double>.Build.Dense(m, i => gaps[i]));
+        return (b.Transpose() * lambda).ToArray();
     }
 
-    /// <summary>One correction from a measurement under <paramref name="map"/>: the shift by the
-    /// remaining mean error over |b|, the scale so the linear part of the variance hits the target.</summary>
-    public static LatentMap Refine(LatentMap map, double slopeNorm, double residualVariance, double meanMeasured, double sdMeasured, double meanTarget, double sdTarget, string? fit = null)
+    /// <summary>The map that closes the mean gaps (targets − means of the unmapped draws) with the
+    /// smallest offset and gives porosity (row <paramref name="porosityRow"/>) the standard deviation
+    /// <paramref name="sdTarget"/>, under the linear model.</summary>
+    public static LatentMap Solve(IReadOnlyList<double[]> slopes, IReadOnlyList<double> gaps, int porosityRow, double porosityResidualVariance, double sdTarget, string? fit = null)
     {
-        double shift = map.Shift + (meanTarget - meanMeasured) / slopeNorm;
-        double want = sdTarget * sdTarget - residualVariance, have = sdMeasured * sdMeasured - residualVariance;
+        var bphi = slopes[porosityRow];
+        double norm = Math.Sqrt(bphi.Sum(v => v * v));
+        if (!(norm > 0)) throw new BadInputException("porosity does not vary with the latent: no direction to map along");
+        var u = bphi.Select(v => (float)(v / norm)).ToArray();
+        double un = Math.Sqrt(u.Sum(v => (double)v * v)); // unit length to float precision
+        for (int i = 0; i < u.Length; i++) u[i] = (float)(u[i] / un);
+        double linearVar = sdTarget * sdTarget - porosityResidualVariance;
+        if (!(linearVar > 0))
+            throw new BadInputException($"the rock's porosity spread (sd {sdTarget:G3}) is smaller than what the generator's porosity varies by apart from the latent direction (sd {Math.Sqrt(porosityResidualVariance):G3}): no scale fits");
+        var mu = MinimumNormOffset(slopes, gaps);
+        return new LatentMap { Direction = u, Offset = mu.Select(v => (float)v).ToArray(), Scale = Math.Sqrt(linearVar) / norm, Fit = fit };
+    }
+
+    /// <summary>One correction from measurements under <paramref name="map"/>: the offset by the
+    /// smallest step that closes the remaining mean gaps, the scale so that porosity's linear part of
+    /// the variance hits the target.</summary>
+    public static LatentMap Refine(LatentMap map, IReadOnlyList<double[]> slopes, IReadOnlyList<double> remainingGaps, double porosityResidualVariance, double sdMeasured, double sdTarget, string? fit = null)
+    {
+        var step = MinimumNormOffset(slopes, remainingGaps);
+        var offset = map.Offset.Select((v, i) => (float)(v + step[i])).ToArray();
+        double want = sdTarget * sdTarget - porosityResidualVariance, have = sdMeasured * sdMeasured - porosityResidualVariance;
         double scale = have > 0 && want > 0 ? map.Scale * Math.Sqrt(want / have) : map.Scale;
-        return map with { Shift = shift, Scale = scale, Fit = fit ?? map.Fit };
+        return map with { Offset = offset, Scale = scale, Fit = fit ?? map.Fit };
     }
 
     public static (double Mean, double Sd) MeanSd(IReadOnlyList<double> v)

@@ -198,69 +198,110 @@ public static class ModelCommand
     static Command LatentMapCommand(CliIO io)
     {
         var model = new Option<string>("--model") { Description = "Generator model file (its card gives the training cube size and stride)", Required = true };
-        var data = new Option<string[]>("--data") { Description = "The training volume(s): the rock whose porosity per cube the map should reproduce", Required = true, AllowMultipleArgumentsPerToken = true };
+        var data = new Option<string[]>("--data") { Description = "The training volume(s): the rock whose cubes the map should reproduce", Required = true, AllowMultipleArgumentsPerToken = true };
         var io2 = new VolumeInputOptions();
         var voxel = VolumeInputOptions.VoxelSizeOption();
+        var match = new Option<string>("--match")
+        {
+            Description = "Properties whose training-cube mean the map reproduces, comma-separated: porosity (always; its SD too), specificSurface_per_m, " +
+                          "permeability_mD (k along z, on a log scale, percolating cubes), meanPoreDiameter_m, meanThroatDiameter_m",
+            DefaultValueFactory = _ => "porosity",
+        };
         var count = new Option<int>("--count") { Description = "Generated cubes per round (fit, then each refinement)", DefaultValueFactory = _ => 2000 };
-        var rounds = new Option<int>("--refine") { Description = "Refinement rounds: each measures porosity under the map on fresh draws and corrects shift and scale", DefaultValueFactory = _ => 2 };
+        var rounds = new Option<int>("--refine") { Description = "Refinement rounds: each measures the cubes under the map on fresh draws and corrects offset and scale", DefaultValueFactory = _ => 2 };
         var seed = new Option<int>("--seed") { Description = "Seed of the first round's latents (round r uses seed + r); use one no report or benchmark uses", DefaultValueFactory = _ => 303 };
         var output = new Option<string>("--out") { Description = "Model file to write: the same network with the map in its card", Required = true };
         var device = DeviceOptions.Create();
         var c = new Command("latent-map",
-            "Fit a latent map: shift and widen the latent along the direction that predicts porosity so that generated cubes' porosity has the training cubes' " +
-            "mean and standard deviation (all training cubes at the card's stride); the network is unchanged, gradual deformation still walks an N(0, I) latent")
-            { model, data, io2.PoreValue, voxel, count, rounds, seed, output, device };
+            "Fit a latent map: the smallest offset of the latent that gives generated cubes the training cubes' mean of each matched property, and a " +
+            "scale along the direction that predicts porosity that gives them the training cubes' porosity SD (all training cubes at the card's stride); " +
+            "the network is unchanged, gradual deformation still walks an N(0, I) latent")
+            { model, data, io2.PoreValue, voxel, match, count, rounds, seed, output, device };
         c.SetAction(p => io.Guard(() =>
         {
             int n = p.GetValue(count), nr = p.GetValue(rounds), s0 = p.GetValue(seed);
             if (n < 100) throw new Core.BadInputException($"--count must be at least 100, got {n}");
             if (nr < 0 || nr > 10) throw new Core.BadInputException($"--refine must lie in 0..10, got {nr}");
+            string[] allowed = ["porosity", "specificSurface_per_m", "permeability_mD", "meanPoreDiameter_m", "meanThroatDiameter_m"];
+            var names = p.GetValue(match)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+            foreach (var nm in names) if (!allowed.Contains(nm)) throw new Core.BadInputException($"--match: '{nm}' is not one of {string.Join(", ", allowed)}");
+            names.Remove("porosity"); names.Insert(0, "porosity");
+            bool network = names.Any(nm => nm is "permeability_mD" or "meanPoreDiameter_m" or "meanThroatDiameter_m");
+            var needs = new Conditioning.PropertyNeeds(network, network ? [Pnm.Flow.FlowAxis.Z] : []);
+            var forward = new Conditioning.PnmForwardModel();
+            // each property on the scale it is matched on (log k); NaN where a cube has no usable value
+            double Value(Pnm.RockProperties r, string nm)
+            {
+                double v = r.Get(nm);
+                if (nm == "permeability_mD") return v > 0 && double.IsFinite(v) ? Math.Log(v) : double.NaN;
+                return double.IsFinite(v) ? v : double.NaN;
+            }
+            static double Mean(IEnumerable<double> v) { var f = v.Where(double.IsFinite).ToList(); return f.Count > 0 ? f.Average() : double.NaN; }
+
             using var m = GeneratorModel.Load(p.GetValue(model)!, Devices.One(p.GetValue(device)));
             if (m.Card.Architecture.IsConvolutional) throw new Core.BadInputException("a latent map is for the paper generator's single latent vector");
             if (m.Card.LatentMap is not null) throw new Core.BadInputException($"{p.GetValue(model)}: this model already has a latent map; fit from the model without one");
             var volumes = p.GetValue(data)!.Select(f => VolumeInputOptions.ReadRockLike(m, f, p.GetValue(voxel), p.GetValue(io2.PoreValue))).ToList();
             var training = new TrainingData(volumes, m.Size, m.Card.Stride ?? 16);
-            var real = new double[training.Count];
-            Parallel.For(0, training.Count, i => real[i] = Core.Metrics.Porosity.Compute(training.Cube(i)));
-            var (mr, sr) = LatentMapFit.MeanSd(real);
-            io.Out.WriteLine($"training cubes: {training.Count} of {m.Size}³ at stride {training.Stride}: porosity mean {mr:F4}, sd {sr:F4}");
-
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            (List<float[]> W, double[] Phi) Draw(GeneratorModel gm, int seedR)
+            var real = new double[training.Count][];
+            int doneReal = 0;
+            Parallel.For(0, training.Count, i =>
+            {
+                var r = forward.Evaluate(training.Cube(i), needs);
+                real[i] = names.Select(nm => Value(r, nm)).ToArray();
+                int d = Interlocked.Increment(ref doneReal);
+                if (d % 1000 == 0) io.Err.WriteLine($"training cubes: {d}/{training.Count} ({sw.Elapsed.TotalSeconds:F0} s)");
+            });
+            var target = names.Select((_, k) => Mean(real.Select(r => r[k]))).ToArray();
+            var (_, sr) = LatentMapFit.MeanSd(real.Select(r => r[0]).ToList());
+            string Describe(double[] v) => string.Join(", ", names.Select((nm, k) => $"{nm}{(nm == "permeability_mD" ? " (mean ln)" : "")} {v[k]:G4}"));
+            io.Out.WriteLine($"training cubes: {training.Count} of {m.Size}³ at stride {training.Stride}: means {Describe(target)}; porosity sd {sr:F4}");
+
+            (List<float[]> W, double[][] Y) Draw(GeneratorModel gm, int seedR)
             {
                 var rng = new Random(seedR);
                 var w = Enumerable.Range(0, n).Select(_ => Core.StandardNormal.Vector(rng, gm.Latent)).ToList();
-                var phi = new double[n];
+                var y = new double[n][];
                 for (int b = 0; b < n; b += gm.CubesPerPass)
                 {
                     var cubes = gm.Generate(w.GetRange(b, Math.Min(gm.CubesPerPass, n - b)));
-                    for (int j = 0; j < cubes.Length; j++) phi[b + j] = Core.Metrics.Porosity.Compute(cubes[j]);
+                    Parallel.For(0, cubes.Length, j => { var r = forward.Evaluate(cubes[j], needs); y[b + j] = names.Select(nm => Value(r, nm)).ToArray(); });
                     if ((b / gm.CubesPerPass) % 50 == 0) io.Err.WriteLine($"seed {seedR}: {b + cubes.Length}/{n} cubes ({sw.Elapsed.TotalSeconds:F0} s)");
                 }
-                return (w, phi);
+                return (w, y);
             }
-            var (w0, phi0) = Draw(m, s0);
-            var (slope, _, resVar) = LatentMapFit.Linear(w0, phi0);
-            var (mg, sg) = LatentMapFit.MeanSd(phi0);
-            double norm = Math.Sqrt(slope.Sum(v => v * v));
-            io.Out.WriteLine($"generated (seed {s0}, {n} cubes): porosity mean {mg:F4}, sd {sg:F4}; linear in the latent: |b| {norm:F4}, residual sd {Math.Sqrt(resVar):F4} (R² {1 - resVar / (sg * sg):F3})");
-            string Fit(int r, double mm, double sm) =>
-                $"porosity of {training.Count} training cubes ({m.Size}³, stride {training.Stride}): mean {mr:F4}, sd {sr:F4}; unmapped generator (seed {s0}, {n} cubes): mean {mg:F4}, sd {sg:F4}, " +
-                $"|b| {norm:F4}, residual sd {Math.Sqrt(resVar):F4}; " + (r == 0 ? "linear solution, not refined" : $"after {r} refinement round(s) (seeds {s0 + 1}..{s0 + r}; last measured mean {mm:F4}, sd {sm:F4})");
-            var map = LatentMapFit.Solve(slope, mg, resVar, mr, sr, Fit(0, 0, 0));
-            io.Out.WriteLine($"round 0: shift {map.Shift:F4}, scale {map.Scale:F4}");
+            var (w0, y0) = Draw(m, s0);
+            var slopes = new List<double[]>(); double phiResVar = 0;
+            for (int k = 0; k < names.Count; k++)
+            {
+                var rows = Enumerable.Range(0, n).Where(i => double.IsFinite(y0[i][k])).ToList();
+                var (slope, _, resVar) = LatentMapFit.Linear(rows.Select(i => w0[i]).ToList(), rows.Select(i => y0[i][k]).ToList());
+                slopes.Add(slope);
+                if (k == 0) phiResVar = resVar;
+                var (mk, sk) = LatentMapFit.MeanSd(rows.Select(i => y0[i][k]).ToList());
+                io.Out.WriteLine($"generated (seed {s0}): {names[k]}: mean {mk:G4}, sd {sk:G4}, |b| {Math.Sqrt(slope.Sum(v => v * v)):G4}, R² {1 - resVar / (sk * sk):F3} ({rows.Count} usable)");
+            }
+            var gen = names.Select((_, k) => Mean(y0.Select(r => r[k]))).ToArray();
+            var (_, sg) = LatentMapFit.MeanSd(y0.Select(r => r[0]).ToList());
+            string Fit(int r, double[] measured, double sm) =>
+                $"matched the means of {training.Count} training cubes ({m.Size}³, stride {training.Stride}): {Describe(target)}, and porosity sd {sr:F4}; unmapped generator " +
+                $"(seed {s0}, {n} cubes): {Describe(gen)}, porosity sd {sg:F4}; " +
+                (r == 0 ? "linear solution, not refined" : $"after {r} refinement round(s) (seeds {s0 + 1}..{s0 + r}; last measured {Describe(measured)}, porosity sd {sm:F4})");
+            var map = LatentMapFit.Solve(slopes, target.Select((t, k) => t - gen[k]).ToArray(), 0, phiResVar, sr, Fit(0, gen, sg));
+            io.Out.WriteLine($"round 0: |offset| {map.OffsetLength:F4}, scale {map.Scale:F4}, KL from N(0, I) {map.KlFromStandardNormal:F4} nats");
             for (int r = 1; r <= nr; r++)
             {
-                var card = m.Card with { LatentMap = map };
-                var mapped = new GeneratorModel(m.Network, card, m.Device); // shares m's network: not disposed here
-                var (_, phiR) = Draw(mapped, s0 + r);
-                var (mm, sm) = LatentMapFit.MeanSd(phiR);
-                map = LatentMapFit.Refine(map, norm, resVar, mm, sm, mr, sr, Fit(r, mm, sm));
-                io.Out.WriteLine($"round {r}: measured mean {mm:F4}, sd {sm:F4} → shift {map.Shift:F4}, scale {map.Scale:F4}");
+                var mapped = new GeneratorModel(m.Network, m.Card with { LatentMap = map }, m.Device); // shares m's network: not disposed here
+                var (_, yr) = Draw(mapped, s0 + r);
+                var measured = names.Select((_, k) => Mean(yr.Select(v => v[k]))).ToArray();
+                var (_, sm) = LatentMapFit.MeanSd(yr.Select(v => v[0]).ToList());
+                map = LatentMapFit.Refine(map, slopes, target.Select((t, k) => t - measured[k]).ToArray(), phiResVar, sm, sr, Fit(r, measured, sm));
+                io.Out.WriteLine($"round {r}: measured {Describe(measured)}, porosity sd {sm:F4} → |offset| {map.OffsetLength:F4}, scale {map.Scale:F4}, KL {map.KlFromStandardNormal:F4} nats");
             }
             string outPath = p.GetValue(output)!;
             SaveWithCard(m, m.Card with { LatentMap = map }, outPath);
-            io.Out.WriteLine($"{outPath}: latent map shift {map.Shift:F4}, scale {map.Scale:F4} along the porosity direction");
+            io.Out.WriteLine($"{outPath}: latent map |offset| {map.OffsetLength:F4}, scale {map.Scale:F4} along the porosity direction");
             return 0;
         }));
         return c;

@@ -121,7 +121,8 @@ public static class ReportCommand
                 + (p.GetValue(despeckle) > 1 && p.GetValue(despeckleSolid) is null ? $", then clusters under {p.GetValue(despeckle)} voxels removed" : "")
                 + (p.GetValue(despeckleSolid) is { } ds ? (p.GetValue(despeckle) > 1 ? $", then pore clusters under {p.GetValue(despeckle)} voxels removed" : "") + (ds > 1 ? $", then solid clusters under {ds} voxels made pore" : "") : "")
                 + (trainBatch > 0 ? $"; generated in training mode, batch norm over batches of {trainBatch}" : "")
-                + (cut > 0 ? $"; every cube, real and generated, trimmed by {cut} voxels at each face ({m.Size - 2 * cut}³ analysed)" : "");
+                + (cut > 0 ? $"; every cube, real and generated, trimmed by {cut} voxels at each face ({m.Size - 2 * cut}³ analysed)" : "")
+                + (m.Card.LatentMap is { } lm ? $"; latents through the card's latent map (offset length {lm.OffsetLength:F4}, scale {lm.Scale:F4})" : "");
             var meta = new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFileName(modelPath), ["modelSha256"] = m.Sha256, ["iterations"] = m.Card.Iterations, ["emaDecay"] = m.Card.EmaDecay,
