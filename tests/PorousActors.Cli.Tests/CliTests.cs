@@ -503,6 +503,25 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, badDraws.Code);
         Assert.Contains("expected the header", badDraws.Err);
         Assert.All(lp.HeldOutR2, r => Assert.True(r <= 1));
+        // a latent map fitted on the training rock: the card carries it, sampling follows it, and bad requests are refused
+        string mapped = Path.Combine(dir, "mapped.model");
+        var lm = Run("model", "latent-map", "--model", model, "--data", data, "--match", "porosity,specificSurface_per_m", "--count", "150", "--refine", "1", "--seed", "5", "--out", mapped);
+        // a generator trained for one iteration is far from the rock: refused with the reason, nothing written
+        Assert.True(lm.Code == 0 || (lm.Code == 2 && lm.Err.Contains("too far from the rock")), lm.Err);
+        Assert.Contains("training cubes: 27 of 32³ at stride 12", lm.Out);
+        if (lm.Code == 0)
+        {
+            Assert.Contains("\"latentMap\"", Run("model", "info", "--model", mapped, "--json").Out);
+            Assert.Equal(0, Run("generate", "--model", mapped, "--count", "1", "--seed", "4", "--out", Path.Combine(dir, "gen-mapped")).Code);
+        }
+        else Assert.False(File.Exists(mapped));
+        var unknown = Run("model", "latent-map", "--model", model, "--data", data, "--match", "porosity,euler", "--out", Path.Combine(dir, "no8.model"));
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("'euler' is not one of", unknown.Err);
+        var few = Run("model", "latent-map", "--model", model, "--data", data, "--count", "20", "--out", Path.Combine(dir, "no9.model"));
+        Assert.Equal(2, few.Code);
+        Assert.Contains("--count must be at least 100", few.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "no8.model")) || File.Exists(Path.Combine(dir, "no9.model")));
         // a chain within the prior, on a porosity the model makes (its prediction at z = 0)
         string phi = lp.Intercept[0].ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
         var c = Run("condition", "--model", model, "--prior", prior, "--target", $"porosity={phi}:0.02", "--max-evaluations", "20", "--out", Path.Combine(dir, "cond-prior"));

@@ -289,6 +289,12 @@ public static class ModelCommand
                 $"(seed {s0}, {n} cubes): {Describe(gen)}, porosity sd {sg:F4}; " +
                 (r == 0 ? "linear solution, not refined" : $"after {r} refinement round(s) (seeds {s0 + 1}..{s0 + r}; last measured {Describe(measured)}, porosity sd {sm:F4})");
             var map = LatentMapFit.Solve(slopes, target.Select((t, k) => t - gen[k]).ToArray(), 0, phiResVar, sr, Fit(0, gen, sg));
+            void CheckReach(LatentMap lm)
+            {
+                if (lm.OffsetLength > 3 || lm.Scale > 3)
+                    throw new Core.BadInputException($"the map would need an offset of {lm.OffsetLength:G3} and a scale of {lm.Scale:G3} (limits 3 and 3): this generator is too far from the rock for a latent map; train it further");
+            }
+            CheckReach(map);
             io.Out.WriteLine($"round 0: |offset| {map.OffsetLength:F4}, scale {map.Scale:F4}, KL from N(0, I) {map.KlFromStandardNormal:F4} nats");
             for (int r = 1; r <= nr; r++)
             {
@@ -297,6 +303,7 @@ public static class ModelCommand
                 var measured = names.Select((_, k) => Mean(yr.Select(v => v[k]))).ToArray();
                 var (_, sm) = LatentMapFit.MeanSd(yr.Select(v => v[0]).ToList());
                 map = LatentMapFit.Refine(map, slopes, target.Select((t, k) => t - measured[k]).ToArray(), phiResVar, sm, sr, Fit(r, measured, sm));
+                CheckReach(map);
                 io.Out.WriteLine($"round {r}: measured {Describe(measured)}, porosity sd {sm:F4} → |offset| {map.OffsetLength:F4}, scale {map.Scale:F4}, KL {map.KlFromStandardNormal:F4} nats");
             }
             string outPath = p.GetValue(output)!;
