@@ -151,12 +151,20 @@ public sealed class GrayVolume
         var v = new Volume(Nz, Ny, Nx, voxelSize);
         float p = (float)poreValue;
         var dst = v.Data;
-        switch (Samples)
+        // integer samples compared as integers (a pore value no sample can hold matches none)
+        int whole = p == MathF.Floor(p) && p >= 0 && p <= ushort.MaxValue ? (int)p : -1;
+        const int chunk = 1 << 20;
+        int chunks = (int)((Count + chunk - 1) / chunk);
+        Parallel.For(0, chunks, KernelParallelism.Options, c =>
         {
-            case byte[] b: for (int i = 0; i < b.Length; i++) dst[i] = b[i] == p ? (byte)1 : (byte)0; break;
-            case ushort[] w: for (int i = 0; i < w.Length; i++) dst[i] = w[i] == p ? (byte)1 : (byte)0; break;
-            case float[] f: for (int i = 0; i < f.Length; i++) dst[i] = f[i] == p ? (byte)1 : (byte)0; break;
-        }
+            int from = c * chunk, to = (int)Math.Min(Count, (long)from + chunk);
+            switch (Samples)
+            {
+                case byte[] b: { byte pb = (byte)whole; bool any = whole is >= 0 and <= 255; for (int i = from; i < to; i++) dst[i] = any && b[i] == pb ? (byte)1 : (byte)0; break; }
+                case ushort[] w: { ushort pw = (ushort)whole; bool any = whole >= 0; for (int i = from; i < to; i++) dst[i] = any && w[i] == pw ? (byte)1 : (byte)0; break; }
+                case float[] f: for (int i = from; i < to; i++) dst[i] = f[i] == p ? (byte)1 : (byte)0; break;
+            }
+        });
         return v;
     }
 

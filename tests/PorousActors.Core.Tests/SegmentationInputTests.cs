@@ -34,6 +34,54 @@ public sealed class SegmentationInputTests : IDisposable
         Assert.Equal(InputField.PoreValue, e.Field);
     }
 
+    /// <summary>Labelled images of each sample type become pore where a sample equals the pore value,
+    /// exactly as the per-voxel definition, over more than one parallel chunk (1.33 M voxels), for pore
+    /// values a sample can and cannot hold.</summary>
+    [Fact]
+    public void ToBinaryMatchesThePerVoxelDefinitionForEverySampleType()
+    {
+        const int n = 110;
+        var rng = new Random(3);
+        var bytes = new byte[n * n * n];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)rng.Next(0, 9);
+        var words = bytes.Select(b => (ushort)(b * 300)).ToArray();
+        var floats = bytes.Select(b => b * 0.5f).ToArray();
+        foreach (var g in new[] { new GrayVolume(n, n, n, 1e-6, bytes), new GrayVolume(n, n, n, 1e-6, words), new GrayVolume(n, n, n, 1e-6, floats) })
+            foreach (double pore in new[] { 0.0, -0.0, 7, 2400, 3.5, 7.5, 300, 70000, double.NaN })
+            {
+                var v = g.ToBinary(pore, 1e-6);
+                long expected = 0;
+                for (long i = 0; i < g.Count; i++)
+                {
+                    byte want = g[i] == (float)pore ? (byte)1 : (byte)0;
+                    expected += want;
+                    if (v.Data[i] != want) Assert.Fail($"{g.Storage}, pore {pore}: voxel {i} is {v.Data[i]}, sample {g[i]}");
+                }
+                Assert.Equal(expected, v.PoreVoxelCount());
+            }
+    }
+
+    /// <summary>An 8-bit image read with a pore value: two values are counted by the parallel histogram,
+    /// a third value by the general path; both report the stray voxels the same way.</summary>
+    [Fact]
+    public void EightBitImagesCountPoreSolidAndStrayVoxels()
+    {
+        var rock = GaussianBlobs.Generate(110, 0.2, 3, 5, 5e-6);
+        string clean = WriteBareRaw("clean.raw", rock);
+        var v = VolumeIO.ReadBinary(clean, new ReadOptions(PoreValue: 255), out var info);
+        Assert.Equal(rock.Data, v.Data);
+        Assert.Equal(0, info.OtherVoxels);
+        Assert.Equal(0.0, info.SolidValue);
+        string stray = WriteBareRaw("stray.raw", rock, b => { b[5] = 17; b[1_200_000] = 17; b[77] = 99; });
+        var s = VolumeIO.ReadBinary(stray, new ReadOptions(PoreValue: 255), out var sinfo);
+        Assert.Equal(3, sinfo.OtherVoxels);
+        Assert.Equal(0.0, sinfo.SolidValue);
+        Assert.Equal(rock.PoreVoxelCount() - new[] { 5, 1_200_000, 77 }.Count(i => rock.Data[i] == 1), s.PoreVoxelCount());
+        var none = VolumeIO.ReadBinary(clean, new ReadOptions(PoreValue: 0), out var ninfo);
+        Assert.Equal(rock.Count - rock.PoreVoxelCount(), none.PoreVoxelCount());
+        Assert.Equal(255.0, ninfo.SolidValue);
+    }
+
     [Fact]
     public void ExplicitPoreValueWinsOverOneStrayVoxel()
     {

@@ -192,6 +192,15 @@ public static class VolumeIO
     /// <summary>Voxels equal to the pore value, and the most common other value with its count.</summary>
     static (long Pore, double? Solid, long SolidCount) CountPoreAndSolid(GrayVolume g, float pore)
     {
+        // 8-bit images (most segmented scans): a histogram in parallel, no conversion to float
+        if (g.Bytes is { } bytes && ByteHistogram(bytes) is var h && h.Count(c => c > 0) <= 2)
+        {
+            bool poreIsByte = pore >= 0 && pore <= 255 && pore == MathF.Floor(pore);
+            long np = poreIsByte ? h[(int)pore] : 0;
+            int others = 0, otherValue = -1;
+            for (int v = 0; v < 256; v++) if (h[v] > 0 && !(poreIsByte && v == (int)pore)) { others++; otherValue = v; }
+            if (others <= 1) return (np, others == 1 ? otherValue : null, others == 1 ? h[otherValue] : 0);
+        }
         long nPore = 0;
         // fast path: a clean two-valued image
         float? other = null; long nOther = 0; bool clean = true;
@@ -222,6 +231,21 @@ public static class VolumeIO
         long other = g.Count - counts[0].Value - (counts.Count > 1 ? counts[1].Value : 0);
         float a = Math.Min(counts[0].Key, counts[1].Key), b = Math.Max(counts[0].Key, counts[1].Key);
         return (a, b, other);
+    }
+
+    /// <summary>Count of each byte value, over chunks of the image in parallel.</summary>
+    internal static long[] ByteHistogram(byte[] data)
+    {
+        const int chunk = 1 << 20;
+        int chunks = (int)((data.LongLength + chunk - 1) / chunk);
+        var total = new long[256];
+        Parallel.For(0, chunks, KernelParallelism.Options, () => new long[256], (c, _, local) =>
+        {
+            var span = data.AsSpan(c * chunk, (int)Math.Min(chunk, data.LongLength - (long)c * chunk));
+            foreach (var b in span) local[b]++;
+            return local;
+        }, local => { lock (total) for (int v = 0; v < 256; v++) total[v] += local[v]; });
+        return total;
     }
 
     static Dictionary<float, long> Histogram(GrayVolume g)
