@@ -16,6 +16,14 @@ public static class PorousCli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var io = new CliIO(output, error);
+#if ANALYZE_ONLY
+        // porous-analyze: `porous analyze` alone, compiled ahead of time (src/PorousActors.Analyze)
+        var analyze = AnalyzeCommand.Build(io);
+        var root = new RootCommand("porous-analyze: " + analyze.Description + ". The same as `porous analyze`, compiled ahead of time for a fast start; --flow voxel and --psd are only in porous");
+        foreach (var o in analyze.Options) root.Options.Add(o);
+        foreach (var a in analyze.Arguments) root.Arguments.Add(a);
+        root.Action = analyze.Action;
+#else
         var root = new RootCommand(
             "porous: digital rock for pore-scale studies. Generates 3-D binary pore structures, computes their " +
             "properties (porosity, specific surface, Euler characteristic, pore-network permeability and pore/throat " +
@@ -34,10 +42,15 @@ public static class PorousCli
         root.Subcommands.Add(NodeCommand.Build(io));
         root.Subcommands.Add(new Command("bench", "Benchmarks on your machine and model") { BenchThroughputCommand.Build(io), BenchConditioningCommand.Build(io), BenchVoxelFlowCommand.Build(io) });
 
+#endif
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+#if ANALYZE_ONLY
+            error.WriteLine("error: " + parse.Errors[0].Message + " (see porous-analyze --help)");
+#else
             error.WriteLine("error: " + parse.Errors[0].Message + " (see porous --help)");
+#endif
             return ExitBadInput;
         }
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -55,8 +68,10 @@ public sealed class CliIO(TextWriter output, TextWriter error)
     {
         try { return body(); }
         catch (BadInputException e) { Err.WriteLine("error: " + OneLine(e.Message) + (OptionFor(e.Field) is { } o ? $" [{o}]" : "")); return PorousCli.ExitBadInput; }
+#if !ANALYZE_ONLY
         catch (PorousActors.Actors.Campaigns.CampaignStoppedException e) { Err.WriteLine("error: " + OneLine(e.Message) + "; the journal keeps all accepted work: fix the cause and run `porous campaign resume`"); return PorousCli.ExitFailure; }
         catch (Gan.TrainingDivergedException e) { Err.WriteLine("error: " + OneLine(e.Message)); return PorousCli.ExitFailure; }
+#endif
         catch (OperationCanceledException) { Err.WriteLine("error: cancelled"); return PorousCli.ExitFailure; }
         catch (Exception e) { Err.WriteLine($"error: {e.GetType().Name}: {OneLine(e.Message)}"); return PorousCli.ExitFailure; }
     }

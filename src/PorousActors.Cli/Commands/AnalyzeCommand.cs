@@ -23,12 +23,14 @@ public static class AnalyzeCommand
         var network = new Option<string?>("--network") { Description = "Write the pore network to this file: .json (OpenPNM-style arrays) or .csv (writes NAME.pores.csv and NAME.throats.csv for pandas)" };
         var poreSpyOrder = new Option<bool>("--porespy-order") { Description = "Write network coordinates and face labels in PoreSpy's order (its x = the array's first axis), to line up with a snow2 network of the same array" };
         var imageOnly = new Option<bool>("--image-only") { Description = "Only the image metrics (porosity, S/V, Euler), no pore network" };
+#if !ANALYZE_ONLY
         var flow = new Option<string>("--flow")
         {
             Description = "Permeability model: 'network' (Stokes flow on the SNOW network) or 'voxel' (also a voxel-level lattice-Boltzmann Stokes solve of the image along each --axis, reported as voxelPermeability_*; minutes at 64³-128³)",
             DefaultValueFactory = _ => "network",
         };
         var voxel = new VoxelFlowRunner.Options();
+#endif
         var regions = new Option<string?>("--regions") { Description = "Write the watershed regions (pore p of the network = region pore.region_label[p]; 0 = solid or unassigned) as a 16-bit TIFF stack with the voxel spacing, for ImageJ/Fiji or ParaView" };
         var cmd = new Command("analyze",
             "Compute rock properties of a volume: porosity; specific surface area S/V (1/m, marching cubes at level 0.5 " +
@@ -38,12 +40,20 @@ public static class AnalyzeCommand
             "(Stokes flow, m² and mD)");
         input.AddTo(cmd);
         cmd.Options.Add(json); cmd.Options.Add(axis); cmd.Options.Add(network); cmd.Options.Add(imageOnly); cmd.Options.Add(poreSpyOrder);
+#if !ANALYZE_ONLY
         var psd = new Option<string?>("--psd") { Description = "Also the local-thickness pore-size distribution (one EDT per voxel of radius: seconds at 128³): keys localThickness*, and PREFIX.csv + PREFIX.png with the network's pore and throat size distributions" };
+#endif
         var tortuosity = new Option<bool>("--tortuosity") { Description = "Also the geometric tortuosity along each --axis (shortest pore paths, inlet plane to outlet plane)" };
-        cmd.Options.Add(flow); cmd.Options.Add(regions);
+        cmd.Options.Add(regions);
+#if !ANALYZE_ONLY
+        cmd.Options.Add(flow);
         voxel.AddTo(cmd);
+#endif
         var conductivity = new Option<bool>("--conductivity") { Description = "Also the formation factor along each --axis from a conduction solve on the voxels themselves (pore conducts as brine, solid insulates; ~1 s at 64³): keys voxelFormationFactor_AXIS (F = σ_brine / σ_rock, null without a spanning pore path), beside the network's formationFactor_AXIS" };
-        cmd.Options.Add(psd); cmd.Options.Add(tortuosity); cmd.Options.Add(conductivity);
+#if !ANALYZE_ONLY
+        cmd.Options.Add(psd);
+#endif
+        cmd.Options.Add(tortuosity); cmd.Options.Add(conductivity);
         var chunks = new Option<string>("--chunks")
         {
             Description = "Analyse the image in this many z-slabs, each with overlapping halos (SNOW as PoreSpy's divs, built and checked at every seam to give the whole image's network), so memory is that of a slab: "
@@ -57,7 +67,11 @@ public static class AnalyzeCommand
             int? slabs = ParseChunks(p.GetValue(chunks)!);
             if (SlabSource(io, p, input, slabs, p.GetValue(chunkHalo)) is { } plan)
             {
-                foreach (var (option, name) in new (bool, string)[] { (p.GetValue(imageOnly), "--image-only"), (p.GetValue(regions) is not null, "--regions"), (p.GetValue(flow)!.Trim().ToLowerInvariant() == "voxel", "--flow voxel"), (p.GetValue(psd) is not null, "--psd"), (p.GetValue(tortuosity), "--tortuosity"), (p.GetValue(conductivity), "--conductivity") })
+                foreach (var (option, name) in new (bool, string)[] { (p.GetValue(imageOnly), "--image-only"), (p.GetValue(regions) is not null, "--regions"),
+#if !ANALYZE_ONLY
+                    (p.GetValue(flow)!.Trim().ToLowerInvariant() == "voxel", "--flow voxel"), (p.GetValue(psd) is not null, "--psd"),
+#endif
+                    (p.GetValue(tortuosity), "--tortuosity"), (p.GetValue(conductivity), "--conductivity") })
                     if (option) throw new BadInputException($"{name} needs the whole image in memory; analyse in slabs without it, or with --chunks 1 for an image that fits");
                 using (plan.Source as IDisposable)
                     return AnalyzeInSlabs(io, p, plan, axes: ParseAxes(p.GetValue(axis)!), p.GetValue(json), p.GetValue(network), p.GetValue(poreSpyOrder), p.GetValue(input.Path)!);
@@ -69,6 +83,7 @@ public static class AnalyzeCommand
                 throw new BadInputException("--regions needs the pore network's watershed, which --image-only skips; drop one of them");
             if (p.GetValue(regions) is { } rp && !rp.EndsWith(".tif", StringComparison.OrdinalIgnoreCase) && !rp.EndsWith(".tiff", StringComparison.OrdinalIgnoreCase))
                 throw new BadInputException($"--regions writes a TIFF stack: give a .tif or .tiff path, got '{rp}'");
+#if !ANALYZE_ONLY
             bool voxelFlow = p.GetValue(flow)!.Trim().ToLowerInvariant() switch
             {
                 "network" => false,
@@ -77,6 +92,7 @@ public static class AnalyzeCommand
             };
             var flowSettings = voxel.Settings(p);
             IVoxelFlowSolver? solver = voxelFlow ? voxel.CreateSolver(p) : null;
+#endif
             var sw = Stopwatch.StartNew();
             var v = input.Read(p, out var seg);
             double readMs = sw.Elapsed.TotalMilliseconds;
@@ -120,7 +136,9 @@ public static class AnalyzeCommand
             }
             // measures the field asks for first: connected (percolating) porosity per flow axis; with
             // --json also the porosity profile along each axis and S2(r) of the pore phase
+#if !ANALYZE_ONLY
             if (solver is not null) VoxelFlowRunner.Run(io, v, axes, solver, flowSettings, result, timings);
+#endif
             Core.StageMemory.Recycle(v.Count);
             var stage = Stopwatch.StartNew();
             var connected = Core.Metrics.Porosity.ConnectedAll(v);
@@ -161,6 +179,7 @@ public static class AnalyzeCommand
                 }
                 timings["voxelConductivity"] = stage.Elapsed.TotalMilliseconds;
             }
+#if !ANALYZE_ONLY
             if (p.GetValue(psd) is { } psdPrefix)
             {
                 stage.Restart();
@@ -176,6 +195,7 @@ public static class AnalyzeCommand
                 result["psdFiles"] = new JsonArray(csvPath, pngPath);
                 timings["localThickness"] = stage.Elapsed.TotalMilliseconds;
             }
+#endif
             if (p.GetValue(json))
             {
                 stage.Restart();

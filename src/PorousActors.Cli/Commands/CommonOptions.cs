@@ -27,6 +27,7 @@ public sealed class VolumeInputOptions
     public static Option<bool> AnyVoxelSizeOption() => new("--any-voxel-size") { Description = "Accept a voxel size outside 1 nm to 1 cm" };
     public static double? ParseVoxelSize(string? text) => text is null ? null : Length.Parse(text);
 
+#if !ANALYZE_ONLY
     /// <summary>Rock to compare a model with (its training data, benchmark targets): the model's voxel
     /// size stands in where the file states none, and a rock at another voxel size is refused.</summary>
     public static Volume ReadRockLike(Gan.GeneratorModel m, string path, string? voxelSizeText, double? poreValue)
@@ -36,6 +37,7 @@ public sealed class VolumeInputOptions
             throw new BadInputException($"{path}: voxel size {v.VoxelSize} m differs from the model's {m.Card.VoxelSize} m; compare like with like");
         return v;
     }
+#endif
 
     public void AddTo(Command c)
     {
@@ -82,6 +84,7 @@ public sealed class VolumeInputOptions
     }
 }
 
+#if !ANALYZE_ONLY
 /// <summary>The --device option of every command that runs the network.</summary>
 public static class DeviceOptions
 {
@@ -90,6 +93,8 @@ public static class DeviceOptions
         Description = "Where the network runs: auto (every visible GPU, else the CPU), cpu, cuda (every GPU) or cuda:N; several joined by ','. One-device commands use the first",
     };
 }
+
+#endif
 
 public static class Fmt
 {
